@@ -1,0 +1,59 @@
+/** Domain types shared by server and client: event → microconference sessions → topics. */
+
+export interface Lead {
+  name: string;
+  email?: string;
+}
+
+export interface Schedule {
+  /** ISO 8601 date-time with offset, e.g. 2019-09-10T10:00:00+02:00 */
+  start: string;
+  end?: string;
+  room?: string;
+}
+
+export interface Topic {
+  id: string;
+  title: string;
+  speakers: string[];
+  abstract: string;
+}
+
+export interface Session {
+  id: string;
+  eventId: string;
+  title: string;
+  description: string;
+  leads: Lead[];
+  schedule?: Schedule;
+  topics: Topic[];
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface ConferenceEvent {
+  id: string;
+  title: string;
+  description: string;
+  createdAt: string;
+}
+
+/**
+ * A session as an importer produces it, before it is stored: ids are optional (derived from
+ * titles when missing) and timestamps are set by the store.
+ */
+export interface SessionDraft {
+  id?: string;
+  title?: string;
+  description?: string;
+  leads?: Lead[];
+  schedule?: Schedule;
+  topics: TopicDraft[];
+}
+
+export interface TopicDraft {
+  id?: string;
+  title: string;
+  speakers?: string[];
+  abstract?: string;
+}
