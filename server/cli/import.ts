@@ -1,0 +1,103 @@
+/**
+ * `npm run import -- FILE [--event ID] [--session ID] [--title TITLE] [--format page|markdown|json]
+ *                       [--event-title TITLE] [--server URL]`
+ *
+ * Imports a topic list. Without --server it writes to DATA_DIR directly (the server must not be
+ * running on it); with --server it posts to a running server's API using ADMIN_TOKEN or the token
+ * kept in DATA_DIR.
+ */
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { AppError } from '../../shared/errors.ts';
+import { configFromEnv, ConfigError } from '../config.ts';
+import { META_FILE } from '../app.ts';
+import { draftsFromBody, type ImportQuery } from '../meta/import-request.ts';
+import { detectFormat, type ImportFormat } from '../meta/import/index.ts';
+import { MetaService } from '../meta/meta-service.ts';
+import { loadOrCreateAdminToken } from '../storage/admin-token-file.ts';
+import { DataDirBusyError, lockDataDir } from '../storage/data-dir-lock.ts';
+import { createFileMetaStore } from '../storage/meta-store.ts';
+
+const USAGE = 'usage: npm run import -- FILE [--event ID] [--session ID] [--title TITLE] [--format page|markdown|json] [--event-title TITLE] [--server URL]';
+
+async function main(): Promise<number> {
+  const { values, positionals } = parseArgs({
+    allowPositionals: true,
+    options: {
+      event: { type: 'string', default: 'lpc2019' },
+      session: { type: 'string' },
+      title: { type: 'string' },
+      format: { type: 'string' },
+      'event-title': { type: 'string' },
+      server: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help || positionals.length !== 1) {
+    console.error(USAGE);
+    return values.help ? 0 : 2;
+  }
+  const file = positionals[0]!;
+  if (values.format && !['page', 'markdown', 'json'].includes(values.format)) {
+    console.error(`--format must be page, markdown or json.\n${USAGE}`);
+    return 2;
+  }
+  const config = configFromEnv(process.env);
+  const body = await readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => {
+    throw new Error(`cannot read ${file}: ${error.code ?? error.message}`);
+  });
+  const query: ImportQuery = {
+    ...(values.format ? { format: values.format as ImportFormat } : {}),
+    ...(values.session ? { sessionId: values.session } : {}),
+    ...(values.title ? { title: values.title } : {}),
+    ...(values['event-title'] ? { eventTitle: values['event-title'] } : {}),
+  };
+  console.error(`Importing ${file} into event "${values.event}"...`);
+
+  if (values.server) {
+    const token = config.adminToken ?? (await loadOrCreateAdminToken(config.dataDir)).token;
+    const params = new URLSearchParams(query as Record<string, string>);
+    params.set('format', query.format ?? detectFormat(file, body));
+    const url = `${values.server.replace(/\/$/, '')}/api/events/${encodeURIComponent(values.event)}/sessions?${params}`;
+    const response = await fetch(url, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'text/plain' }, body });
+    const result = await response.json();
+    if (!response.ok) {
+      console.error(`Import refused (${response.status} ${result.error?.code}): ${result.error?.message}`);
+      return 1;
+    }
+    report(result);
+    return 0;
+  }
+
+  const release = await lockDataDir(config.dataDir);
+  try {
+    const meta = await MetaService.open(createFileMetaStore(path.join(config.dataDir, META_FILE)));
+    const drafts = draftsFromBody(body, file, query);
+    report(await meta.importSessions(values.event, drafts, query.eventTitle ? { eventTitle: query.eventTitle } : {}));
+    return 0;
+  } finally {
+    await release();
+  }
+}
+
+function report(result: { eventId: string; eventCreated: boolean; sessions: Array<{ id: string; created: boolean; addedTopics: string[]; skippedTopics: string[] }> }): void {
+  if (result.eventCreated) console.log(`Created event ${result.eventId}.`);
+  for (const s of result.sessions) {
+    console.log(`${s.created ? 'Created' : 'Updated'} session ${s.id}: ${s.addedTopics.length} topic(s) added${s.skippedTopics.length ? `, ${s.skippedTopics.length} already present` : ''}.`);
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    if (error instanceof DataDirBusyError) {
+      console.error(`${error.message}\nStop the server first, or import through it: add --server http://HOST:PORT.`);
+    } else if (error instanceof AppError || error instanceof ConfigError) {
+      console.error(`Import failed: ${error.message}`);
+    } else {
+      console.error(`Import failed: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    process.exit(1);
+  },
+);

@@ -1,0 +1,180 @@
+/**
+ * One loaded session doc: its Y.Doc, awareness and peers. Every update is appended to the doc's
+ * log before it is relayed to anyone (durable first, then visible); a failed append stops the doc
+ * from accepting edits and tells its peers, and the in-memory state is kept.
+ */
+import * as Y from 'yjs';
+import * as awarenessProtocol from 'y-protocols/awareness';
+import { CloseCode } from '../../shared/protocol.ts';
+import type { DocHandle } from '../storage/doc-store.ts';
+import type { Logger, PeerSocket } from './peer.ts';
+import { encodeAwareness, encodeSyncStep1, encodeUpdate, handleFrame, ProtocolError } from './sync-handler.ts';
+
+export interface LiveDocOptions {
+  /** Compact once the current log passes this many bytes. */
+  compactLogBytes: number;
+  log: Logger;
+}
+
+interface PeerState {
+  /** Awareness client ids this peer announced; removed for everyone when it leaves. */
+  awarenessIds: Set<number>;
+}
+
+type AwarenessChange = { added: number[]; updated: number[]; removed: number[] };
+
+export class LiveDoc {
+  readonly sessionId: string;
+  readonly doc: Y.Doc;
+  readonly awareness: awarenessProtocol.Awareness;
+  #handle: DocHandle;
+  #options: LiveDocOptions;
+  #peers = new Map<PeerSocket, PeerState>();
+  #storageError: Error | null = null;
+  #compaction: Promise<void> | null = null;
+
+  constructor(sessionId: string, doc: Y.Doc, handle: DocHandle, options: LiveDocOptions) {
+    this.sessionId = sessionId;
+    this.doc = doc;
+    this.#handle = handle;
+    this.#options = options;
+    this.awareness = new awarenessProtocol.Awareness(doc);
+    // The server is not a participant: it must not appear in anyone's presence list.
+    this.awareness.setLocalState(null);
+    doc.on('update', this.#onDocUpdate);
+    this.awareness.on('update', this.#onAwarenessUpdate);
+  }
+
+  get peerCount(): number {
+    return this.#peers.size;
+  }
+
+  /** Non-null once a write failed; the doc then refuses edits until storage works again. */
+  get storageError(): Error | null {
+    return this.#storageError;
+  }
+
+  /** Starts the y-websocket handshake with a new peer: sync step 1 and current presence. */
+  addPeer(peer: PeerSocket): void {
+    this.#peers.set(peer, { awarenessIds: new Set() });
+    peer.send(encodeSyncStep1(this.doc));
+    const states = [...this.awareness.getStates().keys()];
+    if (states.length > 0) peer.send(encodeAwareness(this.awareness, states));
+  }
+
+  /** Handles one frame from `peer`; a malformed frame closes that peer only. */
+  receive(peer: PeerSocket, frame: Uint8Array): void {
+    if (!this.#peers.has(peer)) return;
+    if (this.#storageError) {
+      this.#dropPeer(peer, CloseCode.STORAGE_UNAVAILABLE, 'storage unavailable: your edits are kept on your device');
+      return;
+    }
+    try {
+      const { reply } = handleFrame(frame, this.doc, this.awareness, peer);
+      if (reply) peer.send(reply);
+    } catch (error) {
+      if (!(error instanceof ProtocolError)) this.#options.log.error({ err: error, sessionId: this.sessionId }, 'frame handling failed');
+      this.#dropPeer(peer, CloseCode.BAD_MESSAGE, truncateReason((error as Error).message));
+    }
+  }
+
+  /** Forgets a peer and removes its presence for everyone. */
+  removePeer(peer: PeerSocket): void {
+    const state = this.#peers.get(peer);
+    if (!state) return;
+    this.#peers.delete(peer);
+    if (state.awarenessIds.size > 0) {
+      awarenessProtocol.removeAwarenessStates(this.awareness, [...state.awarenessIds], null);
+    }
+  }
+
+  /** Closes every peer with `code` (e.g. on shutdown). */
+  closeAllPeers(code: number, reason: string): void {
+    for (const peer of [...this.#peers.keys()]) this.#dropPeer(peer, code, reason);
+  }
+
+  /** Writes a snapshot of the current state and starts a new log (one at a time). */
+  compact(): Promise<void> {
+    if (this.#compaction) return this.#compaction;
+    const state = Y.encodeStateAsUpdate(this.doc);
+    const compaction = this.#handle.compact(state).then(
+      () => {
+        this.#compaction = null;
+        if (this.#storageError) {
+          this.#options.log.info({ sessionId: this.sessionId }, 'storage works again; accepting edits');
+          this.#storageError = null;
+        }
+      },
+      (error: unknown) => {
+        this.#compaction = null;
+        throw error;
+      },
+    );
+    this.#compaction = compaction;
+    return compaction;
+  }
+
+  /** Stores the state as a snapshot, syncs, and releases files and memory. Rejects (and keeps the
+   *  doc usable) when the snapshot cannot be written. */
+  async close(): Promise<void> {
+    await this.compact();
+    await this.#handle.close();
+    this.doc.off('update', this.#onDocUpdate);
+    this.awareness.off('update', this.#onAwarenessUpdate);
+    this.awareness.destroy();
+    this.doc.destroy();
+  }
+
+  /** Flushes pending fdatasyncs. */
+  flush(): Promise<void> {
+    return this.#handle.flush();
+  }
+
+  #onDocUpdate = (update: Uint8Array, origin: unknown): void => {
+    try {
+      this.#handle.append(update);
+    } catch (error) {
+      this.#failStorage(error as Error);
+      return;
+    }
+    const message = encodeUpdate(update);
+    for (const peer of this.#peers.keys()) {
+      if (peer !== origin) peer.send(message);
+    }
+    if (this.#handle.logBytes > this.#options.compactLogBytes && !this.#compaction) {
+      this.compact().catch((error: unknown) => {
+        this.#options.log.error({ err: error, sessionId: this.sessionId }, 'compaction failed; the log is kept');
+      });
+    }
+  };
+
+  #onAwarenessUpdate = ({ added, updated, removed }: AwarenessChange, origin: unknown): void => {
+    const changed = [...added, ...updated, ...removed];
+    const owner = this.#peers.get(origin as PeerSocket);
+    if (owner) {
+      for (const id of added) owner.awarenessIds.add(id);
+      for (const id of removed) owner.awarenessIds.delete(id);
+    }
+    const message = encodeAwareness(this.awareness, changed);
+    for (const peer of this.#peers.keys()) peer.send(message);
+  };
+
+  #failStorage(error: Error): void {
+    // The update stays in memory (and on the sender's device); nobody is told it was saved.
+    this.#storageError = error;
+    this.#options.log.error({ err: error, sessionId: this.sessionId }, 'update could not be written; doc stops accepting edits');
+    this.closeAllPeers(CloseCode.STORAGE_UNAVAILABLE, 'storage unavailable: your edits are kept on your device');
+  }
+
+  #dropPeer(peer: PeerSocket, code: number, reason: string): void {
+    this.removePeer(peer);
+    peer.close(code, reason);
+  }
+}
+
+/** WebSocket close reasons are limited to 123 bytes. */
+export function truncateReason(reason: string): string {
+  const bytes = Buffer.from(reason, 'utf8');
+  if (bytes.length <= 123) return reason;
+  return bytes.subarray(0, 120).toString('utf8').replace(/\uFFFD*$/, '') + '...';
+}

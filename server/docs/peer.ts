@@ -1,0 +1,26 @@
+/**
+ * What the doc service needs of a client connection: the WebSocket edge adapts `ws` to this, tests
+ * use a fake. The service never imports ws or fastify.
+ */
+export interface PeerSocket {
+  /** Queues one binary message. */
+  send(message: Uint8Array): void;
+  /** Closes the connection with a close code and a short human-readable reason. */
+  close(code: number, reason: string): void;
+}
+
+/** The service's side of one connection, handed to the edge. */
+export interface PeerConnection {
+  /** One inbound binary frame, in arrival order. Never throws. */
+  receive(frame: Uint8Array): void;
+  /** The socket closed (by either side); idempotent. */
+  closed(): void;
+}
+
+/** Minimal logger interface (pino-compatible) so the service layer does not depend on fastify. */
+export interface Logger {
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+  debug(obj: object, msg?: string): void;
+}

@@ -1,0 +1,46 @@
+/**
+ * `POST /api/events/:eventId/sessions` (admin): imports sessions and topics from a microconference
+ * page (text/plain), a Markdown outline (text/markdown) or JSON (application/json).
+ */
+import type { FastifyInstance } from 'fastify';
+import { AppError } from '../../shared/errors.ts';
+import type { MetaService } from '../meta/meta-service.ts';
+import { draftsFromBody, type ImportQuery } from '../meta/import-request.ts';
+import { requireAdmin } from './admin-auth.ts';
+import { eventParams, idSchema } from './schemas.ts';
+
+export interface ImportRoutesOptions {
+  meta: MetaService;
+  adminToken: string;
+}
+
+const importQuery = {
+  type: 'object',
+  properties: {
+    format: { type: 'string', enum: ['page', 'markdown', 'json'] },
+    sessionId: idSchema,
+    title: { type: 'string', minLength: 1, maxLength: 300 },
+    eventTitle: { type: 'string', minLength: 1, maxLength: 300 },
+  },
+  additionalProperties: false,
+} as const;
+
+export async function importRoutes(app: FastifyInstance, { meta, adminToken }: ImportRoutesOptions): Promise<void> {
+  app.addContentTypeParser(['text/markdown', 'text/x-markdown'], { parseAs: 'string' }, (_request, body, done) => done(null, body));
+
+  app.post<{ Params: { eventId: string }; Querystring: ImportQuery; Body: unknown }>(
+    '/api/events/:eventId/sessions',
+    { schema: { params: eventParams, querystring: importQuery }, preHandler: requireAdmin(adminToken) },
+    async (request, reply) => {
+      const contentType = request.headers['content-type'] ?? '';
+      if (request.body === undefined || request.body === null || request.body === '') {
+        throw new AppError('IMPORT_INVALID', 'The request body is empty: send a page (text/plain), an outline (text/markdown) or JSON.');
+      }
+      const drafts = draftsFromBody(request.body, contentType, request.query);
+      const result = await meta.importSessions(request.params.eventId, drafts, {
+        ...(request.query.eventTitle ? { eventTitle: request.query.eventTitle } : {}),
+      });
+      return reply.status(result.sessions.some((s) => s.created) ? 201 : 200).send(result);
+    },
+  );
+}

@@ -1,0 +1,58 @@
+/**
+ * `npm start`: reads the environment, builds the app, listens, and shuts down gracefully on
+ * SIGTERM/SIGINT (stop accepting, store every doc, close sockets with 1001, exit 0 within 10 s).
+ */
+import { buildApp } from './app.ts';
+import { ConfigError, configFromEnv } from './config.ts';
+
+const SHUTDOWN_TIMEOUT_MS = 10_000;
+
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = configFromEnv(process.env);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(error.message);
+      process.exit(2);
+    }
+    throw error;
+  }
+  const app = await buildApp(config);
+  const { fastify } = app;
+  const address = await fastify.listen({ port: config.port, host: config.host });
+  const port = (fastify.server.address() as { port: number }).port;
+  const url = `http://${config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host}:${port}`;
+  if (app.seeded.length > 0) console.log(`Seeded sessions: ${app.seeded.join(', ')}`);
+  if (app.admin.file) {
+    console.log(`Admin token ${app.admin.created ? 'generated and ' : ''}kept in ${app.admin.file} (set ADMIN_TOKEN to choose one).`);
+  }
+  console.log(`mcpad listening on ${address} — open ${url}/ (data in ${config.dataDir})`);
+  console.log(`MCPAD_READY port=${port}`);
+
+  let stopping = false;
+  const stop = (signal: string): void => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`${signal} received: storing every doc and closing connections...`);
+    const timer = setTimeout(() => {
+      console.error(`Shutdown took longer than ${SHUTDOWN_TIMEOUT_MS} ms; exiting. Update logs are on disk.`);
+      process.exit(1);
+    }, SHUTDOWN_TIMEOUT_MS);
+    timer.unref();
+    fastify.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        console.error('Shutdown failed:', error);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+}
+
+main().catch((error: unknown) => {
+  console.error('mcpad failed to start:', error instanceof Error ? error.message : error);
+  process.exit(1);
+});

@@ -1,0 +1,223 @@
+/**
+ * Parser for the markdown outline import format:
+ *
+ *   # Containers and Checkpoint/Restore MC          ← starts a session (title)
+ *   The MC is the opportunity for runtime ...        ← optional description paragraphs
+ *   Leads: Stéphane Graber <stgraber@stgraber.org>, Christian Brauner <christian@brauner.io>
+ *   Schedule: 2019-09-10T10:00:00+02:00 / 2019-09-10T13:30:00+02:00
+ *
+ *   - CRIU and the PID dance                         ← a topic ("* " works too)
+ *     - Speakers: Adrian Reber, Pavel Emelyanov      ← indented lines belong to the topic above:
+ *     CRIU only restores processes with the same ... ←   "Speakers:" lines, anything else is its
+ *     - Abstract: optional label                     ←   abstract
+ *
+ * Only `# ` (level-1) headings start sessions. Within an abstract or the description,
+ * consecutive lines are joined with a space and paragraphs (blank line, or a new indented "- "
+ * item) with a blank line. Errors name the 1-based line: a topic or text before the first
+ * heading, a heading or topic with no text, unsupported `##` headings, unindented text after a
+ * topic, repeated or malformed Leads/Schedule lines, values over the IMPORT_LIMITS.
+ *
+ * Pure: no I/O; the same text always gives the same drafts.
+ */
+import type { Lead, Schedule, SessionDraft, TopicDraft } from '../../../shared/domain.ts';
+import { ImportError } from './import-error.ts';
+import { IMPORT_LIMITS, isIsoDateTime } from './parse-json.ts';
+import { parseLeadList } from './parse-page.ts';
+
+interface TopicBuilder {
+  line: number;
+  title: string;
+  speakers: string[];
+  paragraphs: string[];
+  /** The next abstract line starts a new paragraph. */
+  breakBefore: boolean;
+}
+
+interface SessionBuilder {
+  line: number;
+  title: string;
+  descriptionParagraphs: string[];
+  breakBefore: boolean;
+  leads?: Lead[];
+  schedule?: Schedule;
+  topics: TopicBuilder[];
+}
+
+const HEADING = /^(#+)(?:[ \t]+(.*?))?[ \t]*$/;
+const TOPIC = /^[-*+](?:[ \t]+(.*?))?[ \t]*$/;
+const LIST_MARKER = /^[-*+][ \t]+/;
+const LEADS = /^leads?[ \t]*:[ \t]*(.*)$/i;
+const SCHEDULE = /^schedule[ \t]*:[ \t]*(.*)$/i;
+const SPEAKERS = /^(?:[-*+][ \t]+)?speakers?[ \t]*:[ \t]*(.*)$/i;
+const ABSTRACT_LABEL = /^abstract[ \t]*:[ \t]*/i;
+
+export function parseMarkdownOutline(text: string): SessionDraft[] {
+  const lines = text.replace(/^\uFEFF/, '').split(/\r\n|\r|\n/);
+  const sessions: SessionBuilder[] = [];
+  let session: SessionBuilder | undefined;
+  let topic: TopicBuilder | undefined;
+
+  lines.forEach((raw, index) => {
+    const n = index + 1;
+    const fail: (problem: string) => never = (problem) => {
+      throw new ImportError(`line ${n}: ${problem}`, { line: n });
+    };
+    if (raw.trim() === '') {
+      if (topic) topic.breakBefore = true;
+      else if (session) session.breakBefore = true;
+      return;
+    }
+    const indented = /^[ \t]/.test(raw);
+    const line = raw.trim();
+
+    if (!indented && raw.startsWith('#')) {
+      const heading = HEADING.exec(line);
+      if (heading) {
+        if ((heading[1] ?? '').length > 1) {
+          fail(`"${heading[1]}" headings are not supported: "# " starts a session and "- " a topic`);
+        }
+        // An ATX heading may be closed by #s: "# Title #".
+        const title = (heading[2] ?? '').replace(/(?:^|[ \t]+)#+$/, '').trim();
+        if (title === '') fail('session heading "#" has no text');
+        checkLength(title, IMPORT_LIMITS.title, 'session title', fail);
+        session = { line: n, title, descriptionParagraphs: [], breakBefore: false, topics: [] };
+        topic = undefined;
+        sessions.push(session);
+        return;
+      }
+      // "#hashtag" is not a heading in markdown: fall through to ordinary text.
+    }
+
+    if (!session) {
+      if (!indented && TOPIC.test(line)) fail(`topic "${line}" before any "# " session heading`);
+      return fail(`text before the first "# " session heading: "${clip(line)}"`);
+    }
+
+    if (!indented) {
+      const topicMatch = TOPIC.exec(line);
+      if (topicMatch) {
+        const title = (topicMatch[1] ?? '').trim();
+        if (title === '') fail('topic "-" has no title');
+        checkLength(title, IMPORT_LIMITS.title, 'topic title', fail);
+        if (session.topics.length >= IMPORT_LIMITS.topicsPerSession) {
+          fail(`too many topics in session "${session.title}" (at most ${IMPORT_LIMITS.topicsPerSession})`);
+        }
+        topic = { line: n, title, speakers: [], paragraphs: [], breakBefore: false };
+        session.topics.push(topic);
+        return;
+      }
+      const leads = LEADS.exec(line);
+      if (leads) {
+        if (session.leads) fail(`second "Leads:" line for session "${session.title}"`);
+        session.leads = parseLeadList(leads[1] ?? '');
+        if (session.leads.length === 0) fail('"Leads:" names no one (expected "Leads: Name <email>, Name <email>")');
+        if (session.leads.length > IMPORT_LIMITS.leads) fail(`too many leads (at most ${IMPORT_LIMITS.leads})`);
+        for (const lead of session.leads) checkLength(lead.name, IMPORT_LIMITS.name, 'lead name', fail);
+        return;
+      }
+      const schedule = SCHEDULE.exec(line);
+      if (schedule) {
+        if (session.schedule) fail(`second "Schedule:" line for session "${session.title}"`);
+        session.schedule = parseSchedule(schedule[1] ?? '', fail);
+        return;
+      }
+      if (topic) {
+        fail(`unindented text after topic "${clip(topic.title)}": indent it to add it to that topic's abstract, or start it with "- " to make it a topic`);
+      }
+      addLine(session.descriptionParagraphs, line, session.breakBefore);
+      session.breakBefore = false;
+      return;
+    }
+
+    // Indented: belongs to the topic above, or (before any topic) to the description.
+    if (!topic) {
+      addLine(session.descriptionParagraphs, line, session.breakBefore);
+      session.breakBefore = false;
+      return;
+    }
+    const speakers = SPEAKERS.exec(line);
+    if (speakers) {
+      const names = splitNames(speakers[1] ?? '');
+      if (names.length === 0) fail('"Speakers:" names no one (expected "- Speakers: Name, Name")');
+      for (const name of names) checkLength(name, IMPORT_LIMITS.name, 'speaker name', fail);
+      topic.speakers.push(...names);
+      if (topic.speakers.length > IMPORT_LIMITS.speakersPerTopic) {
+        fail(`too many speakers for topic "${clip(topic.title)}" (at most ${IMPORT_LIMITS.speakersPerTopic})`);
+      }
+      return;
+    }
+    const isItem = LIST_MARKER.test(line);
+    const content = line.replace(LIST_MARKER, '').replace(ABSTRACT_LABEL, '');
+    if (content === '') return;
+    addLine(topic.paragraphs, content, topic.breakBefore || isItem);
+    topic.breakBefore = false;
+  });
+
+  if (sessions.length === 0) {
+    throw new ImportError('no sessions: expected at least one "# Session title" heading', { line: 1 });
+  }
+  return sessions.map(buildSession);
+}
+
+function buildSession(session: SessionBuilder): SessionDraft {
+  const description = session.descriptionParagraphs.join('\n\n');
+  checkLength(description, IMPORT_LIMITS.description, 'description', (problem) => {
+    throw new ImportError(`line ${session.line}: session "${clip(session.title)}": ${problem}`, { line: session.line });
+  });
+  const topics = session.topics.map((topic): TopicDraft => {
+    const abstract = topic.paragraphs.join('\n\n');
+    checkLength(abstract, IMPORT_LIMITS.abstract, 'abstract', (problem) => {
+      throw new ImportError(`line ${topic.line}: topic "${clip(topic.title)}": ${problem}`, { line: topic.line });
+    });
+    return {
+      title: topic.title,
+      ...(topic.speakers.length > 0 ? { speakers: topic.speakers } : {}),
+      ...(abstract !== '' ? { abstract } : {}),
+    };
+  });
+  return {
+    title: session.title,
+    ...(description !== '' ? { description } : {}),
+    ...(session.leads ? { leads: session.leads } : {}),
+    ...(session.schedule ? { schedule: session.schedule } : {}),
+    topics,
+  };
+}
+
+/** Appends a line to the last paragraph, or starts a new paragraph with it. */
+function addLine(paragraphs: string[], line: string, newParagraph: boolean): void {
+  const text = line.replace(/\s+/g, ' ');
+  const last = paragraphs.length - 1;
+  if (newParagraph || last < 0) paragraphs.push(text);
+  else paragraphs[last] = `${paragraphs[last]} ${text}`;
+}
+
+/** "<ISO start> / <ISO end>" or "<ISO start>". */
+function parseSchedule(text: string, fail: (problem: string) => never): Schedule {
+  const parts = text.split('/').map((part) => part.trim());
+  const [start, end] = parts;
+  if (parts.length > 2 || start === undefined || start === '') {
+    fail(`expected "Schedule: <ISO start> / <ISO end>", got "Schedule: ${clip(text)}"`);
+  }
+  if (!isIsoDateTime(start)) fail(`schedule start "${clip(start)}" is not an ISO 8601 date-time with offset (e.g. 2019-09-10T10:00:00+02:00)`);
+  if (end === undefined) return { start };
+  if (!isIsoDateTime(end)) fail(`schedule end "${clip(end)}" is not an ISO 8601 date-time with offset (e.g. 2019-09-10T13:30:00+02:00)`);
+  if (Date.parse(end) < Date.parse(start)) fail(`schedule ends (${end}) before it starts (${start})`);
+  return { start, end };
+}
+
+/** "A, B and C" → ["A", "B", "C"]. */
+function splitNames(text: string): string[] {
+  return text
+    .split(/\s*[,;]\s*(?:and\s+)?|\s+and\s+/i)
+    .map((name) => name.trim())
+    .filter((name) => name !== '');
+}
+
+function checkLength(text: string, max: number, what: string, fail: (problem: string) => never): void {
+  if (text.length > max) fail(`${what} too long: ${text.length} characters (at most ${max})`);
+}
+
+function clip(text: string): string {
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}

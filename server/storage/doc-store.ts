@@ -1,0 +1,563 @@
+/**
+ * Durable per-document update store. Each document lives in `<rootDir>/<docId>/` as generations:
+ * `snapshot-<gen>.bin` (one frame, a full Yjs state; written via tmp + fsync + rename) and
+ * `log-<gen>.bin` (one frame per update, append-only). Invariant: snapshot-K holds everything
+ * in the logs of generations below K, so a load is "newest valid snapshot + logs from its
+ * generation on", and every crash point of a compaction leaves such a set on disk.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { isValidId } from '../../shared/ids.ts';
+import { decodeFrames, decodeSingleFrame, encodeFrame, FRAME_HEADER_BYTES } from './frame-codec.ts';
+
+export interface DocStoreOptions {
+  rootDir: string; // created if missing
+  fsyncIntervalMs: number; // group fdatasync at most this often while a log is dirty
+  maxFrameBytes: number; // a frame longer than this on load is treated as corruption
+  onWarning?: (docId: string, message: string) => void; // torn tail truncated, corrupt older log, etc.
+}
+
+export interface LoadedDoc {
+  /** Updates to apply in order (snapshot first, then log frames); empty for a new doc. */
+  updates: Uint8Array[];
+  /** True when nothing was ever stored for this id. */
+  isNew: boolean;
+}
+
+export interface DocHandle {
+  readonly docId: string;
+  /** Bytes in the current log generation (drives the compaction decision). */
+  readonly logBytes: number;
+  /** Frames appended to the current log generation (loaded + appended). */
+  readonly logFrames: number;
+  /** Appends one update with fs.writeSync before returning: after it returns the update survives a
+   *  kill -9 of the process. fdatasync is batched (timer, at most every fsyncIntervalMs while dirty).
+   *  Throws (e.g. ENOSPC/EROFS/EIO) when the write fails; a failed write leaves no partial frame that
+   *  later loads would accept (truncate back to the last good offset if possible). */
+  append(update: Uint8Array): void;
+  /** Crash-safe compaction: `state` is Y.encodeStateAsUpdate(doc) taken *now* (synchronously by the
+   *  caller). Synchronously switch appends to log-(gen+1), then asynchronously write snapshot-(gen+1)
+   *  (tmp + fsync + rename + dir fsync), then delete older generations. A crash at any point leaves a
+   *  loadable set (old snapshot + old log + new log). Calls are serialised (one compaction at a time;
+   *  a second call while one runs waits for it and then runs). Rejects on write error (the old files
+   *  stay). */
+  compact(state: Uint8Array): Promise<void>;
+  /** fdatasync anything pending now. */
+  flush(): Promise<void>;
+  /** flush, then close file descriptors; the handle is unusable after. */
+  close(): Promise<void>;
+  /** Sizes on disk of this doc's files. */
+  diskBytes(): Promise<number>;
+}
+
+export interface DocStore {
+  /** Opens (loading and repairing) a doc. Opening an id that is already open throws. */
+  open(docId: string): Promise<{ handle: DocHandle; loaded: LoadedDoc }>;
+  /** True when something is stored for this id (no repair, no open). */
+  exists(docId: string): Promise<boolean>;
+  /** close() every open handle. */
+  closeAll(): Promise<void>;
+}
+
+const GENERATION_FILE = /^(snapshot|log)-(0|[1-9][0-9]{0,14})\.bin$/;
+const snapshotName = (gen: number): string => `snapshot-${gen}.bin`;
+const logName = (gen: number): string => `log-${gen}.bin`;
+
+// Ids come validated from the service, but a path is built from this one: check again.
+function assertDocId(docId: string): void {
+  if (!isValidId(docId)) throw new Error(`invalid document id ${JSON.stringify(docId)}`);
+}
+
+function assertAppendable(update: Uint8Array, maxBytes: number): void {
+  // Loads reject empty and oversized frames, so writing one would hide every later frame.
+  if (update.length === 0) throw new RangeError('refusing to store an empty update');
+  if (update.length > maxBytes) {
+    throw new RangeError(`update of ${update.length} bytes exceeds the maximum ${maxBytes}`);
+  }
+}
+
+function errorText(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+// Callback forms (looked up at call time) run on the libuv pool, off the main thread.
+function fdatasync(fd: number): Promise<void> {
+  return new Promise((resolve, reject) => fs.fdatasync(fd, (err) => (err ? reject(err) : resolve())));
+}
+
+function closeFd(fd: number): Promise<void> {
+  return new Promise((resolve, reject) => fs.close(fd, (err) => (err ? reject(err) : resolve())));
+}
+
+/** fsync of a directory makes the creation, rename or removal of its entries durable. */
+async function syncDir(dir: string): Promise<void> {
+  const handle = await fs.promises.open(dir, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+interface GenerationFiles {
+  snapshots: number[];
+  logs: number[];
+  tmp: string[];
+}
+
+async function scanDocDir(dir: string): Promise<GenerationFiles> {
+  const files: GenerationFiles = { snapshots: [], logs: [], tmp: [] };
+  let names: string[];
+  try {
+    names = await fs.promises.readdir(dir);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return files;
+    throw err;
+  }
+  for (const name of names) {
+    const match = GENERATION_FILE.exec(name);
+    if (match) (match[1] === 'snapshot' ? files.snapshots : files.logs).push(Number(match[2]));
+    else if (name.endsWith('.tmp')) files.tmp.push(name);
+  }
+  files.snapshots.sort((a, b) => a - b);
+  files.logs.sort((a, b) => a - b);
+  return files;
+}
+
+/** One log generation open for appending, with its batched fdatasync. */
+class LogWriter {
+  private dirty = false;
+  private syncing: Promise<void> | null = null;
+  private timer: NodeJS.Timeout | null = null;
+  private truncatePending = false;
+  private closed = false;
+
+  constructor(
+    private readonly fd: number,
+    readonly gen: number,
+    public bytes: number,
+    public frames: number,
+    private readonly syncIntervalMs: number,
+    private readonly onSyncError: (err: unknown) => void,
+  ) {}
+
+  append(frame: Buffer): void {
+    if (this.truncatePending) {
+      fs.ftruncateSync(this.fd, this.bytes);
+      this.truncatePending = false;
+    }
+    let written = 0;
+    try {
+      while (written < frame.length) written += fs.writeSync(this.fd, frame, written);
+    } catch (err) {
+      // The kernel may have taken part of the frame; frames appended after a partial one would
+      // be unreadable, so cut back now or before the next append.
+      try {
+        fs.ftruncateSync(this.fd, this.bytes);
+      } catch {
+        this.truncatePending = true;
+      }
+      throw err;
+    }
+    this.bytes += frame.length;
+    this.frames += 1;
+    this.dirty = true;
+    this.scheduleSync();
+  }
+
+  async flush(): Promise<void> {
+    // A sync already in flight may have started before the latest append: wait, then sync again.
+    while (this.syncing !== null || this.dirty) {
+      if (this.syncing !== null) {
+        await this.syncing.catch(() => undefined);
+        continue;
+      }
+      this.dirty = false;
+      this.syncing = fdatasync(this.fd).finally(() => {
+        this.syncing = null;
+      });
+      try {
+        await this.syncing;
+      } catch (err) {
+        this.dirty = true;
+        throw err;
+      }
+    }
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    if (this.timer !== null) clearTimeout(this.timer);
+    this.timer = null;
+    try {
+      if (this.truncatePending) fs.ftruncateSync(this.fd, this.bytes);
+      await this.flush();
+    } finally {
+      await closeFd(this.fd);
+    }
+  }
+
+  private scheduleSync(): void {
+    if (this.timer !== null || this.closed) return;
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      this.flush().catch(this.onSyncError);
+    }, this.syncIntervalMs);
+    this.timer.unref();
+  }
+}
+
+class FileDocHandle implements DocHandle {
+  private log: LogWriter;
+  private compactions: Promise<void> = Promise.resolve();
+  private readonly retiring = new Set<Promise<void>>();
+  private closing: Promise<void> | null = null;
+
+  constructor(
+    readonly docId: string,
+    private readonly dir: string,
+    log: LogWriter,
+    private readonly options: DocStoreOptions,
+    private readonly onClosed: () => void,
+  ) {
+    this.log = log;
+  }
+
+  get logBytes(): number {
+    return this.log.bytes;
+  }
+
+  get logFrames(): number {
+    return this.log.frames;
+  }
+
+  append(update: Uint8Array): void {
+    this.assertUsable();
+    assertAppendable(update, this.options.maxFrameBytes);
+    this.log.append(encodeFrame(update));
+  }
+
+  compact(state: Uint8Array): Promise<void> {
+    try {
+      this.assertUsable();
+      // The switch happens now, even when an earlier compaction is still writing: `state`
+      // covers exactly what was appended before this call, and everything after goes to the
+      // new log, which no snapshot up to this generation will replace.
+      const old = this.log;
+      this.log = openLogWriter(this.dir, old.gen + 1, 0, 0, this.options, this.docId);
+      const oldClosed = this.retire(old);
+      const gen = this.log.gen;
+      const run = this.compactions.then(() => this.writeSnapshot(gen, state, oldClosed));
+      this.compactions = run.catch(() => undefined);
+      return run;
+    } catch (err) {
+      return Promise.reject(err);
+    }
+  }
+
+  async flush(): Promise<void> {
+    await Promise.all(this.retiring);
+    await this.log.flush();
+  }
+
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      try {
+        await this.compactions;
+        await Promise.all(this.retiring);
+        await this.log.close();
+      } finally {
+        this.onClosed();
+      }
+    })();
+    return this.closing;
+  }
+
+  async diskBytes(): Promise<number> {
+    let total = 0;
+    for (const name of await fs.promises.readdir(this.dir)) {
+      const stat = await fs.promises.stat(path.join(this.dir, name)).catch(() => null);
+      total += stat?.size ?? 0;
+    }
+    return total;
+  }
+
+  private assertUsable(): void {
+    if (this.closing !== null) throw new Error(`document ${this.docId} is closed`);
+  }
+
+  /** Syncs and closes a log that no longer takes appends; never rejects (warns instead). */
+  private retire(log: LogWriter): Promise<void> {
+    const done = log.close().catch((err: unknown) => {
+      this.warn(`closing ${logName(log.gen)} failed: ${errorText(err)}`);
+    });
+    this.retiring.add(done);
+    void done.then(() => this.retiring.delete(done));
+    return done;
+  }
+
+  private async writeSnapshot(gen: number, state: Uint8Array, oldClosed: Promise<void>): Promise<void> {
+    // Until the snapshot exists the old log is the only copy of its updates: have it synced first.
+    await oldClosed;
+    const file = path.join(this.dir, snapshotName(gen));
+    const tmp = `${file}.tmp`;
+    try {
+      const out = await fs.promises.open(tmp, 'w');
+      try {
+        await out.writeFile(encodeFrame(state));
+        await out.sync();
+      } finally {
+        await out.close();
+      }
+      await fs.promises.rename(tmp, file);
+    } catch (err) {
+      await fs.promises.rm(tmp, { force: true }).catch(() => undefined);
+      throw err;
+    }
+    // Also makes the new log's directory entry durable. Must precede deleting what it replaces.
+    await syncDir(this.dir);
+    const files = await scanDocDir(this.dir);
+    await removeGenerationsBelow(this.dir, files, gen, (msg) => this.warn(msg));
+  }
+
+  private warn(message: string): void {
+    this.options.onWarning?.(this.docId, message);
+  }
+}
+
+function openLogWriter(
+  dir: string,
+  gen: number,
+  bytes: number,
+  frames: number,
+  options: DocStoreOptions,
+  docId: string,
+): LogWriter {
+  const fd = fs.openSync(path.join(dir, logName(gen)), 'a');
+  return new LogWriter(fd, gen, bytes, frames, options.fsyncIntervalMs, (err) =>
+    options.onWarning?.(docId, `fdatasync of ${logName(gen)} failed: ${errorText(err)}`),
+  );
+}
+
+async function removeGenerationsBelow(
+  dir: string,
+  files: GenerationFiles,
+  gen: number,
+  warn: (message: string) => void,
+): Promise<void> {
+  const names = [
+    ...files.snapshots.filter((g) => g < gen).map(snapshotName),
+    ...files.logs.filter((g) => g < gen).map(logName),
+  ];
+  for (const name of names) {
+    // Leftovers are harmless (the snapshot covers them) and get removed by the next load.
+    await fs.promises.rm(path.join(dir, name), { force: true }).catch((err: unknown) => {
+      warn(`removing ${name} failed: ${errorText(err)}`);
+    });
+  }
+}
+
+/** Cuts a damaged log back to its valid prefix, durably, so later appends follow good frames. */
+async function truncateDurably(file: string, length: number): Promise<void> {
+  const handle = await fs.promises.open(file, 'r+');
+  try {
+    await handle.truncate(length);
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+async function loadDoc(
+  docId: string,
+  options: DocStoreOptions,
+  onClosed: () => void,
+): Promise<{ handle: DocHandle; loaded: LoadedDoc }> {
+  const dir = path.join(options.rootDir, docId);
+  const warn = (message: string): void => options.onWarning?.(docId, message);
+  const createdDir = await fs.promises.mkdir(dir, { recursive: true });
+  const files = await scanDocDir(dir);
+  for (const name of files.tmp) await fs.promises.rm(path.join(dir, name), { force: true });
+
+  const updates: Uint8Array[] = [];
+  let baseGen: number | null = null;
+  for (const gen of [...files.snapshots].reverse()) {
+    const decoded = decodeSingleFrame(await fs.promises.readFile(path.join(dir, snapshotName(gen))));
+    if ('payload' in decoded) {
+      updates.push(decoded.payload);
+      baseGen = gen;
+      break;
+    }
+    warn(`${snapshotName(gen)} is invalid (${decoded.problem}); falling back to an older generation`);
+  }
+
+  // Never reuse a generation number, not even that of an invalid snapshot.
+  const currentGen = Math.max(0, ...files.snapshots, ...files.logs);
+  const logs = files.logs.filter((gen) => gen >= (baseGen ?? 0));
+  let storedLogBytes = 0;
+  let current = { bytes: 0, frames: 0 };
+  for (const gen of logs) {
+    const file = path.join(dir, logName(gen));
+    const data = await fs.promises.readFile(file);
+    storedLogBytes += data.length;
+    const decoded = decodeFrames(data, options.maxFrameBytes);
+    for (const payload of decoded.payloads) updates.push(payload);
+    if (decoded.problem !== null) {
+      const where = `${logName(gen)} at offset ${decoded.validBytes}: ${decoded.problem}`;
+      const dropped = data.length - decoded.validBytes;
+      if (gen === logs.at(-1)) {
+        // The newest log is where an interrupted append lands: a torn tail is expected there.
+        await truncateDurably(file, decoded.validBytes);
+        warn(`${where}; truncated ${dropped} bytes`);
+      } else {
+        warn(`${where}; corruption, ignored the remaining ${dropped} bytes`);
+      }
+    }
+    if (gen === currentGen) current = { bytes: decoded.validBytes, frames: decoded.payloads.length };
+  }
+
+  await removeGenerationsBelow(dir, files, baseGen ?? 0, warn);
+  const log = openLogWriter(dir, currentGen, current.bytes, current.frames, options, docId);
+  try {
+    if (!files.logs.includes(currentGen)) await syncDir(dir);
+    if (createdDir !== undefined) await syncDir(options.rootDir);
+  } catch (err) {
+    await log.close().catch(() => undefined);
+    throw err;
+  }
+  const isNew = files.snapshots.length === 0 && storedLogBytes === 0;
+  const handle = new FileDocHandle(docId, dir, log, options, onClosed);
+  return { handle, loaded: { updates, isNew } };
+}
+
+async function closeEvery(handles: Iterable<DocHandle>): Promise<void> {
+  const results = await Promise.allSettled([...handles].map((handle) => handle.close()));
+  const failure = results.find((result) => result.status === 'rejected');
+  if (failure) throw failure.reason;
+}
+
+/** Creates the file-backed store described at the top of this module. */
+export function createFileDocStore(options: DocStoreOptions): DocStore {
+  // null marks an id whose open is in progress, so a concurrent open of it fails too.
+  const open = new Map<string, DocHandle | null>();
+  return {
+    async open(docId) {
+      assertDocId(docId);
+      if (open.has(docId)) throw new Error(`document ${docId} is already open`);
+      open.set(docId, null);
+      try {
+        const result = await loadDoc(docId, options, () => open.delete(docId));
+        open.set(docId, result.handle);
+        return result;
+      } catch (err) {
+        open.delete(docId);
+        throw err;
+      }
+    },
+    async exists(docId) {
+      assertDocId(docId);
+      const dir = path.join(options.rootDir, docId);
+      const files = await scanDocDir(dir);
+      if (files.snapshots.length > 0) return true;
+      for (const gen of files.logs) {
+        const stat = await fs.promises.stat(path.join(dir, logName(gen))).catch(() => null);
+        if ((stat?.size ?? 0) > 0) return true;
+      }
+      return false;
+    },
+    closeAll() {
+      return closeEvery([...open.values()].filter((handle) => handle !== null));
+    },
+  };
+}
+
+interface MemoryRecord {
+  snapshot: Uint8Array | null;
+  log: Uint8Array[];
+}
+
+class MemoryDocHandle implements DocHandle {
+  private closed = false;
+
+  constructor(
+    readonly docId: string,
+    private readonly record: MemoryRecord,
+    private readonly failure: () => Error | null,
+    private readonly onClosed: () => void,
+  ) {}
+
+  get logBytes(): number {
+    return this.record.log.reduce((sum, update) => sum + FRAME_HEADER_BYTES + update.length, 0);
+  }
+
+  get logFrames(): number {
+    return this.record.log.length;
+  }
+
+  append(update: Uint8Array): void {
+    this.assertUsable();
+    assertAppendable(update, Number.POSITIVE_INFINITY);
+    const failure = this.failure();
+    if (failure) throw failure;
+    this.record.log.push(update.slice());
+  }
+
+  async compact(state: Uint8Array): Promise<void> {
+    this.assertUsable();
+    const failure = this.failure();
+    if (failure) throw failure;
+    this.record.snapshot = state.slice();
+    this.record.log = [];
+  }
+
+  async flush(): Promise<void> {}
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.onClosed();
+  }
+
+  async diskBytes(): Promise<number> {
+    const snapshot = this.record.snapshot;
+    return (snapshot ? FRAME_HEADER_BYTES + snapshot.length : 0) + this.logBytes;
+  }
+
+  private assertUsable(): void {
+    if (this.closed) throw new Error(`document ${this.docId} is closed`);
+  }
+}
+
+/** In-memory store with the file store's contract, for service tests; `failWrites` injects write errors. */
+export function createMemoryDocStore(): DocStore & { failWrites(error: Error | null): void } {
+  const disk = new Map<string, MemoryRecord>();
+  const open = new Map<string, DocHandle>();
+  let failure: Error | null = null;
+  const stored = (record: MemoryRecord | undefined): boolean =>
+    record !== undefined && (record.snapshot !== null || record.log.length > 0);
+  return {
+    async open(docId) {
+      assertDocId(docId);
+      if (open.has(docId)) throw new Error(`document ${docId} is already open`);
+      let record = disk.get(docId);
+      if (record === undefined) {
+        record = { snapshot: null, log: [] };
+        disk.set(docId, record);
+      }
+      const handle = new MemoryDocHandle(docId, record, () => failure, () => open.delete(docId));
+      open.set(docId, handle);
+      const updates = [...(record.snapshot ? [record.snapshot] : []), ...record.log].map((u) => u.slice());
+      return { handle, loaded: { updates, isNew: !stored(record) } };
+    },
+    async exists(docId) {
+      assertDocId(docId);
+      return stored(disk.get(docId));
+    },
+    closeAll() {
+      return closeEvery(open.values());
+    },
+    failWrites(error) {
+      failure = error;
+    },
+  };
+}

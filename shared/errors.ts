@@ -1,0 +1,44 @@
+/**
+ * One catalogue of error codes for both transports: each code has its HTTP status and the
+ * WebSocket close code used when the same cause ends a socket. Tests assert codes, not text.
+ */
+import { CloseCode } from './protocol.ts';
+
+export const ErrorCatalogue = {
+  BAD_REQUEST: { httpStatus: 400, closeCode: CloseCode.BAD_MESSAGE },
+  VALIDATION_FAILED: { httpStatus: 400, closeCode: CloseCode.BAD_MESSAGE },
+  IMPORT_INVALID: { httpStatus: 400, closeCode: CloseCode.BAD_MESSAGE },
+  INVALID_ID: { httpStatus: 400, closeCode: CloseCode.BAD_MESSAGE },
+  UNAUTHORIZED: { httpStatus: 401, closeCode: CloseCode.FORBIDDEN },
+  FORBIDDEN: { httpStatus: 403, closeCode: CloseCode.FORBIDDEN },
+  NOT_FOUND: { httpStatus: 404, closeCode: CloseCode.SESSION_NOT_FOUND },
+  EVENT_NOT_FOUND: { httpStatus: 404, closeCode: CloseCode.SESSION_NOT_FOUND },
+  SESSION_NOT_FOUND: { httpStatus: 404, closeCode: CloseCode.SESSION_NOT_FOUND },
+  PAYLOAD_TOO_LARGE: { httpStatus: 413, closeCode: CloseCode.DOC_TOO_LARGE },
+  UNSUPPORTED_MEDIA_TYPE: { httpStatus: 415, closeCode: CloseCode.BAD_MESSAGE },
+  RATE_LIMITED: { httpStatus: 429, closeCode: CloseCode.RATE_LIMITED },
+  STORAGE_UNAVAILABLE: { httpStatus: 503, closeCode: CloseCode.STORAGE_UNAVAILABLE },
+} as const;
+
+export type ErrorCode = keyof typeof ErrorCatalogue;
+
+/** The JSON body of every HTTP error response. */
+export interface ErrorBody {
+  error: { code: ErrorCode; message: string };
+}
+
+/** An expected failure with a catalogued code; the edges turn it into a response or a close. */
+export class AppError extends Error {
+  readonly code: ErrorCode;
+  constructor(code: ErrorCode, message: string) {
+    super(message);
+    this.name = 'AppError';
+    this.code = code;
+  }
+  get httpStatus(): number {
+    return ErrorCatalogue[this.code].httpStatus;
+  }
+  get closeCode(): number {
+    return ErrorCatalogue[this.code].closeCode;
+  }
+}
