@@ -4,7 +4,7 @@
  */
 import path from 'node:path';
 import fastifyWebsocket from '@fastify/websocket';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import type { Config } from './config.ts';
 import { DocService } from './docs/doc-service.ts';
 import { eventRoutes } from './http/event-routes.ts';
@@ -43,7 +43,8 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps = {}): Pr
   const fastify = Fastify({
     logger: config.logLevel === 'silent' ? false : { level: config.logLevel },
     bodyLimit: config.maxBodyBytes,
-    disableRequestLogging: config.logLevel !== 'debug' && config.logLevel !== 'trace',
+    // Per-request lines only when debugging: a busy room would drown the useful ones.
+    logController: new LogController({ disableRequestLogging: config.logLevel !== 'debug' && config.logLevel !== 'trace' }),
   });
 
   const meta = await MetaService.open(deps.metaStore ?? createFileMetaStore(path.join(config.dataDir, META_FILE)));
