@@ -7,6 +7,11 @@ import fastifyWebsocket from '@fastify/websocket';
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import type { Config } from './config.ts';
 import { DocService } from './docs/doc-service.ts';
+import { followupsTemplate, notesTemplate } from './docs/doc-templates.ts';
+import { FollowupsService } from './docs/followups-service.ts';
+import { followupRoutes } from './http/followup-routes.ts';
+import { tokenRoutes } from './http/token-routes.ts';
+import { AccessPolicy } from './meta/access-policy.ts';
 import { eventRoutes } from './http/event-routes.ts';
 import { installErrorHandler } from './http/error-handler.ts';
 import { healthRoutes } from './http/health-routes.ts';
@@ -23,20 +28,26 @@ import { collabRoute } from './ws/collab-route.ts';
 export interface AppDeps {
   metaStore?: MetaStore;
   docStore?: DocStore;
+  followupStore?: DocStore;
 }
 
 export interface App {
   fastify: FastifyInstance;
   meta: MetaService;
   docs: DocService;
+  /** The per-session follow-ups docs (written only by the lead API). */
+  followupDocs: DocService;
+  followups: FollowupsService;
+  access: AccessPolicy;
   /** The admin token in force, and the file it is kept in when it was generated. */
   admin: { token: string; file: string | null; created: boolean };
-  /** Session ids created from the seed on this start (empty unless the data dir was empty). */
-  seeded: string[];
+  /** Sessions created from the seed on this start, with their lead tokens (shown once). */
+  seeded: Array<{ sessionId: string; leadToken: string }>;
 }
 
 export const META_FILE = 'meta.json';
 export const DOCS_FOLDER = 'docs';
+export const FOLLOWUPS_FOLDER = 'followups';
 
 export async function buildApp(config: Readonly<Config>, deps: AppDeps = {}): Promise<App> {
   const releaseDataDir = await lockDataDir(config.dataDir);
@@ -53,35 +64,45 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps = {}): Pr
     ? { token: config.adminToken, file: null, created: false }
     : await loadOrCreateAdminToken(config.dataDir);
 
-  const docStore =
-    deps.docStore ??
-    createFileDocStore({
-      rootDir: path.join(config.dataDir, DOCS_FOLDER),
-      fsyncIntervalMs: config.fsyncIntervalMs,
-      maxFrameBytes: Math.max(config.maxMessageBytes, config.compactLogBytes) * 4,
-      onWarning: (docId, message) => fastify.log.warn({ sessionId: docId }, message),
-    });
+  const storeOptions = (folder: string) => ({
+    rootDir: path.join(config.dataDir, folder),
+    fsyncIntervalMs: config.fsyncIntervalMs,
+    maxFrameBytes: Math.max(config.maxMessageBytes, config.compactLogBytes) * 4,
+    onWarning: (docId: string, message: string) => fastify.log.warn({ docId, folder }, message),
+  });
+  const docOptions = {
+    compactLogBytes: config.compactLogBytes,
+    docIdleUnloadMs: config.docIdleUnloadMs,
+    maxQueuedFrames: 256,
+    log: fastify.log,
+  };
   const docs = new DocService(
-    docStore,
-    { topicsOf: (sessionId) => meta.findSession(sessionId)?.topics },
-    {
-      compactLogBytes: config.compactLogBytes,
-      docIdleUnloadMs: config.docIdleUnloadMs,
-      maxQueuedFrames: 256,
-      log: fastify.log,
-    },
+    deps.docStore ?? createFileDocStore(storeOptions(DOCS_FOLDER)),
+    notesTemplate((sessionId) => meta.findSession(sessionId)?.topics),
+    docOptions,
   );
-  meta.onTopicsAdded((session) => docs.topicsChanged(session.id));
+  const followupDocs = new DocService(
+    deps.followupStore ?? createFileDocStore(storeOptions(FOLLOWUPS_FOLDER)),
+    followupsTemplate((sessionId) => meta.hasSession(sessionId)),
+    docOptions,
+  );
+  const followups = new FollowupsService(meta, docs, followupDocs);
+  const access = new AccessPolicy(meta, admin.token);
+  meta.onTopicsAdded((session) => docs.sessionChanged(session.id));
 
   installErrorHandler(fastify);
   // Registered before the WebSocket plugin's own preClose, so peers get 1001 and docs are stored
   // before the sockets are torn down.
-  fastify.addHook('preClose', async () => docs.shutdown());
+  fastify.addHook('preClose', async () => {
+    await Promise.all([docs.shutdown(), followupDocs.shutdown()]);
+  });
   fastify.addHook('onClose', async () => releaseDataDir());
   await fastify.register(fastifyWebsocket, { options: { maxPayload: config.maxMessageBytes } });
   await fastify.register(healthRoutes, { docs });
   await fastify.register(eventRoutes, { meta, docs });
   await fastify.register(importRoutes, { meta, adminToken: admin.token });
-  await fastify.register(collabRoute, { docs, pingIntervalMs: config.pingIntervalMs });
-  return { fastify, meta, docs, admin, seeded };
+  await fastify.register(tokenRoutes, { meta, access, adminToken: admin.token });
+  await fastify.register(followupRoutes, { meta, access, followups });
+  await fastify.register(collabRoute, { docs, followups: followupDocs, access, meta, pingIntervalMs: config.pingIntervalMs });
+  return { fastify, meta, docs, followupDocs, followups, access, admin, seeded };
 }

@@ -23,7 +23,9 @@ async function main(): Promise<void> {
   const address = await fastify.listen({ port: config.port, host: config.host });
   const port = (fastify.server.address() as { port: number }).port;
   const url = `http://${config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host}:${port}`;
-  if (app.seeded.length > 0) console.log(`Seeded sessions: ${app.seeded.join(', ')}`);
+  for (const { sessionId, leadToken } of app.seeded) {
+    console.log(`Seeded session ${sessionId}. Lead link (shown once; the admin can create more): ${url}/s/${sessionId}?token=${leadToken}`);
+  }
   if (app.admin.file) {
     console.log(`Admin token ${app.admin.created ? 'generated and ' : ''}kept in ${app.admin.file} (set ADMIN_TOKEN to choose one).`);
   }

@@ -1,4 +1,5 @@
 /** Domain types shared by server and client: event → microconference sessions → topics. */
+import type { ParticipantAccess } from './roles.ts';
 
 export interface Lead {
   name: string;
@@ -36,6 +37,8 @@ export interface ConferenceEvent {
   title: string;
   description: string;
   createdAt: string;
+  /** 'open' (default): anyone with the session URL edits; 'link': only edit links do. */
+  participantAccess?: ParticipantAccess;
 }
 
 /**

@@ -7,15 +7,25 @@
 import * as Y from 'yjs';
 import { AppError } from '../../shared/errors.ts';
 import { CloseCode } from '../../shared/protocol.ts';
-import { appendMissingSections, buildTemplateUpdate, type TemplateTopic } from '../../shared/topic-template.ts';
 import type { DocStore } from '../storage/doc-store.ts';
 import { LiveDoc, truncateReason } from './live-doc.ts';
 import type { Logger, PeerConnection, PeerSocket } from './peer.ts';
+import { carriesEdit, encodePermissionDenied } from './write-guard.ts';
 
-/** Where the doc service learns a session's topics (the metadata service, in the app). */
-export interface SessionDirectory {
-  /** The session's topics in order, or undefined when there is no such session. */
-  topicsOf(sessionId: string): TemplateTopic[] | undefined;
+/** What a kind of doc (session notes, follow-ups) looks like when the server creates it. */
+export interface DocTemplate {
+  /** False when there is no such session: connections are closed with 4404. */
+  exists(sessionId: string): boolean;
+  /** The initial state of a new doc; stored before any client syncs. */
+  initialState(sessionId: string): Uint8Array;
+  /** Brings a loaded doc up to date with the session (e.g. sections of topics added later). */
+  reconcile(doc: Y.Doc, sessionId: string): void;
+}
+
+/** What a connection may do. */
+export interface PeerAccess {
+  /** False: the peer syncs read-only; frames carrying edits are refused and never applied. */
+  canWrite: boolean;
 }
 
 export interface DocServiceOptions {
@@ -38,14 +48,14 @@ type ConnectionState =
 
 export class DocService {
   #store: DocStore;
-  #sessions: SessionDirectory;
+  #template: DocTemplate;
   #options: DocServiceOptions;
   #entries = new Map<string, Entry>();
   #shuttingDown = false;
 
-  constructor(store: DocStore, sessions: SessionDirectory, options: DocServiceOptions) {
+  constructor(store: DocStore, template: DocTemplate, options: DocServiceOptions) {
     this.#store = store;
-    this.#sessions = sessions;
+    this.#template = template;
     this.#options = options;
   }
 
@@ -53,7 +63,7 @@ export class DocService {
    * Attaches a client socket to a session. Returns synchronously so the edge can route frames
    * before the doc is loaded; they are queued and handled in order once it is.
    */
-  connect(sessionId: string, socket: PeerSocket): PeerConnection {
+  connect(sessionId: string, socket: PeerSocket, access: PeerAccess = { canWrite: true }): PeerConnection {
     let state: ConnectionState = { kind: 'loading', queue: [] };
     const close = (code: number, reason: string): void => {
       if (state.kind === 'closed') return;
@@ -61,7 +71,7 @@ export class DocService {
       socket.close(code, truncateReason(reason));
     };
     if (this.#shuttingDown) close(CloseCode.GOING_AWAY, 'server shutting down');
-    else if (!this.#sessions.topicsOf(sessionId)) close(CloseCode.SESSION_NOT_FOUND, `no session "${sessionId}"`);
+    else if (!this.#template.exists(sessionId)) close(CloseCode.SESSION_NOT_FOUND, `no session "${sessionId}"`);
     else {
       this.acquire(sessionId).then(
         (doc) => {
@@ -88,6 +98,10 @@ export class DocService {
     }
     return {
       receive: (frame) => {
+        if (!access.canWrite && state.kind !== 'closed' && carriesEdit(frame)) {
+          socket.send(encodePermissionDenied('read-only connection: this edit was not applied'));
+          return;
+        }
         switch (state.kind) {
           case 'loading':
             if (state.queue.length >= this.#options.maxQueuedFrames) close(CloseCode.RATE_LIMITED, 'too many frames before the session loaded');
@@ -128,9 +142,8 @@ export class DocService {
           continue;
       }
     }
-    const topics = this.#sessions.topicsOf(sessionId);
-    if (!topics) throw new AppError('SESSION_NOT_FOUND', `No session with id "${sessionId}".`);
-    const promise = this.#load(sessionId, topics);
+    if (!this.#template.exists(sessionId)) throw new AppError('SESSION_NOT_FOUND', `No session with id "${sessionId}".`);
+    const promise = this.#load(sessionId);
     this.#entries.set(sessionId, { kind: 'loading', promise });
     promise.then(
       (doc) => this.#entries.set(sessionId, { kind: 'ready', doc, idleTimer: null }),
@@ -149,12 +162,10 @@ export class DocService {
     }
   }
 
-  /** Adds sections for topics added to a session after its doc was created (if it is loaded now;
-   *  otherwise the next load does it). */
-  topicsChanged(sessionId: string): void {
+  /** Reconciles a loaded doc with its changed session (the next load does it otherwise). */
+  sessionChanged(sessionId: string): void {
     const entry = this.#entries.get(sessionId);
-    const topics = this.#sessions.topicsOf(sessionId);
-    if (entry?.kind === 'ready' && topics) appendMissingSections(entry.doc.doc, topics);
+    if (entry?.kind === 'ready') this.#template.reconcile(entry.doc.doc, sessionId);
   }
 
   /** Number of connected peers of a session (0 when not loaded). */
@@ -190,12 +201,12 @@ export class DocService {
     await this.#store.closeAll();
   }
 
-  async #load(sessionId: string, topics: TemplateTopic[]): Promise<LiveDoc> {
+  async #load(sessionId: string): Promise<LiveDoc> {
     const { handle, loaded } = await this.#store.open(sessionId);
     try {
       const doc = new Y.Doc();
       if (loaded.isNew) {
-        Y.applyUpdate(doc, buildTemplateUpdate(topics));
+        Y.applyUpdate(doc, this.#template.initialState(sessionId));
       } else {
         doc.transact(() => {
           for (const update of loaded.updates) Y.applyUpdate(doc, update);
@@ -204,7 +215,7 @@ export class DocService {
       const live = new LiveDoc(sessionId, doc, handle, { compactLogBytes: this.#options.compactLogBytes, log: this.#options.log });
       // The template is on disk before any client can sync, so every client sees it exactly once.
       if (loaded.isNew) await live.compact();
-      appendMissingSections(doc, topics);
+      this.#template.reconcile(doc, sessionId);
       return live;
     } catch (error) {
       await handle.close().catch(() => undefined);

@@ -6,7 +6,9 @@
 import type { ConferenceEvent, Session, SessionDraft, Topic } from '../../shared/domain.ts';
 import { AppError } from '../../shared/errors.ts';
 import { isValidId, slugify, uniqueId } from '../../shared/ids.ts';
+import type { ParticipantAccess, TokenRole } from '../../shared/roles.ts';
 import { META_SCHEMA_VERSION, type MetaData, type MetaStore } from '../storage/meta-store.ts';
+import { hashToken, newToken, newTokenId, tokenInfo, type TokenInfo, type TokenRecord } from './tokens.ts';
 
 export interface SessionSummary {
   id: string;
@@ -24,6 +26,8 @@ export interface EventSummary extends ConferenceEvent {
 export interface ImportedSession {
   id: string;
   created: boolean;
+  /** The lead link's token of a session this import created; shown only here, once. */
+  leadToken?: string;
   addedTopics: string[];
   skippedTopics: string[];
 }
@@ -54,6 +58,9 @@ export class MetaService {
   #store: MetaStore;
   #writes: Promise<void> = Promise.resolve();
   #topicsListeners = new Set<TopicsListener>();
+  #revokeListeners = new Set<(info: TokenInfo) => void>();
+  /** Live (not revoked) tokens by hash. */
+  #tokensByHash = new Map<string, TokenRecord>();
   /** True when the store held nothing at open (first start: seed it). */
   readonly isFresh: boolean;
 
@@ -61,6 +68,7 @@ export class MetaService {
     this.#store = store;
     this.isFresh = data === null;
     this.#data = data ?? { version: META_SCHEMA_VERSION, events: [], sessions: [] };
+    this.#indexTokens();
   }
 
   /** Loads the metadata from `store`. */
@@ -118,6 +126,63 @@ export class MetaService {
     return this.#mutate((data, now) => applyImport(data, eventId, drafts, options, now));
   }
 
+  /** How the event lets people in without a link ('open' unless set). */
+  participantAccess(eventId: string): ParticipantAccess {
+    return this.#data.events.find((e) => e.id === eventId)?.participantAccess ?? 'open';
+  }
+
+  /** Sets whether anyone may edit the event's sessions ('open') or only edit links ('link'). */
+  setParticipantAccess(eventId: string, access: ParticipantAccess): Promise<void> {
+    return this.#mutate((data) => {
+      const event = data.events.find((e) => e.id === eventId);
+      if (!event) throw new AppError('EVENT_NOT_FOUND', `No event with id "${eventId}".`);
+      event.participantAccess = access;
+    });
+  }
+
+  /** The live token record of `token`, or undefined (unknown or revoked). */
+  findToken(token: string): TokenRecord | undefined {
+    const record = this.#tokensByHash.get(hashToken(token));
+    return record && { ...record };
+  }
+
+  /** Creates a link for a session; the token is returned here only. */
+  createToken(sessionId: string, role: TokenRole, label: string): Promise<{ info: TokenInfo; token: string }> {
+    return this.#mutate((data, now) => {
+      const session = data.sessions.find((s) => s.id === sessionId);
+      if (!session) throw new AppError('SESSION_NOT_FOUND', `No session with id "${sessionId}".`);
+      return addToken(data, session, role, label, now);
+    });
+  }
+
+  /** The session's links, newest first, without secrets. */
+  listTokens(sessionId: string): TokenInfo[] {
+    this.getSession(sessionId);
+    return (this.#data.tokens ?? []).filter((t) => t.sessionId === sessionId).map(tokenInfo).reverse();
+  }
+
+  /** Called after a link is revoked (the WebSocket edge closes its open connections). */
+  onTokenRevoked(listener: (info: TokenInfo) => void): () => void {
+    this.#revokeListeners.add(listener);
+    return () => this.#revokeListeners.delete(listener);
+  }
+
+  /** Revokes a link: it stops working at once, for new and open connections. */
+  async revokeToken(sessionId: string, tokenId: string): Promise<TokenInfo> {
+    const info = await this.#mutate((data, now) => {
+      const record = (data.tokens ?? []).find((t) => t.sessionId === sessionId && t.id === tokenId);
+      if (!record) throw new AppError('NOT_FOUND', `Session "${sessionId}" has no link "${tokenId}".`);
+      record.revokedAt ??= now;
+      return tokenInfo(record);
+    });
+    for (const listener of this.#revokeListeners) listener(info);
+    return info;
+  }
+
+  #indexTokens(): void {
+    this.#tokensByHash = new Map((this.#data.tokens ?? []).filter((t) => !t.revokedAt).map((t) => [t.hash, t]));
+  }
+
   /** Runs `change` on a copy, saves it, then publishes it; writes run one at a time. */
   #mutate<T>(change: (data: MetaData, now: string) => T | { result: T; changed?: Session[] }): Promise<T> {
     const run = async (): Promise<T> => {
@@ -125,6 +190,7 @@ export class MetaService {
       const outcome = change(draft, new Date().toISOString());
       await this.#store.save(draft);
       this.#data = draft;
+      this.#indexTokens();
       const { result, changed } = isOutcome<T>(outcome) ? outcome : { result: outcome, changed: [] };
       for (const session of changed ?? []) for (const listener of this.#topicsListeners) listener(structuredClone(session));
       return result;
@@ -193,12 +259,16 @@ function applyImport(
       updatedAt: now,
     };
     const { added, skipped } = appendTopics(session, draft.topics, id);
-    if (!existing) data.sessions.push(session);
+    let leadToken: string | undefined;
+    if (!existing) {
+      data.sessions.push(session);
+      leadToken = addToken(data, session, 'lead', 'lead link (created with the session)', now).token;
+    }
     if (existing && added.length > 0) {
       session.updatedAt = now;
       changed.push(session);
     }
-    imported.push({ id, created: !existing, addedTopics: added, skippedTopics: skipped });
+    imported.push({ id, created: !existing, ...(leadToken ? { leadToken } : {}), addedTopics: added, skippedTopics: skipped });
   }
   return { result: { eventId, eventCreated, sessions: imported }, changed };
 }
@@ -225,4 +295,11 @@ function appendTopics(session: Session, drafts: SessionDraft['topics'], sessionI
     added.push(id);
   }
   return { added, skipped };
+}
+
+function addToken(data: MetaData, session: Session, role: TokenRole, label: string, now: string): { info: TokenInfo; token: string } {
+  const { token, hash } = newToken();
+  const record: TokenRecord = { id: newTokenId(), eventId: session.eventId, sessionId: session.id, role, label, hash, createdAt: now };
+  (data.tokens ??= []).push(record);
+  return { info: tokenInfo(record), token };
 }

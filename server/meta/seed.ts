@@ -17,10 +17,10 @@ interface SeedFile {
   }>;
 }
 
-/** Imports every event of `<seedDir>/seed.json`. Returns the session ids created. */
-export async function loadSeed(meta: MetaService, seedDir: string): Promise<string[]> {
+/** Imports every event of `<seedDir>/seed.json`. Returns the sessions created with their lead tokens. */
+export async function loadSeed(meta: MetaService, seedDir: string): Promise<Array<{ sessionId: string; leadToken: string }>> {
   const seed = JSON.parse(await readFile(path.join(seedDir, 'seed.json'), 'utf8')) as SeedFile;
-  const created: string[] = [];
+  const created: Array<{ sessionId: string; leadToken: string }> = [];
   for (const event of seed.events) {
     const drafts = [];
     for (const entry of event.sessions) {
@@ -34,7 +34,7 @@ export async function loadSeed(meta: MetaService, seedDir: string): Promise<stri
       eventTitle: event.title,
       ...(event.description ? { eventDescription: event.description } : {}),
     });
-    created.push(...result.sessions.filter((s) => s.created).map((s) => s.id));
+    for (const s of result.sessions) if (s.leadToken) created.push({ sessionId: s.id, leadToken: s.leadToken });
   }
   return created;
 }

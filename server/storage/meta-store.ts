@@ -8,6 +8,7 @@ import { Low, Memory } from 'lowdb';
 // adapter when NODE_ENV=test (which vitest sets), and persistence tests would then test nothing.
 import { JSONFile } from 'lowdb/node';
 import type { ConferenceEvent, Session } from '../../shared/domain.ts';
+import type { TokenRecord } from '../meta/tokens.ts';
 
 export const META_SCHEMA_VERSION = 1;
 
@@ -15,6 +16,8 @@ export interface MetaData {
   version: number;
   events: ConferenceEvent[];
   sessions: Session[];
+  /** Session links (hashes only); absent in files written before links existed. */
+  tokens?: TokenRecord[];
 }
 
 export interface MetaStore {

@@ -17,13 +17,18 @@ export interface TestClient {
 const clients = new Set<TestClient>();
 
 /** Connects a stock WebsocketProvider to `collabUrl/sessionId`. */
-export function connectClient(collabUrl: string, sessionId: string, options: { name?: string; connect?: boolean } = {}): TestClient {
+export function connectClient(
+  collabUrl: string,
+  sessionId: string,
+  options: { name?: string; connect?: boolean; params?: Record<string, string> } = {},
+): TestClient {
   const doc = new Y.Doc();
   const provider = new WebsocketProvider(collabUrl, sessionId, doc, {
     WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
     disableBc: true,
     connect: options.connect ?? true,
     maxBackoffTime: 300,
+    ...(options.params ? { params: options.params } : {}),
   });
   if (options.name) provider.awareness.setLocalStateField('user', { name: options.name, color: '#3366cc' });
   const client: TestClient = {

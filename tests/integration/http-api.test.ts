@@ -70,7 +70,7 @@ describe('import', () => {
     expect(result).toEqual({
       eventId: 'lpc2020',
       eventCreated: true,
-      sessions: [{ id: 'kernel-testing-mc', created: true, addedTopics: ['kunit', 'kselftest'], skippedTopics: [] }],
+      sessions: [{ id: 'kernel-testing-mc', created: true, leadToken: expect.stringMatching(/^mcp_[A-Za-z0-9_-]{43}$/), addedTopics: ['kunit', 'kselftest'], skippedTopics: [] }],
     });
     const again = await post(s, '/api/events/lpc2020/sessions', '# Kernel Testing MC\n- kselftest\n- Fuzzing\n', 'text/markdown');
     expect(again.status).toBe(200);

@@ -1,0 +1,134 @@
+/**
+ * Follow-ups: the lead-owned fields of action items (assignee, due date, status, history).
+ *
+ * They live in a per-session follow-ups doc, separate from the notes doc, that only the server
+ * writes (through the lead API); every WebSocket peer syncs it read-only. So a participant cannot
+ * change an assignment by a crafted Yjs update: the server never applies one to this doc.
+ *
+ *   doc.getMap('followups')           Y.Map<Y.Map>  keyed by action item id
+ *     entry: Y.Map
+ *       'topicId'    string
+ *       'assignee'   { name: string, email?: string } | null
+ *       'due'        string | null            YYYY-MM-DD
+ *       'status'     'open' | 'in-progress' | 'done' | 'dropped'
+ *       'updatedAt'  string                   ISO 8601
+ *       'updatedBy'  string
+ *       'history'    Y.Array<FollowupChange>  oldest first
+ *
+ * The WebSocket room of a session's follow-ups doc is `<sessionId>/followups`.
+ */
+import * as Y from 'yjs';
+import type { ActionItem } from './doc-schema.ts';
+
+export const ROOT_FOLLOWUPS = 'followups';
+export const FOLLOWUPS_ROOM_SUFFIX = '/followups';
+
+export const FOLLOWUP_STATUSES = ['open', 'in-progress', 'done', 'dropped'] as const;
+export type FollowupStatus = (typeof FOLLOWUP_STATUSES)[number];
+
+export interface Assignee {
+  name: string;
+  email?: string;
+}
+
+export interface Assignment {
+  assignee: Assignee | null;
+  due: string | null;
+  status: FollowupStatus;
+}
+
+export interface FollowupChange {
+  at: string;
+  by: string;
+  field: keyof Assignment;
+  from: unknown;
+  to: unknown;
+}
+
+export interface FollowupEntry extends Assignment {
+  topicId: string;
+  updatedAt: string;
+  updatedBy: string;
+  history: FollowupChange[];
+}
+
+/** An action item joined with its follow-up fields, as the board and the API show it. */
+export interface Followup extends ActionItem, Assignment {
+  eventId: string;
+  sessionId: string;
+  sessionTitle: string;
+  topicId: string;
+  topicTitle: string;
+  history: FollowupChange[];
+}
+
+export const UNASSIGNED: Assignment = Object.freeze({ assignee: null, due: null, status: 'open' });
+
+/** The follow-ups map of a follow-ups doc. */
+export function followupsMap(doc: Y.Doc): Y.Map<Y.Map<unknown>> {
+  return doc.getMap<Y.Map<unknown>>(ROOT_FOLLOWUPS);
+}
+
+/** Reads one entry, tolerating missing fields. */
+export function readFollowup(entry: Y.Map<unknown>): FollowupEntry {
+  const history = entry.get('history');
+  const status = entry.get('status');
+  return {
+    topicId: String(entry.get('topicId') ?? ''),
+    assignee: (entry.get('assignee') as Assignee | null | undefined) ?? null,
+    due: (entry.get('due') as string | null | undefined) ?? null,
+    status: FOLLOWUP_STATUSES.includes(status as FollowupStatus) ? (status as FollowupStatus) : 'open',
+    updatedAt: String(entry.get('updatedAt') ?? ''),
+    updatedBy: String(entry.get('updatedBy') ?? ''),
+    history: history instanceof Y.Array ? (history.toArray() as FollowupChange[]) : [],
+  };
+}
+
+/** Every entry of a follow-ups doc by action item id. */
+export function readFollowups(doc: Y.Doc): Map<string, FollowupEntry> {
+  const result = new Map<string, FollowupEntry>();
+  followupsMap(doc).forEach((entry, itemId) => result.set(itemId, readFollowup(entry)));
+  return result;
+}
+
+/**
+ * Applies `patch` to the entry of `itemId` (creating it), recording one history line per field
+ * that changes. Returns the changes (empty when nothing changed). Server only.
+ */
+export function applyAssignment(
+  doc: Y.Doc,
+  itemId: string,
+  topicId: string,
+  patch: Partial<Assignment>,
+  by: string,
+  at: string,
+): FollowupChange[] {
+  const map = followupsMap(doc);
+  const changes: FollowupChange[] = [];
+  doc.transact(() => {
+    let entry = map.get(itemId);
+    if (!entry) {
+      entry = new Y.Map<unknown>();
+      map.set(itemId, entry);
+      entry.set('topicId', topicId);
+      entry.set('assignee', null);
+      entry.set('due', null);
+      entry.set('status', 'open');
+      entry.set('history', new Y.Array<FollowupChange>());
+    }
+    const current = readFollowup(entry);
+    for (const field of ['assignee', 'due', 'status'] as const) {
+      if (!(field in patch)) continue;
+      const next = patch[field] ?? null;
+      if (JSON.stringify(next) === JSON.stringify(current[field])) continue;
+      entry.set(field, next);
+      changes.push({ at, by, field, from: current[field], to: next });
+    }
+    if (changes.length > 0) {
+      entry.set('updatedAt', at);
+      entry.set('updatedBy', by);
+      (entry.get('history') as Y.Array<FollowupChange>).push(changes);
+    }
+  });
+  return changes;
+}
