@@ -7,7 +7,7 @@ import fastifyWebsocket from '@fastify/websocket';
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import type { Config } from './config.ts';
 import { DocService } from './docs/doc-service.ts';
-import { followupsTemplate, notesTemplate } from './docs/doc-templates.ts';
+import { notesTemplate, stateTemplate } from './docs/doc-templates.ts';
 import { FollowupsService } from './docs/followups-service.ts';
 import { followupRoutes } from './http/followup-routes.ts';
 import { tokenRoutes } from './http/token-routes.ts';
@@ -28,15 +28,15 @@ import { collabRoute } from './ws/collab-route.ts';
 export interface AppDeps {
   metaStore?: MetaStore;
   docStore?: DocStore;
-  followupStore?: DocStore;
+  stateStore?: DocStore;
 }
 
 export interface App {
   fastify: FastifyInstance;
   meta: MetaService;
   docs: DocService;
-  /** The per-session follow-ups docs (written only by the lead API). */
-  followupDocs: DocService;
+  /** The per-session state docs (follow-ups...; written only by the server). */
+  stateDocs: DocService;
   followups: FollowupsService;
   access: AccessPolicy;
   /** The admin token in force, and the file it is kept in when it was generated. */
@@ -47,7 +47,7 @@ export interface App {
 
 export const META_FILE = 'meta.json';
 export const DOCS_FOLDER = 'docs';
-export const FOLLOWUPS_FOLDER = 'followups';
+export const STATE_FOLDER = 'state';
 
 export async function buildApp(config: Readonly<Config>, deps: AppDeps = {}): Promise<App> {
   const releaseDataDir = await lockDataDir(config.dataDir);
@@ -81,12 +81,12 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps = {}): Pr
     notesTemplate((sessionId) => meta.findSession(sessionId)?.topics),
     docOptions,
   );
-  const followupDocs = new DocService(
-    deps.followupStore ?? createFileDocStore(storeOptions(FOLLOWUPS_FOLDER)),
-    followupsTemplate((sessionId) => meta.hasSession(sessionId)),
+  const stateDocs = new DocService(
+    deps.stateStore ?? createFileDocStore(storeOptions(STATE_FOLDER)),
+    stateTemplate((sessionId) => meta.hasSession(sessionId)),
     docOptions,
   );
-  const followups = new FollowupsService(meta, docs, followupDocs);
+  const followups = new FollowupsService(meta, docs, stateDocs);
   const access = new AccessPolicy(meta, admin.token);
   meta.onTopicsAdded((session) => docs.sessionChanged(session.id));
 
@@ -94,7 +94,7 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps = {}): Pr
   // Registered before the WebSocket plugin's own preClose, so peers get 1001 and docs are stored
   // before the sockets are torn down.
   fastify.addHook('preClose', async () => {
-    await Promise.all([docs.shutdown(), followupDocs.shutdown()]);
+    await Promise.all([docs.shutdown(), stateDocs.shutdown()]);
   });
   fastify.addHook('onClose', async () => releaseDataDir());
   await fastify.register(fastifyWebsocket, { options: { maxPayload: config.maxMessageBytes } });
@@ -103,6 +103,6 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps = {}): Pr
   await fastify.register(importRoutes, { meta, adminToken: admin.token });
   await fastify.register(tokenRoutes, { meta, access, adminToken: admin.token });
   await fastify.register(followupRoutes, { meta, access, followups });
-  await fastify.register(collabRoute, { docs, followups: followupDocs, access, meta, pingIntervalMs: config.pingIntervalMs });
-  return { fastify, meta, docs, followupDocs, followups, access, admin, seeded };
+  await fastify.register(collabRoute, { docs, state: stateDocs, access, meta, pingIntervalMs: config.pingIntervalMs });
+  return { fastify, meta, docs, stateDocs, followups, access, admin, seeded };
 }

@@ -1,9 +1,6 @@
 /**
- * Follow-ups: the lead-owned fields of action items (assignee, due date, status, history).
- *
- * They live in a per-session follow-ups doc, separate from the notes doc, that only the server
- * writes (through the lead API); every WebSocket peer syncs it read-only. So a participant cannot
- * change an assignment by a crafted Yjs update: the server never applies one to this doc.
+ * Follow-ups: the lead-owned fields of action items (assignee, due date, status, history), kept in
+ * the session state doc (see session-state.ts), which only the server writes.
  *
  *   doc.getMap('followups')           Y.Map<Y.Map>  keyed by action item id
  *     entry: Y.Map
@@ -14,14 +11,11 @@
  *       'updatedAt'  string                   ISO 8601
  *       'updatedBy'  string
  *       'history'    Y.Array<FollowupChange>  oldest first
- *
- * The WebSocket room of a session's follow-ups doc is `<sessionId>/followups`.
  */
 import * as Y from 'yjs';
 import type { ActionItem } from './doc-schema.ts';
 
 export const ROOT_FOLLOWUPS = 'followups';
-export const FOLLOWUPS_ROOM_SUFFIX = '/followups';
 
 export const FOLLOWUP_STATUSES = ['open', 'in-progress', 'done', 'dropped'] as const;
 export type FollowupStatus = (typeof FOLLOWUP_STATUSES)[number];
@@ -64,7 +58,7 @@ export interface Followup extends ActionItem, Assignment {
 
 export const UNASSIGNED: Assignment = Object.freeze({ assignee: null, due: null, status: 'open' });
 
-/** The follow-ups map of a follow-ups doc. */
+/** The follow-ups map of a session state doc. */
 export function followupsMap(doc: Y.Doc): Y.Map<Y.Map<unknown>> {
   return doc.getMap<Y.Map<unknown>>(ROOT_FOLLOWUPS);
 }
@@ -84,7 +78,7 @@ export function readFollowup(entry: Y.Map<unknown>): FollowupEntry {
   };
 }
 
-/** Every entry of a follow-ups doc by action item id. */
+/** Every follow-up entry of a session state doc by action item id. */
 export function readFollowups(doc: Y.Doc): Map<string, FollowupEntry> {
   const result = new Map<string, FollowupEntry>();
   followupsMap(doc).forEach((entry, itemId) => result.set(itemId, readFollowup(entry)));

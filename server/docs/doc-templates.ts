@@ -1,4 +1,4 @@
-/** The two kinds of session doc the server creates: the notes doc and the follow-ups doc. */
+/** The two kinds of session doc the server creates: the notes doc and the session state doc. */
 import * as Y from 'yjs';
 import { appendMissingSections, buildTemplateUpdate, type TemplateTopic } from '../../shared/topic-template.ts';
 import type { DocTemplate } from './doc-service.ts';
@@ -16,8 +16,8 @@ export function notesTemplate(topicsOf: (sessionId: string) => TemplateTopic[] |
 
 const EMPTY_STATE = Y.encodeStateAsUpdate(new Y.Doc());
 
-/** Follow-ups: starts empty; only the server's lead API writes it. */
-export function followupsTemplate(sessionExists: (sessionId: string) => boolean): DocTemplate {
+/** Session state: starts empty; only the server writes it. */
+export function stateTemplate(sessionExists: (sessionId: string) => boolean): DocTemplate {
   return {
     exists: sessionExists,
     initialState: () => EMPTY_STATE,

@@ -1,7 +1,7 @@
 /**
  * Action items joined with their follow-up fields. Item text lives in the notes doc (anyone with
- * edit rights changes it); assignee, due date and status live in the follow-ups doc, which only
- * this service writes, after the edge checked the caller is a lead.
+ * edit rights changes it); assignee, due date and status live in the session state doc, which
+ * only the server writes, after the edge checked the caller is a lead.
  */
 import { randomBytes } from 'node:crypto';
 import type * as Y from 'yjs';
@@ -27,19 +27,19 @@ export interface ItemPatch extends Partial<Assignment> {
 export class FollowupsService {
   #meta: MetaService;
   #notes: DocService;
-  #followups: DocService;
+  #state: DocService;
 
-  constructor(meta: MetaService, notes: DocService, followups: DocService) {
+  constructor(meta: MetaService, notes: DocService, state: DocService) {
     this.#meta = meta;
     this.#notes = notes;
-    this.#followups = followups;
+    this.#state = state;
   }
 
   /** Every action item of a session with its follow-up fields, in topic and capture order. */
   async listSession(sessionId: string): Promise<Followup[]> {
     const session = this.#meta.getSession(sessionId);
     const sections = await this.#notes.withDoc(sessionId, (live) => readSections(live.doc));
-    const entries = await this.#followups.withDoc(sessionId, (live) => readFollowups(live.doc));
+    const entries = await this.#state.withDoc(sessionId, (live) => readFollowups(live.doc));
     return sections.flatMap((section) =>
       section.actions.map((item): Followup => {
         const entry = entries.get(item.id);
@@ -86,7 +86,7 @@ export class FollowupsService {
   }
 
   /**
-   * Changes an item: text/done in the notes doc, assignee/due/status in the follow-ups doc (one
+   * Changes an item: text/done in the notes doc, assignee/due/status in the state doc (one
    * history line per changed field). The caller has checked the role for each part.
    */
   async updateItem(sessionId: string, itemId: string, patch: ItemPatch, by: string): Promise<Followup> {
@@ -108,7 +108,7 @@ export class FollowupsService {
     if (patch.due !== undefined) assignment.due = patch.due;
     if (patch.status !== undefined) assignment.status = patch.status;
     if (Object.keys(assignment).length > 0) {
-      await this.#followups.withDoc(sessionId, (live) => {
+      await this.#state.withDoc(sessionId, (live) => {
         assertWritable(live);
         applyAssignment(live.doc, itemId, topicId, assignment, by, new Date().toISOString());
         assertStored(live);

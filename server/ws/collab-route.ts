@@ -6,7 +6,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { WebSocket } from 'ws';
 import { AppError } from '../../shared/errors.ts';
-import { FOLLOWUPS_ROOM_SUFFIX } from '../../shared/followups.ts';
+import { STATE_ROOM_SUFFIX } from '../../shared/session-state.ts';
 import { isValidId } from '../../shared/ids.ts';
 import { CloseCode, COLLAB_PATH } from '../../shared/protocol.ts';
 import { can } from '../../shared/roles.ts';
@@ -18,14 +18,14 @@ import type { MetaService } from '../meta/meta-service.ts';
 export interface CollabRouteOptions {
   /** Session notes docs: writable for roles that may edit. */
   docs: DocService;
-  /** Follow-ups docs: read-only for every peer (only the lead API writes them). */
-  followups: DocService;
+  /** Session state docs: read-only for every peer (only the server writes them). */
+  state: DocService;
   access: AccessPolicy;
   meta: MetaService;
   pingIntervalMs: number;
 }
 
-type Room = { kind: 'notes' | 'followups'; sessionId: string };
+type Room = { kind: 'notes' | 'state'; sessionId: string };
 
 const OPEN = 1;
 
@@ -89,7 +89,7 @@ export async function collabRoute(app: FastifyInstance, options: CollabRouteOpti
       peer.close(error.closeCode, error.message.slice(0, 120));
       return null;
     }
-    return (room.kind === 'notes' ? options.docs : options.followups).connect(room.sessionId, peer, access);
+    return (room.kind === 'notes' ? options.docs : options.state).connect(room.sessionId, peer, access);
   };
 
   const handler = (kind: Room['kind']) => (socket: WebSocket, request: { params: unknown; query: unknown; log: { warn(o: object, m: string): void } }) => {
@@ -117,5 +117,5 @@ export async function collabRoute(app: FastifyInstance, options: CollabRouteOpti
   };
 
   app.get(`${COLLAB_PATH}/:sessionId`, { websocket: true }, handler('notes'));
-  app.get(`${COLLAB_PATH}/:sessionId${FOLLOWUPS_ROOM_SUFFIX}`, { websocket: true }, handler('followups'));
+  app.get(`${COLLAB_PATH}/:sessionId${STATE_ROOM_SUFFIX}`, { websocket: true }, handler('state'));
 }

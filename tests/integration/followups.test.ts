@@ -147,9 +147,9 @@ describe('roles over the WebSocket', () => {
     const item = (await api('POST', `/api/sessions/${SESSION}/action-items`, tokens.participant, { topicId: TOPIC, text: 'write the patch' })).json;
     const leadFollowups = new Y.Doc();
     const { WebsocketProvider } = await import('y-websocket');
-    const crafted = new WebsocketProvider(s.collabUrl, `${SESSION}/followups`, leadFollowups, { WebSocketPolyfill: WebSocket as any, disableBc: true, params: { token: tokens.lead! } });
+    const crafted = new WebsocketProvider(s.collabUrl, `${SESSION}/state`, leadFollowups, { WebSocketPolyfill: WebSocket as any, disableBc: true, params: { token: tokens.lead! } });
     const watcherDoc = new Y.Doc();
-    const watcher = new WebsocketProvider(s.collabUrl, `${SESSION}/followups`, watcherDoc, { WebSocketPolyfill: WebSocket as any, disableBc: true });
+    const watcher = new WebsocketProvider(s.collabUrl, `${SESSION}/state`, watcherDoc, { WebSocketPolyfill: WebSocket as any, disableBc: true });
     try {
       await waitFor(() => crafted.synced && watcher.synced, 'follow-ups docs to sync');
       const warned: string[] = [];

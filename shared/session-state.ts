@@ -1,0 +1,9 @@
+/**
+ * The session state doc: a second Yjs doc per session that only the server writes (through the
+ * lead API and its own bookkeeping) and every WebSocket peer syncs read-only, so nothing in it can
+ * be changed by a crafted update. Room: `<sessionId>/state`, i.e.
+ * `ws://HOST:PORT/collab/<sessionId>/state`.
+ *
+ *   doc.getMap('followups')   lead-owned fields of action items (see followups.ts)
+ */
+export const STATE_ROOM_SUFFIX = '/state';
