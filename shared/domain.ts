@@ -18,6 +18,8 @@ export interface Topic {
   title: string;
   speakers: string[];
   abstract: string;
+  /** The planned slot, when the schedule has one (e.g. from Indico). */
+  schedule?: Schedule;
 }
 
 export interface Session {
@@ -59,4 +61,5 @@ export interface TopicDraft {
   title: string;
   speakers?: string[];
   abstract?: string;
+  schedule?: Schedule;
 }

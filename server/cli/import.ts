@@ -1,5 +1,5 @@
 /**
- * `npm run import -- FILE [--event ID] [--session ID] [--title TITLE] [--format page|markdown|json]
+ * `npm run import -- FILE [--event ID] [--session ID] [--title TITLE] [--format page|markdown|json|indico]
  *                       [--event-title TITLE] [--server URL]`
  *
  * Imports a topic list. Without --server it writes to DATA_DIR directly (the server must not be
@@ -13,13 +13,13 @@ import { AppError } from '../../shared/errors.ts';
 import { configFromEnv, ConfigError } from '../config.ts';
 import { META_FILE } from '../app.ts';
 import { draftsFromBody, type ImportQuery } from '../meta/import-request.ts';
-import { detectFormat, type ImportFormat } from '../meta/import/index.ts';
+import { detectFormat, IMPORT_FORMATS, isImportFormat } from '../meta/import/index.ts';
 import { MetaService } from '../meta/meta-service.ts';
 import { loadOrCreateAdminToken } from '../storage/admin-token-file.ts';
 import { DataDirBusyError, lockDataDir } from '../storage/data-dir-lock.ts';
 import { createFileMetaStore } from '../storage/meta-store.ts';
 
-const USAGE = 'usage: npm run import -- FILE [--event ID] [--session ID] [--title TITLE] [--format page|markdown|json] [--event-title TITLE] [--server URL]';
+const USAGE = 'usage: npm run import -- FILE [--event ID] [--session ID] [--title TITLE] [--format page|markdown|json|indico] [--event-title TITLE] [--server URL]';
 
 async function main(): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -39,8 +39,8 @@ async function main(): Promise<number> {
     return values.help ? 0 : 2;
   }
   const file = positionals[0]!;
-  if (values.format && !['page', 'markdown', 'json'].includes(values.format)) {
-    console.error(`--format must be page, markdown or json.\n${USAGE}`);
+  if (values.format && !isImportFormat(values.format)) {
+    console.error(`--format must be one of ${IMPORT_FORMATS.join(', ')}.\n${USAGE}`);
     return 2;
   }
   const config = configFromEnv(process.env);
@@ -48,7 +48,7 @@ async function main(): Promise<number> {
     throw new Error(`cannot read ${file}: ${error.code ?? error.message}`);
   });
   const query: ImportQuery = {
-    ...(values.format ? { format: values.format as ImportFormat } : {}),
+    ...(values.format && isImportFormat(values.format) ? { format: values.format } : {}),
     ...(values.session ? { sessionId: values.session } : {}),
     ...(values.title ? { title: values.title } : {}),
     ...(values['event-title'] ? { eventTitle: values['event-title'] } : {}),

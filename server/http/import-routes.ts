@@ -17,7 +17,7 @@ export interface ImportRoutesOptions {
 const importQuery = {
   type: 'object',
   properties: {
-    format: { type: 'string', enum: ['page', 'markdown', 'json'] },
+    format: { type: 'string', enum: ['page', 'markdown', 'json', 'indico'] },
     sessionId: idSchema,
     title: { type: 'string', minLength: 1, maxLength: 300 },
     eventTitle: { type: 'string', minLength: 1, maxLength: 300 },

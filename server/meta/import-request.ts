@@ -4,8 +4,8 @@
  */
 import type { SessionDraft } from '../../shared/domain.ts';
 import { AppError } from '../../shared/errors.ts';
-import { detectFormat, parseImport, type ImportFormat } from './import/index.ts';
-import { parseJsonImport } from './import/parse-json.ts';
+import { detectFormat, parseImport, parseJsonValue, type ImportFormat } from './import/index.ts';
+import { parseIndicoExport } from './import/parse-indico.ts';
 import { ImportError } from './import/import-error.ts';
 
 export interface ImportQuery {
@@ -22,8 +22,9 @@ export function draftsFromBody(body: unknown, contentTypeOrFileName: string, que
     if (typeof body === 'string') {
       drafts = parseImport(query.format ?? detectFormat(contentTypeOrFileName, body), body);
     } else {
-      if (query.format && query.format !== 'json') throw new ImportError(`format=${query.format} needs a text body, but JSON was sent`);
-      drafts = parseJsonImport(body);
+      if (query.format === 'indico') drafts = parseIndicoExport(body);
+      else if (query.format && query.format !== 'json') throw new ImportError(`format=${query.format} needs a text body, but JSON was sent`);
+      else drafts = parseJsonValue(body);
     }
   } catch (error) {
     if (error instanceof ImportError) throw new AppError('IMPORT_INVALID', error.message);

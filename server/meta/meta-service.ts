@@ -289,7 +289,7 @@ function appendTopics(session: Session, drafts: SessionDraft['topics'], sessionI
       continue;
     }
     const id = draft.id ?? uniqueId(slugify(title), ids);
-    session.topics.push({ id, title, speakers: draft.speakers ?? [], abstract: draft.abstract ?? '' });
+    session.topics.push({ id, title, speakers: draft.speakers ?? [], abstract: draft.abstract ?? '', ...(draft.schedule ? { schedule: draft.schedule } : {}) });
     ids.add(id);
     titles.add(title.toLowerCase());
     added.push(id);

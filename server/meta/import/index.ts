@@ -10,14 +10,15 @@ import { ImportError } from './import-error.ts';
 import { parseJsonImport } from './parse-json.ts';
 import { parseMarkdownOutline } from './parse-markdown.ts';
 import { parsePageText } from './parse-page.ts';
+import { isIndicoExport, parseIndicoExport } from './parse-indico.ts';
 
 export { ImportError } from './import-error.ts';
 export { IMPORT_LIMITS, parseJsonImport } from './parse-json.ts';
 export { parseMarkdownOutline } from './parse-markdown.ts';
 export { parsePageText } from './parse-page.ts';
 
-export type ImportFormat = 'page' | 'markdown' | 'json';
-export const IMPORT_FORMATS: readonly ImportFormat[] = ['page', 'markdown', 'json'];
+export type ImportFormat = 'page' | 'markdown' | 'json' | 'indico';
+export const IMPORT_FORMATS: readonly ImportFormat[] = ['page', 'markdown', 'json', 'indico'];
 
 export function isImportFormat(value: unknown): value is ImportFormat {
   return typeof value === 'string' && (IMPORT_FORMATS as readonly string[]).includes(value);
@@ -30,12 +31,19 @@ export function parseImport(format: ImportFormat, body: string): SessionDraft[] 
     case 'markdown':
       return parseMarkdownOutline(body);
     case 'json':
-      return parseJsonImport(parseJsonText(body));
+      return parseJsonValue(parseJsonText(body));
+    case 'indico':
+      return parseIndicoExport(parseJsonText(body));
     default: {
       const unknownFormat: never = format;
       throw new ImportError(`unknown import format "${String(unknownFormat)}" (expected ${IMPORT_FORMATS.join(', ')})`);
     }
   }
+}
+
+/** A parsed JSON body: an Indico export, or mcpad's own session JSON. */
+export function parseJsonValue(value: unknown): SessionDraft[] {
+  return isIndicoExport(value) ? parseIndicoExport(value) : parseJsonImport(value);
 }
 
 /**

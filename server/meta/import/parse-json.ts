@@ -35,7 +35,7 @@ export const IMPORT_LIMITS = {
 
 const SESSION_FIELDS = ['id', 'title', 'description', 'leads', 'schedule', 'topics'];
 const IGNORED_SESSION_FIELDS = new Set(['eventId', 'createdAt', 'updatedAt']);
-const TOPIC_FIELDS = ['id', 'title', 'speakers', 'abstract'];
+const TOPIC_FIELDS = ['id', 'title', 'speakers', 'abstract', 'schedule'];
 const LEAD_FIELDS = ['name', 'email'];
 const SCHEDULE_FIELDS = ['start', 'end', 'room'];
 
@@ -127,11 +127,13 @@ function validateTopic(value: unknown, path: string): TopicDraft {
     );
   }
   const abstract = optionalString(value.abstract, at(path, 'abstract'), IMPORT_LIMITS.abstract, true);
+  const schedule = value.schedule === undefined ? undefined : validateSchedule(value.schedule, at(path, 'schedule'));
   return {
     ...(id !== undefined ? { id } : {}),
     title,
     ...(speakers !== undefined ? { speakers } : {}),
     ...(abstract !== undefined ? { abstract } : {}),
+    ...(schedule !== undefined ? { schedule } : {}),
   };
 }
 
