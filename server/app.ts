@@ -9,7 +9,9 @@ import type { Config } from './config.ts';
 import { DocService } from './docs/doc-service.ts';
 import { notesTemplate, stateTemplate } from './docs/doc-templates.ts';
 import { FollowupsService } from './docs/followups-service.ts';
+import { SessionRecord } from './docs/session-record.ts';
 import { followupRoutes } from './http/followup-routes.ts';
+import { recordRoutes } from './http/record-routes.ts';
 import { tokenRoutes } from './http/token-routes.ts';
 import { AccessPolicy } from './meta/access-policy.ts';
 import { eventRoutes } from './http/event-routes.ts';
@@ -38,6 +40,7 @@ export interface App {
   /** The per-session state docs (follow-ups...; written only by the server). */
   stateDocs: DocService;
   followups: FollowupsService;
+  record: SessionRecord;
   access: AccessPolicy;
   /** The admin token in force, and the file it is kept in when it was generated. */
   admin: { token: string; file: string | null; created: boolean };
@@ -76,10 +79,12 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps = {}): Pr
     maxQueuedFrames: 256,
     log: fastify.log,
   };
+  // The notes docs report their presence to the record, which needs the state docs: wired below.
+  let record: SessionRecord | null = null;
   const docs = new DocService(
     deps.docStore ?? createFileDocStore(storeOptions(DOCS_FOLDER)),
     notesTemplate((sessionId) => meta.findSession(sessionId)?.topics),
-    docOptions,
+    { ...docOptions, onLoaded: (live) => record?.watchAuthors(live) },
   );
   const stateDocs = new DocService(
     deps.stateStore ?? createFileDocStore(storeOptions(STATE_FOLDER)),
@@ -87,6 +92,7 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps = {}): Pr
     docOptions,
   );
   const followups = new FollowupsService(meta, docs, stateDocs);
+  record = new SessionRecord(meta, docs, stateDocs, fastify.log);
   const access = new AccessPolicy(meta, admin.token);
   meta.onTopicsAdded((session) => docs.sessionChanged(session.id));
 
@@ -103,6 +109,7 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps = {}): Pr
   await fastify.register(importRoutes, { meta, adminToken: admin.token });
   await fastify.register(tokenRoutes, { meta, access, adminToken: admin.token });
   await fastify.register(followupRoutes, { meta, access, followups });
+  await fastify.register(recordRoutes, { access, record });
   await fastify.register(collabRoute, { docs, state: stateDocs, access, meta, pingIntervalMs: config.pingIntervalMs });
-  return { fastify, meta, docs, stateDocs, followups, access, admin, seeded };
+  return { fastify, meta, docs, stateDocs, followups, record, access, admin, seeded };
 }

@@ -5,5 +5,7 @@
  * `ws://HOST:PORT/collab/<sessionId>/state`.
  *
  *   doc.getMap('followups')   lead-owned fields of action items (see followups.ts)
+ *   doc.getMap('discussion')  the "now discussing" pointer and real topic times (discussion.ts)
+ *   doc.getMap('authors')     client id → name announced in presence (authorship.ts)
  */
 export const STATE_ROOM_SUFFIX = '/state';

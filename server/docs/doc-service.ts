@@ -33,6 +33,8 @@ export interface DocServiceOptions {
   docIdleUnloadMs: number;
   /** Frames a connection may send before its doc is loaded; more closes it. */
   maxQueuedFrames: number;
+  /** Called once per load, before any client is attached (e.g. to follow presence). */
+  onLoaded?: (live: LiveDoc) => void;
   log: Logger;
 }
 
@@ -216,6 +218,7 @@ export class DocService {
       // The template is on disk before any client can sync, so every client sees it exactly once.
       if (loaded.isNew) await live.compact();
       this.#template.reconcile(doc, sessionId);
+      this.#options.onLoaded?.(live);
       return live;
     } catch (error) {
       await handle.close().catch(() => undefined);
