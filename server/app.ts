@@ -10,6 +10,9 @@ import { DocService } from './docs/doc-service.ts';
 import { notesTemplate, stateTemplate } from './docs/doc-templates.ts';
 import { FollowupsService } from './docs/followups-service.ts';
 import { SessionRecord } from './docs/session-record.ts';
+import { CheckpointService } from './docs/checkpoint-service.ts';
+import { createFileCheckpointStore } from './storage/checkpoint-store.ts';
+import { historyRoutes } from './http/history-routes.ts';
 import { followupRoutes } from './http/followup-routes.ts';
 import { recordRoutes } from './http/record-routes.ts';
 import { tokenRoutes } from './http/token-routes.ts';
@@ -41,6 +44,7 @@ export interface App {
   stateDocs: DocService;
   followups: FollowupsService;
   record: SessionRecord;
+  history: CheckpointService;
   access: AccessPolicy;
   /** The admin token in force, and the file it is kept in when it was generated. */
   admin: { token: string; file: string | null; created: boolean };
@@ -51,6 +55,7 @@ export interface App {
 export const META_FILE = 'meta.json';
 export const DOCS_FOLDER = 'docs';
 export const STATE_FOLDER = 'state';
+export const CHECKPOINTS_FOLDER = 'checkpoints';
 
 export async function buildApp(config: Readonly<Config>, deps: AppDeps = {}): Promise<App> {
   const releaseDataDir = await lockDataDir(config.dataDir);
@@ -79,12 +84,21 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps = {}): Pr
     maxQueuedFrames: 256,
     log: fastify.log,
   };
-  // The notes docs report their presence to the record, which needs the state docs: wired below.
+  // The notes docs report to the record and the history, which need the notes docs: wired below.
   let record: SessionRecord | null = null;
+  let history: CheckpointService | null = null;
   const docs = new DocService(
     deps.docStore ?? createFileDocStore(storeOptions(DOCS_FOLDER)),
     notesTemplate((sessionId) => meta.findSession(sessionId)?.topics),
-    { ...docOptions, onLoaded: (live) => record?.watchAuthors(live) },
+    {
+      ...docOptions,
+      onLoaded: (live) => {
+        record?.watchAuthors(live);
+        history?.track(live);
+      },
+      onLastPeerLeft: (live) => history?.lastPeerLeft(live),
+      onUnloaded: (sessionId) => history?.untrack(sessionId),
+    },
   );
   const stateDocs = new DocService(
     deps.stateStore ?? createFileDocStore(storeOptions(STATE_FOLDER)),
@@ -93,6 +107,11 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps = {}): Pr
   );
   const followups = new FollowupsService(meta, docs, stateDocs);
   record = new SessionRecord(meta, docs, stateDocs, fastify.log);
+  history = new CheckpointService(createFileCheckpointStore(path.join(config.dataDir, CHECKPOINTS_FOLDER)), meta, docs, record, {
+    intervalMs: config.checkpointIntervalMs,
+    maxAutoPerSession: config.maxAutoCheckpoints,
+    log: fastify.log,
+  });
   const access = new AccessPolicy(meta, admin.token);
   meta.onTopicsAdded((session) => docs.sessionChanged(session.id));
 
@@ -100,6 +119,7 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps = {}): Pr
   // Registered before the WebSocket plugin's own preClose, so peers get 1001 and docs are stored
   // before the sockets are torn down.
   fastify.addHook('preClose', async () => {
+    await history?.close();
     await Promise.all([docs.shutdown(), stateDocs.shutdown()]);
   });
   fastify.addHook('onClose', async () => releaseDataDir());
@@ -110,6 +130,7 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps = {}): Pr
   await fastify.register(tokenRoutes, { meta, access, adminToken: admin.token });
   await fastify.register(followupRoutes, { meta, access, followups });
   await fastify.register(recordRoutes, { access, record });
+  await fastify.register(historyRoutes, { access, history });
   await fastify.register(collabRoute, { docs, state: stateDocs, access, meta, pingIntervalMs: config.pingIntervalMs });
-  return { fastify, meta, docs, stateDocs, followups, record, access, admin, seeded };
+  return { fastify, meta, docs, stateDocs, followups, record, history, access, admin, seeded };
 }

@@ -26,6 +26,10 @@ export interface Config {
   docIdleUnloadMs: number;
   /** Ping every socket this often; one that has not answered the previous ping is dropped. */
   pingIntervalMs: number;
+  /** Checkpoint a session's notes this often while they change. */
+  checkpointIntervalMs: number;
+  /** Automatic checkpoints kept per session (manual ones and finalised versions are kept forever). */
+  maxAutoCheckpoints: number;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 }
 
@@ -44,6 +48,8 @@ export const DEFAULT_CONFIG: Readonly<Config> = Object.freeze({
   compactLogBytes: 8 * 1024 * 1024,
   docIdleUnloadMs: 30_000,
   pingIntervalMs: 30_000,
+  checkpointIntervalMs: 5 * 60_000,
+  maxAutoCheckpoints: 100,
   logLevel: 'info',
 });
 
@@ -65,6 +71,8 @@ const ENV_SPEC = {
   COMPACT_LOG_BYTES: { key: 'compactLogBytes', parse: integer(4096, 1024 ** 3) },
   DOC_IDLE_UNLOAD_MS: { key: 'docIdleUnloadMs', parse: integer(0, 86_400_000) },
   PING_INTERVAL_MS: { key: 'pingIntervalMs', parse: integer(100, 3_600_000) },
+  CHECKPOINT_INTERVAL_MS: { key: 'checkpointIntervalMs', parse: integer(1000, 86_400_000) },
+  MAX_AUTO_CHECKPOINTS: { key: 'maxAutoCheckpoints', parse: integer(1, 100_000) },
   LOG_LEVEL: { key: 'logLevel', parse: oneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const) },
 } as const;
 

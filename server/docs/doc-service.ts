@@ -35,6 +35,10 @@ export interface DocServiceOptions {
   maxQueuedFrames: number;
   /** Called once per load, before any client is attached (e.g. to follow presence). */
   onLoaded?: (live: LiveDoc) => void;
+  /** Called when the last connected client of a doc left. */
+  onLastPeerLeft?: (live: LiveDoc) => void;
+  /** Called after a doc was stored and dropped from memory. */
+  onUnloaded?: (sessionId: string) => void;
   log: Logger;
 }
 
@@ -121,6 +125,7 @@ export class DocService {
         state = { kind: 'closed' };
         if (previous.kind === 'open') {
           previous.doc.removePeer(socket);
+          if (previous.doc.peerCount === 0 && !this.#shuttingDown) this.#options.onLastPeerLeft?.(previous.doc);
           this.#releaseIfIdle(sessionId);
         }
       },
@@ -239,6 +244,7 @@ export class DocService {
     const promise = doc.close().then(
       () => {
         this.#entries.delete(sessionId);
+        this.#options.onUnloaded?.(sessionId);
       },
       (error: unknown) => {
         // Never drop state that is not safely stored: keep the doc and try again later.

@@ -1,0 +1,235 @@
+/**
+ * History of a session's notes: checkpoints (full re-encoded states, not a GC-less doc) taken
+ * every `intervalMs` while the notes change, when the last client leaves, and on demand;
+ * finalised versions (-00, -01, ...) that never change; per-topic diffs; and restoring one
+ * topic's notes from a checkpoint as a new edit (history is never rewritten).
+ *
+ * Retention: manual checkpoints and finalised versions are kept forever; automatic ones (auto,
+ * idle) are kept up to `maxAutoPerSession`, the oldest going first.
+ */
+import { diffChars, diffWordsWithSpace } from 'diff';
+import * as Y from 'yjs';
+import { findSection, readSections, sectionNotes, type SectionSnapshot } from '../../shared/doc-schema.ts';
+import { AppError } from '../../shared/errors.ts';
+import type { MetaService } from '../meta/meta-service.ts';
+import { newCheckpointId, type CheckpointInfo, type CheckpointReason, type CheckpointStore } from '../storage/checkpoint-store.ts';
+import type { DocService } from './doc-service.ts';
+import type { LiveDoc } from './live-doc.ts';
+import type { Logger } from './peer.ts';
+import type { SessionRecord } from './session-record.ts';
+
+export interface CheckpointServiceOptions {
+  intervalMs: number;
+  maxAutoPerSession: number;
+  log: Logger;
+}
+
+export interface TopicDiff {
+  topicId: string;
+  title: string;
+  added: string[];
+  removed: string[];
+}
+
+/** Checkpoint id, or `live` for the notes as they are now. */
+export type CheckpointRef = string;
+
+const AUTOMATIC: ReadonlySet<CheckpointReason> = new Set(['auto', 'idle']);
+const sameBytes = (a: Uint8Array, b: Uint8Array): boolean => a.length === b.length && a.every((byte, i) => byte === b[i]);
+
+/** "-00", "-01"... */
+export function versionLabel(version: number): string {
+  return `-${String(version).padStart(2, '0')}`;
+}
+
+export class CheckpointService {
+  #store: CheckpointStore;
+  #meta: MetaService;
+  #notes: DocService;
+  #record: SessionRecord;
+  #options: CheckpointServiceOptions;
+  #timers = new Map<string, NodeJS.Timeout>();
+  /** State vector of each session's latest checkpoint, to skip unchanged ones. */
+  #lastVector = new Map<string, Uint8Array>();
+  /** Automatic checkpoints being written (awaited on close). */
+  #running = new Set<Promise<unknown>>();
+  #closed = false;
+
+  constructor(store: CheckpointStore, meta: MetaService, notes: DocService, record: SessionRecord, options: CheckpointServiceOptions) {
+    this.#store = store;
+    this.#meta = meta;
+    this.#notes = notes;
+    this.#record = record;
+    this.#options = options;
+  }
+
+  /** Starts periodic checkpoints of a loaded notes doc. */
+  track(live: LiveDoc): void {
+    this.untrack(live.sessionId);
+    const timer = setInterval(() => this.#auto(live.sessionId, 'auto'), this.#options.intervalMs);
+    timer.unref();
+    this.#timers.set(live.sessionId, timer);
+  }
+
+  untrack(sessionId: string): void {
+    clearInterval(this.#timers.get(sessionId));
+    this.#timers.delete(sessionId);
+  }
+
+  /** The last client left: keep what they wrote as a checkpoint. */
+  lastPeerLeft(live: LiveDoc): void {
+    this.#auto(live.sessionId, 'idle');
+  }
+
+  /** Takes a checkpoint now; with `onlyIfChanged`, returns null when nothing changed since the last one. */
+  async take(sessionId: string, reason: CheckpointReason, options: { onlyIfChanged?: boolean; version?: number } = {}): Promise<CheckpointInfo | null> {
+    const state = await this.#notes.withDoc(sessionId, (live) => Y.encodeStateAsUpdate(live.doc));
+    const vector = Y.encodeStateVectorFromUpdate(state);
+    if (options.onlyIfChanged) {
+      const last = this.#lastVector.get(sessionId) ?? (await this.#latestVector(sessionId));
+      if (last && sameBytes(last, vector)) return null;
+    }
+    const createdAt = new Date();
+    const info: CheckpointInfo = {
+      id: newCheckpointId(createdAt),
+      sessionId,
+      createdAt: createdAt.toISOString(),
+      reason,
+      ...(options.version !== undefined ? { version: options.version } : {}),
+      contributors: await this.#record.contributors(sessionId),
+      bytes: state.length,
+    };
+    await this.#store.save(info, state);
+    this.#lastVector.set(sessionId, vector);
+    await this.#prune(sessionId);
+    return info;
+  }
+
+  /** Checkpoints of a session, newest first. */
+  async list(sessionId: string): Promise<CheckpointInfo[]> {
+    this.#meta.getSession(sessionId);
+    return (await this.#store.list(sessionId)).reverse();
+  }
+
+  /** A checkpoint's notes and action items, read-only. */
+  async get(sessionId: string, ref: CheckpointRef): Promise<{ info: CheckpointInfo | null; sections: SectionSnapshot[] }> {
+    if (ref === 'live') return { info: null, sections: await this.#notes.withDoc(sessionId, (live) => readSections(live.doc)) };
+    const info = await this.#info(sessionId, ref);
+    return { info, sections: readSections(await this.#docOf(sessionId, ref)) };
+  }
+
+  /** What changed between two checkpoints (or a checkpoint and `live`), per topic, in session order. */
+  async diff(sessionId: string, from: CheckpointRef, to: CheckpointRef): Promise<TopicDiff[]> {
+    const [before, after] = await Promise.all([this.get(sessionId, from), this.get(sessionId, to)]);
+    const old = new Map(before.sections.map((s) => [s.id, s]));
+    const diffs: TopicDiff[] = [];
+    for (const section of after.sections) {
+      const previous = old.get(section.id)?.notes ?? '';
+      if (previous === section.notes) continue;
+      const parts = diffWordsWithSpace(previous, section.notes);
+      diffs.push({
+        topicId: section.id,
+        title: section.title,
+        added: parts.filter((p) => p.added).map((p) => p.value),
+        removed: parts.filter((p) => p.removed).map((p) => p.value),
+      });
+    }
+    return diffs;
+  }
+
+  /**
+   * Makes one topic's live notes equal to what they were at a checkpoint, as a new edit that every
+   * client receives (the minimal character changes, so others' cursors elsewhere stay put).
+   */
+  async restoreTopic(sessionId: string, ref: string, topicId: string): Promise<{ notes: string }> {
+    const old = findSection(await this.#docOf(sessionId, ref), topicId);
+    if (!old) throw new AppError('NOT_FOUND', `Checkpoint ${ref} has no topic "${topicId}".`);
+    const target = sectionNotes(old).toString();
+    return this.#notes.withDoc(sessionId, (live) => {
+      if (live.storageError) throw new AppError('STORAGE_UNAVAILABLE', 'The session cannot be stored right now; try again shortly.');
+      const section = findSection(live.doc, topicId);
+      if (!section) throw new AppError('NOT_FOUND', `Session "${sessionId}" has no topic "${topicId}".`);
+      const text = sectionNotes(section);
+      live.doc.transact(() => {
+        let at = 0;
+        for (const part of diffChars(text.toString(), target)) {
+          if (part.removed) text.delete(at, part.value.length);
+          else if (part.added) {
+            text.insert(at, part.value);
+            at += part.value.length;
+          } else at += part.value.length;
+        }
+      });
+      return { notes: text.toString() };
+    });
+  }
+
+  /**
+   * Freezes the notes as the next numbered version. Before the session's scheduled end it needs
+   * `confirm` (409 CONFIRMATION_REQUIRED otherwise).
+   */
+  async finalise(sessionId: string, confirm: boolean): Promise<CheckpointInfo> {
+    const session = this.#meta.getSession(sessionId);
+    const end = session.schedule?.end ? Date.parse(session.schedule.end) : NaN;
+    if (!confirm && Number.isFinite(end) && Date.now() < end) {
+      throw new AppError('CONFIRMATION_REQUIRED', `The session is scheduled to end at ${session.schedule!.end}; finalise anyway with {"confirm": true}.`);
+    }
+    const versions = (await this.#store.list(sessionId)).filter((c) => c.reason === 'final');
+    const info = await this.take(sessionId, 'final', { version: versions.length });
+    return info!;
+  }
+
+  /** Finalised versions, oldest first. */
+  async versions(sessionId: string): Promise<CheckpointInfo[]> {
+    this.#meta.getSession(sessionId);
+    return (await this.#store.list(sessionId)).filter((c) => c.reason === 'final');
+  }
+
+  /** The checkpoint id of version `label` ("00", "-01" or "1"). */
+  async versionRef(sessionId: string, label: string): Promise<string> {
+    const number = Number(label.replace(/^-/, ''));
+    const found = (await this.versions(sessionId)).find((v) => v.version === number);
+    if (!found) throw new AppError('NOT_FOUND', `Session "${sessionId}" has no finalised version ${label}.`);
+    return found.id;
+  }
+
+  /** Stops the timers and waits for checkpoints being written (before the docs close). */
+  async close(): Promise<void> {
+    this.#closed = true;
+    for (const sessionId of [...this.#timers.keys()]) this.untrack(sessionId);
+    await Promise.all(this.#running);
+  }
+
+  #auto(sessionId: string, reason: CheckpointReason): void {
+    if (this.#closed) return;
+    const run = this.take(sessionId, reason, { onlyIfChanged: true }).catch((error: unknown) => {
+      this.#options.log.error({ err: error, sessionId }, 'checkpoint failed');
+    });
+    this.#running.add(run);
+    void run.finally(() => this.#running.delete(run));
+  }
+
+  async #info(sessionId: string, id: string): Promise<CheckpointInfo> {
+    const info = (await this.#store.list(sessionId)).find((c) => c.id === id);
+    if (!info) throw new AppError('NOT_FOUND', `Session "${sessionId}" has no checkpoint "${id}".`);
+    return info;
+  }
+
+  async #docOf(sessionId: string, id: string): Promise<Y.Doc> {
+    await this.#info(sessionId, id);
+    const doc = new Y.Doc();
+    Y.applyUpdate(doc, await this.#store.read(sessionId, id));
+    return doc;
+  }
+
+  async #latestVector(sessionId: string): Promise<Uint8Array | undefined> {
+    const latest = (await this.#store.list(sessionId)).at(-1);
+    return latest ? Y.encodeStateVectorFromUpdate(await this.#store.read(sessionId, latest.id)) : undefined;
+  }
+
+  async #prune(sessionId: string): Promise<void> {
+    const automatic = (await this.#store.list(sessionId)).filter((c) => AUTOMATIC.has(c.reason));
+    const excess = automatic.length - this.#options.maxAutoPerSession;
+    if (excess > 0) await this.#store.remove(sessionId, automatic.slice(0, excess).map((c) => c.id));
+  }
+}
