@@ -17,6 +17,8 @@ async function server(overrides: Parameters<typeof startServer>[0] = {}): Promis
 
 afterEach(async () => {
   destroyAllClients();
+  // Restart tests share a data dir: stop every server before any removes its files.
+  for (const s of servers) await s.stop();
   for (const s of servers) await s.close();
   servers = [];
 });

@@ -12,6 +12,7 @@ const SESSION = 'containers-cr';
 let servers: TestServer[] = [];
 afterEach(async () => {
   destroyAllClients();
+  for (const s of servers) await s.stop();
   for (const s of servers) await s.close();
   servers = [];
 });
