@@ -7,7 +7,9 @@ import fastifyWebsocket from '@fastify/websocket';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Config } from './config.ts';
 import { DocService } from './docs/doc-service.ts';
+import { ExportService } from './export/export-service.ts';
 import { eventRoutes } from './http/event-routes.ts';
+import { exportRoutes } from './http/export-routes.ts';
 import { installErrorHandler } from './http/error-handler.ts';
 import { healthRoutes } from './http/health-routes.ts';
 import { importRoutes } from './http/import-routes.ts';
@@ -80,7 +82,8 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps = {}): Pr
   await fastify.register(fastifyWebsocket, { options: { maxPayload: config.maxMessageBytes } });
   await fastify.register(healthRoutes, { docs });
   await fastify.register(eventRoutes, { meta, docs });
-  await fastify.register(importRoutes, { meta, adminToken: admin.token });
+  await fastify.register(importRoutes, { meta, docs, adminToken: admin.token });
+  await fastify.register(exportRoutes, { exports: new ExportService(meta, docs) });
   await fastify.register(collabRoute, { docs, pingIntervalMs: config.pingIntervalMs });
   return { fastify, meta, docs, admin, seeded };
 }

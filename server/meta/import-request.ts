@@ -1,11 +1,13 @@
 /**
  * Turns an import request (body + content type + overrides) into session drafts, for both the
- * HTTP route and the CLI. Parse errors become IMPORT_INVALID naming the problem.
+ * HTTP route and the CLI. Parse errors become IMPORT_INVALID naming the problem. An mcpad JSON
+ * export also yields the notes and action items to restore.
  */
 import type { SessionDraft } from '../../shared/domain.ts';
 import { AppError } from '../../shared/errors.ts';
-import { detectFormat, parseImport, type ImportFormat } from './import/index.ts';
-import { parseJsonImport } from './import/parse-json.ts';
+import { detectFormat, parseImport, parseJsonText, type ImportFormat } from './import/index.ts';
+import { parseJsonImportFull } from './import/parse-json.ts';
+import type { ParsedExport } from './import/parse-export.ts';
 import { ImportError } from './import/import-error.ts';
 
 export interface ImportQuery {
@@ -15,15 +17,29 @@ export interface ImportQuery {
   eventTitle?: string;
 }
 
+export interface ImportRequest {
+  drafts: SessionDraft[];
+  /** Set when the body is an mcpad JSON export: its event and the content to restore. */
+  restore: ParsedExport | null;
+}
+
 /** Parses `body` (a string, or an already-parsed JSON value) into drafts, applying overrides. */
 export function draftsFromBody(body: unknown, contentTypeOrFileName: string, query: ImportQuery): SessionDraft[] {
+  return parseImportRequest(body, contentTypeOrFileName, query).drafts;
+}
+
+/** Parses `body` into drafts and, for an mcpad export, the content to restore. */
+export function parseImportRequest(body: unknown, contentTypeOrFileName: string, query: ImportQuery): ImportRequest {
   let drafts: SessionDraft[];
+  let restore: ParsedExport | null = null;
   try {
     if (typeof body === 'string') {
-      drafts = parseImport(query.format ?? detectFormat(contentTypeOrFileName, body), body);
+      const format = query.format ?? detectFormat(contentTypeOrFileName, body);
+      if (format === 'json') ({ drafts, export: restore } = parseJsonImportFull(parseJsonText(body)));
+      else drafts = parseImport(format, body);
     } else {
       if (query.format && query.format !== 'json') throw new ImportError(`format=${query.format} needs a text body, but JSON was sent`);
-      drafts = parseJsonImport(body);
+      ({ drafts, export: restore } = parseJsonImportFull(body));
     }
   } catch (error) {
     if (error instanceof ImportError) throw new AppError('IMPORT_INVALID', error.message);
@@ -35,6 +51,9 @@ export function draftsFromBody(body: unknown, contentTypeOrFileName: string, que
     }
     const [only] = drafts as [SessionDraft];
     drafts = [{ ...only, ...(query.sessionId ? { id: query.sessionId } : {}), ...(query.title ? { title: query.title } : {}) }];
+    if (restore && query.sessionId) {
+      restore = { ...restore, content: restore.content.map((c) => ({ ...c, sessionId: query.sessionId! })) };
+    }
   }
-  return drafts;
+  return { drafts, restore };
 }
