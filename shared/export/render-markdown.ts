@@ -54,7 +54,7 @@ function renderSession(session: ExportSession, level: number, block: (text: stri
   for (const topic of session.topics) {
     block(`${h(1)} ${escapeInline(topic.title)}`);
     if (topic.speakers.length > 0) block(`*Speakers: ${topic.speakers.map(escapeInline).join(', ')}*`);
-    const notes = embedNotes(topic.notes, level + 2);
+    const notes = embedNotes(topic.notes, level + 1);
     block(notes || '*No notes.*');
     if (topic.actions.length > 0) {
       block('**Action items**');

@@ -35,7 +35,7 @@ export function wrapNotes(notes: string, width = TEXT_WIDTH): string {
   let fence: string | null = null;
   let inList = false;
   let previousBlank = true;
-  for (const line of lines) {
+  for (let line of lines) {
     const fenceMatch = FENCE.exec(line);
     if (fence) {
       out.push(line);
@@ -53,6 +53,7 @@ export function wrapNotes(notes: string, width = TEXT_WIDTH): string {
     else if (previousBlank && !blank && !/^\s/.test(line)) inList = false;
     const indentedCode = !inList && previousBlank && /^( {4}|\t)/.test(line);
     const verbatim = blank || indentedCode || /^\s*\|/.test(line) || (out.length > 0 && /^( {4}|\t)/.test(line) && !inList && isCode(out));
+    if (!verbatim) line = plainLinks(line);
     if (verbatim || line.length <= width) {
       out.push(blank ? '' : line);
     } else if (listItem) {
@@ -71,6 +72,14 @@ export function wrapNotes(notes: string, width = TEXT_WIDTH): string {
     const last = done[done.length - 1] ?? '';
     return /^( {4}|\t)/.test(last);
   }
+}
+
+/** `[text](url)` → `text <url>`, the way mail writes links (code spans left alone). */
+function plainLinks(line: string): string {
+  return line
+    .split(/(`+[^`]*`+)/)
+    .map((part, i) => (i % 2 === 1 ? part : part.replace(/(!?)\[([^\]]*)\]\(\s*<?([^\s)>]+)>?(?:\s+"[^"]*")?\s*\)/g, (_m, bang: string, text: string, url: string) => `${bang ? 'image: ' : ''}${text} <${url}>`)))
+    .join('');
 }
 
 export function renderText(model: SummaryModel): string {
