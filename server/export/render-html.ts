@@ -149,13 +149,13 @@ function actionHtml(action: ExportAction): string {
   const meta: string[] = [];
   if (action.assignee) meta.push(`assigned to ${escapeHtml(action.assignee.name)}`);
   if (action.due) meta.push(`due ${escapeHtml(formatDue(action.due))}`);
-  return `${statusHtml(action.status)} ${escapeHtml(action.text)}${meta.length ? ` <span class="meta">${meta.join(' · ')}</span>` : ''}`;
+  return `${statusHtml(action.status)} <span class="action-text">${escapeHtml(action.text)}${meta.length ? ` <span class="meta">${meta.join(' · ')}</span>` : ''}</span>`;
 }
 
 function followUpHtml(item: FollowUp, withSession: boolean): string {
   const where = withSession ? `${item.sessionTitle} › ${item.topicTitle}` : item.topicTitle;
   const meta = [escapeHtml(where), ...(item.due ? [`due ${escapeHtml(formatDue(item.due))}`] : [])];
-  return `<li>${statusHtml(item.status)} ${escapeHtml(item.text)} <span class="meta">${meta.join(' · ')}</span></li>`;
+  return `<li>${statusHtml(item.status)} <span class="action-text">${escapeHtml(item.text)} <span class="meta">${meta.join(' · ')}</span></span></li>`;
 }
 
 function renderFollowUps(model: SummaryModel): string {
@@ -216,8 +216,9 @@ th, td { border: 1px solid var(--rule); padding: 0.25em 0.6em; }
 .notes { overflow-wrap: break-word; }
 .actions-title { font-weight: 600; margin-bottom: 0.3em; }
 .action-list { list-style: none; padding-left: 0; }
-.action-list li { margin: 0.25em 0; padding-left: 4.6em; text-indent: -4.6em; }
-.status { display: inline-block; min-width: 4em; text-indent: 0; margin-right: 0.5em; padding: 0 0.4em; border-radius: 3px; font-size: 0.8em; font-weight: 600; text-align: center; text-transform: uppercase; background: #fde9c8; color: #7a4b00; }
+.action-list li { margin: 0.3em 0; display: flex; gap: 0.6em; align-items: baseline; }
+.action-text { flex: 1; min-width: 0; overflow-wrap: anywhere; }
+.status { flex: none; max-width: 8em; overflow-wrap: anywhere; min-width: 4.5em; padding: 0 0.4em; border-radius: 3px; font-size: 0.8em; font-weight: 600; text-align: center; text-transform: uppercase; background: #fde9c8; color: #7a4b00; }
 .status-done { background: #d7f0dc; color: #1d6b2e; }
 .status-dropped, .status-cancelled, .status-wontfix { background: #e6e6e6; color: #555; }
 .meta { font-size: 0.9em; }
