@@ -60,7 +60,7 @@ export const FIXTURE_NOTES: RestoreSection[] = [
     ],
   },
   {
-    id: 'shiftfs',
+    id: 'agree-on-an-upstreamable-approach-to-shiftfs',
     title: 'Agree on an upstreamable approach to shiftfs',
     notes: '## Options\n\n- shiftfs as a stacking filesystem\n- id-mapped mounts in the VFS\n\nConsensus: **id-mapped mounts**, no new filesystem.\n',
     actions: [
@@ -85,7 +85,7 @@ export const FIXTURE_NOTES: RestoreSection[] = [
     ],
   },
   {
-    id: 'time-namespace',
+    id: 'upstreaming-the-time-namespace-patchset',
     title: 'Upstreaming the time namespace patchset',
     notes: 'Patchset v6 is in `linux-next`; CRIU needs it for *monotonic* clocks after restore.\n',
     actions: [],
