@@ -7,19 +7,13 @@
  * server. Progress goes to stderr.
  */
 import { writeFile } from 'node:fs/promises';
-import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { AppError } from '../../shared/errors.ts';
 import { EXPORT_FORMATS, isExportFormat, type ExportFormat } from '../../shared/export/formats.ts';
-import { DOCS_FOLDER, META_FILE } from '../app.ts';
 import { ConfigError, configFromEnv } from '../config.ts';
-import { DocService } from '../docs/doc-service.ts';
-import type { Logger } from '../docs/peer.ts';
 import { ExportService, type RenderedExport } from '../export/export-service.ts';
-import { MetaService } from '../meta/meta-service.ts';
-import { DataDirBusyError, lockDataDir } from '../storage/data-dir-lock.ts';
-import { createFileDocStore } from '../storage/doc-store.ts';
-import { createFileMetaStore } from '../storage/meta-store.ts';
+import { DataDirBusyError } from '../storage/data-dir-lock.ts';
+import { openDataDirServices } from './data-dir-services.ts';
 
 const USAGE = `usage: npm run export -- --event ID [--session ID] --format ${EXPORT_FORMATS.join('|')} [--out FILE] [--server URL]`;
 
@@ -60,21 +54,7 @@ async function main(): Promise<number> {
 }
 
 async function fromDataDir(eventId: string | undefined, sessionId: string | undefined, format: ExportFormat): Promise<RenderedExport> {
-  const config = configFromEnv(process.env);
-  const release = await lockDataDir(config.dataDir);
-  const log = quietLogger();
-  const meta = await MetaService.open(createFileMetaStore(path.join(config.dataDir, META_FILE)));
-  const docs = new DocService(
-    createFileDocStore({
-      rootDir: path.join(config.dataDir, DOCS_FOLDER),
-      fsyncIntervalMs: config.fsyncIntervalMs,
-      maxFrameBytes: Math.max(config.maxMessageBytes, config.compactLogBytes) * 4,
-      onWarning: (docId, message) => console.error(`warning (${docId}): ${message}`),
-    }),
-    { topicsOf: (id) => meta.findSession(id)?.topics },
-    // Docs are read once each: unload at once so a large event is not held in memory.
-    { compactLogBytes: config.compactLogBytes, docIdleUnloadMs: 0, maxQueuedFrames: 0, log },
-  );
+  const { meta, docs, close } = await openDataDirServices(configFromEnv(process.env));
   try {
     const exports = new ExportService(meta, docs);
     if (sessionId) {
@@ -89,8 +69,7 @@ async function fromDataDir(eventId: string | undefined, sessionId: string | unde
       onProgress: (index, count, session) => console.error(`session ${index}/${count} ${session.id}`),
     });
   } finally {
-    await docs.shutdown();
-    await release();
+    await close();
   }
 }
 
@@ -114,17 +93,6 @@ async function viaServer(server: string, eventId: string | undefined, sessionId:
   }
   const fileName = /filename="([^"]+)"/.exec(response.headers.get('content-disposition') ?? '')?.[1] ?? `export.${format}`;
   return { body, contentType: response.headers.get('content-type') ?? '', fileName };
-}
-
-/** Only errors, on stderr (stdout may be the export itself). */
-function quietLogger(): Logger {
-  const noop = (): void => undefined;
-  return {
-    error: (obj, message) => console.error(`error: ${message ?? ''}`, (obj as { err?: Error }).err?.message ?? ''),
-    warn: (obj, message) => console.error(`warning: ${message ?? ''}`),
-    info: noop,
-    debug: noop,
-  };
 }
 
 main().then(
