@@ -26,6 +26,15 @@ markdown.core.ruler.push('mcpad_demote_headings', (state) => {
   }
 });
 
+// Links whose text is the URL itself need no " <url>" after them in print.
+markdown.core.ruler.push('mcpad_mark_bare_links', (state) => {
+  for (const block of state.tokens) {
+    for (const token of block.children ?? []) {
+      if (token.type === 'link_open' && (token.markup === 'linkify' || token.markup === 'autolink')) token.attrJoin('class', 'bare');
+    }
+  }
+});
+
 export const CONTENT_SECURITY_POLICY = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'";
 
 const SANITIZE_OPTIONS: sanitizeHtml.IOptions = {
@@ -126,10 +135,12 @@ function renderSession(session: ExportSession, single: boolean): string {
   if (session.description.trim()) out.push(paragraphs(session.description, 'description'));
   out.push('</header>');
   for (const topic of session.topics) {
-    out.push(`<section class="topic" id="topic-${escapeHtml(session.id)}-${escapeHtml(topic.id)}">`);
-    out.push(`<h3>${escapeHtml(topic.title)}</h3>`);
+    const empty = !topic.notes.trim() && topic.actions.length === 0;
+    out.push(`<section class="topic${empty ? ' empty' : ''}" id="topic-${escapeHtml(session.id)}-${escapeHtml(topic.id)}">`);
+    out.push(`<h3>${escapeHtml(topic.title)}${empty ? ' <small class="note">no notes</small>' : ''}</h3>`);
     if (topic.speakers.length > 0) out.push(`<p class="speakers">Speakers: ${topic.speakers.map(escapeHtml).join(', ')}</p>`);
-    out.push(topic.notes.trim() ? `<div class="notes">${markdown.render(topic.notes)}</div>` : '<p class="note">No notes.</p>');
+    if (topic.notes.trim()) out.push(`<div class="notes">${markdown.render(topic.notes)}</div>`);
+    else if (!empty) out.push('<p class="note">No notes.</p>');
     if (topic.actions.length > 0) {
       out.push('<div class="actions"><p class="actions-title">Action items</p><ul class="action-list">');
       for (const action of topic.actions) out.push(`<li>${actionHtml(action)}</li>`);
@@ -148,13 +159,13 @@ function statusHtml(status: string): string {
 function actionHtml(action: ExportAction): string {
   const meta: string[] = [];
   if (action.assignee) meta.push(`assigned to ${escapeHtml(action.assignee.name)}`);
-  if (action.due) meta.push(`due ${escapeHtml(formatDue(action.due))}`);
+  if (action.due) meta.push(`<span class="due">due ${escapeHtml(formatDue(action.due))}</span>`);
   return `${statusHtml(action.status)} <span class="action-text">${escapeHtml(action.text)}${meta.length ? ` <span class="meta">${meta.join(' · ')}</span>` : ''}</span>`;
 }
 
 function followUpHtml(item: FollowUp, withSession: boolean): string {
   const where = withSession ? `${item.sessionTitle} › ${item.topicTitle}` : item.topicTitle;
-  const meta = [escapeHtml(where), ...(item.due ? [`due ${escapeHtml(formatDue(item.due))}`] : [])];
+  const meta = [escapeHtml(where), ...(item.due ? [`<span class="due">due ${escapeHtml(formatDue(item.due))}</span>`] : [])];
   return `<li>${statusHtml(item.status)} <span class="action-text">${escapeHtml(item.text)} <span class="meta">${meta.join(' · ')}</span></span></li>`;
 }
 
@@ -218,7 +229,11 @@ th, td { border: 1px solid var(--rule); padding: 0.25em 0.6em; }
 .action-list { list-style: none; padding-left: 0; }
 .action-list li { margin: 0.3em 0; display: flex; gap: 0.6em; align-items: baseline; }
 .action-text { flex: 1; min-width: 0; overflow-wrap: anywhere; }
-.status { flex: none; max-width: 8em; overflow-wrap: anywhere; min-width: 4.5em; padding: 0 0.4em; border-radius: 3px; font-size: 0.8em; font-weight: 600; text-align: center; text-transform: uppercase; background: #fde9c8; color: #7a4b00; }
+.due { white-space: nowrap; }
+.topic.empty { padding: 0; }
+.topic.empty h3 { font-size: 1rem; font-weight: 600; margin: 0.7em 0; }
+.topic.empty h3 small { white-space: nowrap; font-weight: normal; font-size: 0.85em; margin-left: 0.4em; }
+.status { flex: 0 0 9.5em; overflow-wrap: anywhere; padding: 0 0.4em; border-radius: 3px; font-size: 0.75em; line-height: 1.9; font-weight: 600; text-align: center; text-transform: uppercase; background: #fde9c8; color: #7a4b00; }
 .status-done { background: #d7f0dc; color: #1d6b2e; }
 .status-dropped, .status-cancelled, .status-wontfix { background: #e6e6e6; color: #555; }
 .meta { font-size: 0.9em; }
@@ -232,7 +247,7 @@ th, td { border: 1px solid var(--rule); padding: 0.25em 0.6em; }
   h1, h2, h3, h4, .actions-title { break-after: avoid; }
   li, pre, blockquote, .facts { break-inside: avoid; }
   a { color: inherit; }
-  .notes a[href^="http"]::after { content: " <" attr(href) ">"; font-size: 0.85em; color: var(--muted); }
+  .notes a[href^="http"]:not(.bare)::after { content: " <" attr(href) ">"; font-size: 0.85em; color: var(--muted); }
   .status { border: 1px solid currentColor; }
 }
 `.trim();

@@ -137,6 +137,7 @@ describe('HTML export in headless Chromium', () => {
     await page.screenshot({ path: path.join(ARTIFACTS, 'export-event-top.png'), clip: { x: 0, y: 0, width: 1000, height: 1300 } });
     await page.emulateMedia({ media: 'print' });
     await page.pdf({ path: path.join(ARTIFACTS, 'export-event.pdf'), format: 'A4' });
+    await page.screenshot({ path: path.join(ARTIFACTS, 'export-event-print.png') });
     const breaks = await page.locator('.session').evaluateAll((sessions) => sessions.map((el) => getComputedStyle(el).breakBefore));
     expect(breaks).toEqual(['auto', 'page']);
     await page.close();
@@ -154,6 +155,8 @@ describe('HTML export in headless Chromium', () => {
     });
     await page.goto(pathToFileURL(file).href);
     await page.screenshot({ path: path.join(ARTIFACTS, 'export-containers-cr.png'), fullPage: false });
+    await page.locator('.followups').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: path.join(ARTIFACTS, 'export-containers-cr-followups.png') });
     expect(requests).toEqual([]);
     await page.close();
   });
