@@ -79,6 +79,7 @@ const escapeHtml = (text: string): string =>
 
 const slugClass = (text: string): string => text.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'other';
 
+/** The summary as one standalone, sanitised HTML document. */
 export function renderHtml(model: SummaryModel): string {
   const single = model.scope === 'session' && model.sessions.length === 1;
   const title = single ? model.sessions[0]!.title : model.event.title;

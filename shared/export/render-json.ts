@@ -21,6 +21,7 @@ export interface ExportDocumentV1 {
   contributors: string[];
 }
 
+/** The versioned export document of a model (what `renderJson` serialises). */
 export function toExportDocument(model: SummaryModel): ExportDocumentV1 {
   return {
     format: EXPORT_FORMAT_NAME,
@@ -35,6 +36,7 @@ export function toExportDocument(model: SummaryModel): ExportDocumentV1 {
   };
 }
 
+/** The export document as pretty-printed JSON (ends with a newline). */
 export function renderJson(model: SummaryModel): string {
   return `${JSON.stringify(toExportDocument(model), null, 2)}\n`;
 }

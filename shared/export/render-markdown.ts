@@ -7,6 +7,7 @@ import { embedNotes, escapeInline } from './markdown-notes.ts';
 import type { ExportAction, ExportSession, FollowUp, SummaryModel } from './model.ts';
 import { formatDue, formatGeneratedAt, formatSchedule } from './schedule.ts';
 
+/** The summary as one CommonMark document (ends with a newline). */
 export function renderMarkdown(model: SummaryModel): string {
   const out: string[] = [];
   const block = (text: string): void => {

@@ -82,6 +82,7 @@ function plainLinks(line: string): string {
     .join('');
 }
 
+/** The summary as plain text wrapped at 72 columns, for a mailing-list post. */
 export function renderText(model: SummaryModel): string {
   const out: string[] = [];
   const block = (text: string): void => {
