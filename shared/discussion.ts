@@ -60,6 +60,19 @@ export function setDiscussing(doc: Y.Doc, topicId: string | null, at: string): b
   return true;
 }
 
+/** Writes a restored log (slots of several topics) into a doc whose log is empty. Server only. */
+export function restoreDiscussionLog(doc: Y.Doc, slots: readonly DiscussionSlot[]): number {
+  const map = discussionMap(doc);
+  if (readDiscussion(doc).log.length > 0 || slots.length === 0) return 0;
+  const ordered = [...slots].sort((a, b) => Date.parse(a.start) - Date.parse(b.start));
+  doc.transact(() => {
+    map.set('log', Y.Array.from(ordered.map((slot) => ({ ...slot }))));
+    const running = ordered.find((slot) => slot.end === null);
+    map.set('current', running ? running.topicId : null);
+  });
+  return ordered.length;
+}
+
 /** Per topic, the slots it was discussed in (a topic can come back). */
 export function slotsByTopic(state: DiscussionState): Map<string, DiscussionSlot[]> {
   const byTopic = new Map<string, DiscussionSlot[]>();

@@ -14,7 +14,10 @@ export const ErrorCatalogue = {
   NOT_FOUND: { httpStatus: 404, closeCode: CloseCode.SESSION_NOT_FOUND },
   EVENT_NOT_FOUND: { httpStatus: 404, closeCode: CloseCode.SESSION_NOT_FOUND },
   SESSION_NOT_FOUND: { httpStatus: 404, closeCode: CloseCode.SESSION_NOT_FOUND },
+  /** Finalising a session before its scheduled end, without `confirm`. */
   CONFIRMATION_REQUIRED: { httpStatus: 409, closeCode: CloseCode.BAD_MESSAGE },
+  /** A restore (JSON export import) into a session that already has notes or action items. */
+  SESSION_NOT_EMPTY: { httpStatus: 409, closeCode: CloseCode.BAD_MESSAGE },
   PAYLOAD_TOO_LARGE: { httpStatus: 413, closeCode: CloseCode.DOC_TOO_LARGE },
   UNSUPPORTED_MEDIA_TYPE: { httpStatus: 415, closeCode: CloseCode.BAD_MESSAGE },
   RATE_LIMITED: { httpStatus: 429, closeCode: CloseCode.RATE_LIMITED },

@@ -2,22 +2,21 @@
  * `npm run import -- FILE [--event ID] [--session ID] [--title TITLE] [--format page|markdown|json|indico]
  *                       [--event-title TITLE] [--server URL]`
  *
- * Imports a topic list. Without --server it writes to DATA_DIR directly (the server must not be
+ * Imports a topic list, or restores an mcpad JSON export (sessions with notes and action items).
+ * Without --server it writes to DATA_DIR directly (the server must not be
  * running on it); with --server it posts to a running server's API using ADMIN_TOKEN or the token
  * kept in DATA_DIR.
  */
 import { readFile } from 'node:fs/promises';
-import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { AppError } from '../../shared/errors.ts';
 import { configFromEnv, ConfigError } from '../config.ts';
-import { META_FILE } from '../app.ts';
-import { draftsFromBody, type ImportQuery } from '../meta/import-request.ts';
+import { importWithRestore, type ImportWithRestoreResult } from '../export/restore.ts';
+import { parseImportRequest, type ImportQuery } from '../meta/import-request.ts';
 import { detectFormat, IMPORT_FORMATS, isImportFormat } from '../meta/import/index.ts';
-import { MetaService } from '../meta/meta-service.ts';
 import { loadOrCreateAdminToken } from '../storage/admin-token-file.ts';
-import { DataDirBusyError, lockDataDir } from '../storage/data-dir-lock.ts';
-import { createFileMetaStore } from '../storage/meta-store.ts';
+import { DataDirBusyError } from '../storage/data-dir-lock.ts';
+import { openDataDirServices } from './data-dir-services.ts';
 
 const USAGE = 'usage: npm run import -- FILE [--event ID] [--session ID] [--title TITLE] [--format page|markdown|json|indico] [--event-title TITLE] [--server URL]';
 
@@ -70,21 +69,24 @@ async function main(): Promise<number> {
     return 0;
   }
 
-  const release = await lockDataDir(config.dataDir);
+  // An mcpad JSON export also restores notes and action items, so the docs are opened too.
+  const { meta, docs, stateDocs, close } = await openDataDirServices(config);
   try {
-    const meta = await MetaService.open(createFileMetaStore(path.join(config.dataDir, META_FILE)));
-    const drafts = draftsFromBody(body, file, query);
-    report(await meta.importSessions(values.event, drafts, query.eventTitle ? { eventTitle: query.eventTitle } : {}));
+    const request = parseImportRequest(body, file, query);
+    report(await importWithRestore(meta, docs, stateDocs, values.event, request, query.eventTitle ? { eventTitle: query.eventTitle } : {}));
     return 0;
   } finally {
-    await release();
+    await close();
   }
 }
 
-function report(result: { eventId: string; eventCreated: boolean; sessions: Array<{ id: string; created: boolean; addedTopics: string[]; skippedTopics: string[] }> }): void {
+function report(result: ImportWithRestoreResult): void {
   if (result.eventCreated) console.log(`Created event ${result.eventId}.`);
   for (const s of result.sessions) {
     console.log(`${s.created ? 'Created' : 'Updated'} session ${s.id}: ${s.addedTopics.length} topic(s) added${s.skippedTopics.length ? `, ${s.skippedTopics.length} already present` : ''}.`);
+  }
+  for (const r of result.restored ?? []) {
+    console.log(`Restored notes and action items of ${r.restoredTopics.length} topic(s) in ${r.id}${r.missingTopics.length ? ` (no section for: ${r.missingTopics.join(', ')})` : ''}.`);
   }
 }
 

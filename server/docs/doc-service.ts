@@ -9,6 +9,7 @@ import { AppError } from '../../shared/errors.ts';
 import { CloseCode } from '../../shared/protocol.ts';
 import type { DocStore } from '../storage/doc-store.ts';
 import { LiveDoc, truncateReason } from './live-doc.ts';
+import { docHasContent, writeSections, type RestoreOutcome, type RestoreSection } from './restore-content.ts';
 import type { Logger, PeerConnection, PeerSocket } from './peer.ts';
 import { carriesEdit, encodePermissionDenied } from './write-guard.ts';
 
@@ -164,6 +165,32 @@ export class DocService {
     const doc = await this.acquire(sessionId);
     try {
       return read(doc);
+    } finally {
+      this.#releaseIfIdle(sessionId);
+    }
+  }
+
+  /** True when the session's doc has any notes or action items (loading it if needed). */
+  hasContent(sessionId: string): Promise<boolean> {
+    return this.withDoc(sessionId, (live) => docHasContent(live.doc));
+  }
+
+  /**
+   * Restores exported notes and action items into a session's doc as one normal edit (logged,
+   * then relayed to connected clients). Refuses with SESSION_NOT_EMPTY when the doc already has
+   * notes or action items: a restore never merges into live notes.
+   */
+  async restoreContent(sessionId: string, topics: readonly RestoreSection[]): Promise<RestoreOutcome> {
+    const live = await this.acquire(sessionId);
+    try {
+      if (live.storageError) throw new AppError('STORAGE_UNAVAILABLE', `The doc of "${sessionId}" cannot be stored right now.`);
+      if (docHasContent(live.doc)) {
+        throw new AppError('SESSION_NOT_EMPTY', `Session "${sessionId}" already has notes or action items; restore into a new or empty session.`);
+      }
+      const outcome = writeSections(live.doc, topics);
+      if (live.storageError) throw new AppError('STORAGE_UNAVAILABLE', `The restored notes of "${sessionId}" could not be stored.`);
+      await live.flush();
+      return outcome;
     } finally {
       this.#releaseIfIdle(sessionId);
     }

@@ -1,16 +1,23 @@
 /**
  * `POST /api/events/:eventId/sessions` (admin): imports sessions and topics from a microconference
- * page (text/plain), a Markdown outline (text/markdown) or JSON (application/json).
+ * page (text/plain), a Markdown outline (text/markdown) or JSON (application/json); an mcpad JSON
+ * export also restores its notes and action items.
  */
 import type { FastifyInstance } from 'fastify';
 import { AppError } from '../../shared/errors.ts';
+import type { DocService } from '../docs/doc-service.ts';
+import { importWithRestore } from '../export/restore.ts';
 import type { MetaService } from '../meta/meta-service.ts';
-import { draftsFromBody, type ImportQuery } from '../meta/import-request.ts';
+import { parseImportRequest, type ImportQuery } from '../meta/import-request.ts';
+import { IMPORT_FORMATS } from '../meta/import/index.ts';
 import { requireAdmin } from './admin-auth.ts';
 import { eventParams, idSchema } from './schemas.ts';
 
 export interface ImportRoutesOptions {
   meta: MetaService;
+  docs: DocService;
+  /** The session state docs, where a restore writes follow-up fields. */
+  state: DocService;
   adminToken: string;
 }
 
@@ -25,7 +32,7 @@ const importQuery = {
   additionalProperties: false,
 } as const;
 
-export async function importRoutes(app: FastifyInstance, { meta, adminToken }: ImportRoutesOptions): Promise<void> {
+export async function importRoutes(app: FastifyInstance, { meta, docs, state, adminToken }: ImportRoutesOptions): Promise<void> {
   app.addContentTypeParser(['text/markdown', 'text/x-markdown'], { parseAs: 'string' }, (_request, body, done) => done(null, body));
 
   app.post<{ Params: { eventId: string }; Querystring: ImportQuery; Body: unknown }>(
@@ -36,8 +43,8 @@ export async function importRoutes(app: FastifyInstance, { meta, adminToken }: I
       if (request.body === undefined || request.body === null || request.body === '') {
         throw new AppError('IMPORT_INVALID', 'The request body is empty: send a page (text/plain), an outline (text/markdown) or JSON.');
       }
-      const drafts = draftsFromBody(request.body, contentType, request.query);
-      const result = await meta.importSessions(request.params.eventId, drafts, {
+      const parsed = parseImportRequest(request.body, contentType, request.query);
+      const result = await importWithRestore(meta, docs, state, request.params.eventId, parsed, {
         ...(request.query.eventTitle ? { eventTitle: request.query.eventTitle } : {}),
       });
       return reply.status(result.sessions.some((s) => s.created) ? 201 : 200).send(result);

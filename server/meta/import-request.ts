@@ -1,11 +1,14 @@
 /**
  * Turns an import request (body + content type + overrides) into session drafts, for both the
- * HTTP route and the CLI. Parse errors become IMPORT_INVALID naming the problem.
+ * HTTP route and the CLI. Parse errors become IMPORT_INVALID naming the problem. An mcpad JSON
+ * export also yields the notes and action items to restore.
  */
 import type { SessionDraft } from '../../shared/domain.ts';
 import { AppError } from '../../shared/errors.ts';
-import { detectFormat, parseImport, parseJsonValue, type ImportFormat } from './import/index.ts';
-import { parseIndicoExport } from './import/parse-indico.ts';
+import { detectFormat, parseImport, parseJsonText, type ImportFormat } from './import/index.ts';
+import { isIndicoExport, parseIndicoExport } from './import/parse-indico.ts';
+import { parseJsonImportFull } from './import/parse-json.ts';
+import type { ParsedExport } from './import/parse-export.ts';
 import { ImportError } from './import/import-error.ts';
 
 export interface ImportQuery {
@@ -15,16 +18,37 @@ export interface ImportQuery {
   eventTitle?: string;
 }
 
+export interface ImportRequest {
+  drafts: SessionDraft[];
+  /** Set when the body is an mcpad JSON export: its event and the content to restore. */
+  restore: ParsedExport | null;
+}
+
+/** A JSON import: an Indico export, an mcpad export (with content to restore) or session JSON. */
+function parseJsonRequest(value: unknown, format?: ImportFormat): { drafts: SessionDraft[]; export: ParsedExport | null } {
+  if (format === 'indico' || isIndicoExport(value)) return { drafts: parseIndicoExport(value), export: null };
+  return parseJsonImportFull(value);
+}
+
 /** Parses `body` (a string, or an already-parsed JSON value) into drafts, applying overrides. */
 export function draftsFromBody(body: unknown, contentTypeOrFileName: string, query: ImportQuery): SessionDraft[] {
+  return parseImportRequest(body, contentTypeOrFileName, query).drafts;
+}
+
+/** Parses `body` into drafts and, for an mcpad export, the content to restore. */
+export function parseImportRequest(body: unknown, contentTypeOrFileName: string, query: ImportQuery): ImportRequest {
   let drafts: SessionDraft[];
+  let restore: ParsedExport | null = null;
   try {
     if (typeof body === 'string') {
-      drafts = parseImport(query.format ?? detectFormat(contentTypeOrFileName, body), body);
+      const format = query.format ?? detectFormat(contentTypeOrFileName, body);
+      if (format === 'json' || format === 'indico') ({ drafts, export: restore } = parseJsonRequest(parseJsonText(body), format));
+      else drafts = parseImport(format, body);
     } else {
-      if (query.format === 'indico') drafts = parseIndicoExport(body);
-      else if (query.format && query.format !== 'json') throw new ImportError(`format=${query.format} needs a text body, but JSON was sent`);
-      else drafts = parseJsonValue(body);
+      if (query.format && query.format !== 'json' && query.format !== 'indico') {
+        throw new ImportError(`format=${query.format} needs a text body, but JSON was sent`);
+      }
+      ({ drafts, export: restore } = parseJsonRequest(body, query.format));
     }
   } catch (error) {
     if (error instanceof ImportError) throw new AppError('IMPORT_INVALID', error.message);
@@ -36,6 +60,9 @@ export function draftsFromBody(body: unknown, contentTypeOrFileName: string, que
     }
     const [only] = drafts as [SessionDraft];
     drafts = [{ ...only, ...(query.sessionId ? { id: query.sessionId } : {}), ...(query.title ? { title: query.title } : {}) }];
+    if (restore && query.sessionId) {
+      restore = { ...restore, content: restore.content.map((c) => ({ ...c, sessionId: query.sessionId! })) };
+    }
   }
-  return drafts;
+  return { drafts, restore };
 }

@@ -2,7 +2,8 @@
  * Validator for the JSON import format. Accepts, as already-parsed JSON:
  *  - one session object: `{id?, title?, description?, leads?, schedule?, topics: [...]}`,
  *  - an array of session objects,
- *  - `{sessions: [...]}`.
+ *  - `{sessions: [...]}`,
+ *  - an mcpad JSON export (`{"format": "mcpad-export", "version": 1, ...}`, see parse-export.ts).
  * Topics are `{id?, title, speakers?, abstract?}`, leads `{name, email?}`, schedule
  * `{start, end?, room?}` with ISO 8601 date-times that carry an offset.
  *
@@ -18,6 +19,7 @@
 import type { Lead, Schedule, SessionDraft, TopicDraft } from '../../../shared/domain.ts';
 import { isValidId } from '../../../shared/ids.ts';
 import { ImportError } from './import-error.ts';
+import { isExportDocument, parseExportDocument, type ParsedExport } from './parse-export.ts';
 
 /** Upper bounds shared by all import formats. */
 export const IMPORT_LIMITS = {
@@ -42,6 +44,8 @@ const SCHEDULE_FIELDS = ['start', 'end', 'room'];
 const EMAIL = /^[^\s@<>(),;:]+@[^\s@<>(),;:]+\.[^\s@<>(),;:]+$/;
 
 export function parseJsonImport(value: unknown): SessionDraft[] {
+  // An mcpad JSON export: its session and topic metadata (notes and actions: parseJsonImportFull).
+  if (isExportDocument(value)) return parseExportDocument(value, parseJsonImport).drafts;
   if (Array.isArray(value)) return validateSessions(value, '');
   if (isRecord(value)) {
     if ('sessions' in value) {
@@ -55,6 +59,15 @@ export function parseJsonImport(value: unknown): SessionDraft[] {
     '',
     `expected a session object with "topics", an array of sessions, or {"sessions": [...]}, got ${describe(value)}`,
   );
+}
+
+/** Like parseJsonImport, plus the notes and action items when `value` is an mcpad export. */
+export function parseJsonImportFull(value: unknown): { drafts: SessionDraft[]; export: ParsedExport | null } {
+  if (isExportDocument(value)) {
+    const parsed = parseExportDocument(value, parseJsonImport);
+    return { drafts: parsed.drafts, export: parsed };
+  }
+  return { drafts: parseJsonImport(value), export: null };
 }
 
 function validateSessions(values: readonly unknown[], path: string): SessionDraft[] {

@@ -1,0 +1,97 @@
+/**
+ * Writes exported notes and action items back into a session doc (JSON export → import, i.e.
+ * backup and restore). Pure functions over a Y.Doc; the doc service runs them on the live doc so
+ * the write is a normal edit: logged before it is relayed, and seen by connected clients.
+ */
+import * as Y from 'yjs';
+import { SectionKey, sectionActions, sectionNotes, topicSections, type SectionMap } from '../../shared/doc-schema.ts';
+import { restoreDiscussionLog } from '../../shared/discussion.ts';
+import type { DiscussedSlot, ExportAction } from '../../shared/export/model.ts';
+import { applyAssignment, FOLLOWUP_STATUSES, type Assignment, type FollowupStatus } from '../../shared/followups.ts';
+
+/** What a restore writes into one topic section. */
+export interface RestoreSection {
+  id: string;
+  title: string;
+  notes: string;
+  actions: ExportAction[];
+  /** When the topic was really discussed (restored into the state doc's discussion log). */
+  discussed?: DiscussedSlot[];
+}
+
+export interface RestoreOutcome {
+  /** Topic ids whose notes or actions were written. */
+  restored: string[];
+  /** Topic ids of the export that have no section in the doc (nothing written for them). */
+  missing: string[];
+}
+
+/** True when any section has notes or action items (a restore would mix two histories). */
+export function docHasContent(doc: Y.Doc): boolean {
+  return topicSections(doc)
+    .toArray()
+    .some((section) => sectionNotes(section).length > 0 || sectionActions(section).length > 0);
+}
+
+/** Finds the section for an exported topic: by id, else by title (an import may have matched an
+ *  existing topic by title). */
+function sectionFor(doc: Y.Doc, topic: RestoreSection): SectionMap | undefined {
+  const sections = topicSections(doc).toArray();
+  return (
+    sections.find((s) => s.get(SectionKey.id) === topic.id) ??
+    sections.find((s) => String(s.get(SectionKey.title) ?? '').trim().toLowerCase() === topic.title.trim().toLowerCase())
+  );
+}
+
+/** Writes every topic's notes and action items in one transaction. The caller checked emptiness. */
+export function writeSections(doc: Y.Doc, topics: readonly RestoreSection[], origin: unknown = null): RestoreOutcome {
+  const restored: string[] = [];
+  const missing: string[] = [];
+  doc.transact(() => {
+    for (const topic of topics) {
+      if (topic.notes === '' && topic.actions.length === 0) continue;
+      const section = sectionFor(doc, topic);
+      if (!section) {
+        missing.push(topic.id);
+        continue;
+      }
+      if (topic.notes !== '') sectionNotes(section).insert(0, topic.notes);
+      if (topic.actions.length > 0) sectionActions(section).push(topic.actions.map(actionMap));
+      restored.push(topic.id);
+    }
+  }, origin);
+  return { restored, missing };
+}
+
+function actionMap(action: ExportAction): Y.Map<unknown> {
+  const item = new Y.Map<unknown>();
+  item.set('id', action.id);
+  item.set('text', action.text);
+  item.set('done', action.done);
+  item.set('createdBy', action.createdBy);
+  item.set('createdAt', action.createdAt);
+  return item;
+}
+
+/**
+ * Writes what the session state doc held into it: the follow-up fields (assignee, due, status) of
+ * restored action items, one history line each attributed to the restore, and the discussion log.
+ */
+export function writeSessionState(stateDoc: Y.Doc, topics: readonly RestoreSection[], at: string): number {
+  let written = 0;
+  stateDoc.transact(() => {
+    for (const topic of topics) {
+      for (const action of topic.actions) {
+        const patch: Partial<Assignment> = {};
+        if (action.assignee) patch.assignee = { ...action.assignee };
+        if (action.due) patch.due = action.due;
+        if (FOLLOWUP_STATUSES.includes(action.status as FollowupStatus) && action.status !== 'open') patch.status = action.status as FollowupStatus;
+        if (Object.keys(patch).length === 0) continue;
+        applyAssignment(stateDoc, action.id, topic.id, patch, 'restored from an export', at);
+        written++;
+      }
+    }
+    written += restoreDiscussionLog(stateDoc, topics.flatMap((topic) => (topic.discussed ?? []).map((slot) => ({ topicId: topic.id, ...slot }))));
+  });
+  return written;
+}

@@ -1,0 +1,111 @@
+/**
+ * Builds the summary of a session or an event from the metadata and the live docs, and renders it.
+ * Each doc is read synchronously while held (`DocService.withDoc`), so every session is one
+ * consistent state even while people type.
+ */
+import type { Session } from '../../shared/domain.ts';
+import { AppError } from '../../shared/errors.ts';
+import { exportFileName, EXPORT_MEDIA_TYPES, type ExportFormat } from '../../shared/export/formats.ts';
+import { buildSummaryModel, type SummaryInput, type SummaryModel } from '../../shared/export/model.ts';
+import { readExportSections } from '../../shared/export/read-doc.ts';
+import { readDiscussion, slotsByTopic } from '../../shared/discussion.ts';
+import { readFollowups } from '../../shared/followups.ts';
+import type { SessionRecord } from '../docs/session-record.ts';
+import { renderJson } from '../../shared/export/render-json.ts';
+import { renderMarkdown } from '../../shared/export/render-markdown.ts';
+import { renderText } from '../../shared/export/render-text.ts';
+import type { DocService } from '../docs/doc-service.ts';
+import type { MetaService } from '../meta/meta-service.ts';
+import { renderHtml } from './render-html.ts';
+
+export interface RenderedExport {
+  body: string;
+  contentType: string;
+  fileName: string;
+}
+
+export interface ExportOptions {
+  /** Called before each session is read (`index` from 1). */
+  onProgress?: (index: number, total: number, session: Session) => void;
+  /** Time written into the export (default: now); fixed in golden tests. */
+  now?: Date;
+}
+
+/** Renders a model in `format`. */
+export function renderExport(model: SummaryModel, format: ExportFormat): string {
+  switch (format) {
+    case 'md':
+      return renderMarkdown(model);
+    case 'html':
+      return renderHtml(model);
+    case 'json':
+      return renderJson(model);
+    case 'txt':
+      return renderText(model);
+    default: {
+      const unknown: never = format;
+      throw new AppError('VALIDATION_FAILED', `Unknown export format "${String(unknown)}".`);
+    }
+  }
+}
+
+export class ExportService {
+  #meta: MetaService;
+  #docs: DocService;
+  #state: DocService;
+  #record: SessionRecord;
+
+  constructor(meta: MetaService, docs: DocService, state: DocService, record: SessionRecord) {
+    this.#meta = meta;
+    this.#docs = docs;
+    this.#state = state;
+    this.#record = record;
+  }
+
+  /** The summary model of one session; throws SESSION_NOT_FOUND. */
+  async sessionModel(sessionId: string, options: ExportOptions = {}): Promise<SummaryModel> {
+    const session = this.#meta.getSession(sessionId);
+    const { event } = this.#meta.getEvent(session.eventId);
+    return this.#model('session', event, [session], options);
+  }
+
+  /** The summary model of an event, sessions in schedule order; throws EVENT_NOT_FOUND. */
+  async eventModel(eventId: string, options: ExportOptions = {}): Promise<SummaryModel> {
+    const { event } = this.#meta.getEvent(eventId);
+    return this.#model('event', event, this.#meta.sessionsOf(eventId), options);
+  }
+
+  async exportSession(sessionId: string, format: ExportFormat, options: ExportOptions = {}): Promise<RenderedExport> {
+    const model = await this.sessionModel(sessionId, options);
+    return { body: renderExport(model, format), contentType: EXPORT_MEDIA_TYPES[format], fileName: exportFileName(model.event.id, sessionId, format) };
+  }
+
+  async exportEvent(eventId: string, format: ExportFormat, options: ExportOptions = {}): Promise<RenderedExport> {
+    const model = await this.eventModel(eventId, options);
+    return { body: renderExport(model, format), contentType: EXPORT_MEDIA_TYPES[format], fileName: exportFileName(eventId, null, format) };
+  }
+
+  async #model(
+    scope: SummaryInput['scope'],
+    event: { id: string; title: string; description: string },
+    sessions: Session[],
+    options: ExportOptions,
+  ): Promise<SummaryModel> {
+    const inputs: SummaryInput['sessions'] = [];
+    for (const [index, session] of sessions.entries()) {
+      options.onProgress?.(index + 1, sessions.length, session);
+      const { followups, discussion } = await this.#state.withDoc(session.id, (live) => ({
+        followups: readFollowups(live.doc),
+        discussion: readDiscussion(live.doc),
+      }));
+      const sections = await this.#docs.withDoc(session.id, (live) => readExportSections(live.doc, followups));
+      inputs.push({ session, sections, authors: await this.#record.contributors(session.id), discussed: slotsByTopic(discussion) });
+    }
+    return buildSummaryModel({
+      generatedAt: (options.now ?? new Date()).toISOString(),
+      scope,
+      event: { id: event.id, title: event.title, description: event.description },
+      sessions: inputs,
+    });
+  }
+}

@@ -1,0 +1,103 @@
+/**
+ * Builds the service layer over a data dir: metadata, the notes docs, the session state docs,
+ * follow-ups, the session record, history and exports. Used by the server (app.ts) and by the
+ * offline CLIs, so both run exactly the same code over the same files.
+ */
+import path from 'node:path';
+import type { Config } from './config.ts';
+import { CheckpointService } from './docs/checkpoint-service.ts';
+import { DocService } from './docs/doc-service.ts';
+import { notesTemplate, stateTemplate } from './docs/doc-templates.ts';
+import { FollowupsService } from './docs/followups-service.ts';
+import type { Logger } from './docs/peer.ts';
+import { SessionRecord } from './docs/session-record.ts';
+import { ExportService } from './export/export-service.ts';
+import { MetaService } from './meta/meta-service.ts';
+import { createFileCheckpointStore } from './storage/checkpoint-store.ts';
+import { createFileDocStore, type DocStore } from './storage/doc-store.ts';
+import { createFileMetaStore, type MetaStore } from './storage/meta-store.ts';
+
+export const META_FILE = 'meta.json';
+export const DOCS_FOLDER = 'docs';
+export const STATE_FOLDER = 'state';
+export const CHECKPOINTS_FOLDER = 'checkpoints';
+
+/** Parts a test may replace (e.g. an in-memory store); everything else comes from the config. */
+export interface ServiceDeps {
+  metaStore?: MetaStore;
+  docStore?: DocStore;
+  stateStore?: DocStore;
+}
+
+export interface Services {
+  meta: MetaService;
+  /** The notes docs (one per session). */
+  docs: DocService;
+  /** The session state docs (follow-ups, discussion, authors; written only by the server). */
+  stateDocs: DocService;
+  followups: FollowupsService;
+  record: SessionRecord;
+  history: CheckpointService;
+  exports: ExportService;
+  /** Stops timers, stores and closes every doc. */
+  close(): Promise<void>;
+}
+
+export async function openServices(config: Readonly<Config>, log: Logger, deps: ServiceDeps = {}): Promise<Services> {
+  const meta = await MetaService.open(deps.metaStore ?? createFileMetaStore(path.join(config.dataDir, META_FILE)));
+  const storeOptions = (folder: string) => ({
+    rootDir: path.join(config.dataDir, folder),
+    fsyncIntervalMs: config.fsyncIntervalMs,
+    maxFrameBytes: Math.max(config.maxMessageBytes, config.compactLogBytes) * 4,
+    onWarning: (docId: string, message: string) => log.warn({ docId, folder }, message),
+  });
+  const docOptions = {
+    compactLogBytes: config.compactLogBytes,
+    docIdleUnloadMs: config.docIdleUnloadMs,
+    maxQueuedFrames: 256,
+    log,
+  };
+  // The notes docs report to the record and the history, which need the notes docs: set below.
+  let record: SessionRecord | null = null;
+  let history: CheckpointService | null = null;
+  const docs = new DocService(
+    deps.docStore ?? createFileDocStore(storeOptions(DOCS_FOLDER)),
+    notesTemplate((sessionId) => meta.findSession(sessionId)?.topics),
+    {
+      ...docOptions,
+      onLoaded: (live) => {
+        record?.watchAuthors(live);
+        history?.track(live);
+      },
+      onLastPeerLeft: (live) => history?.lastPeerLeft(live),
+      onUnloaded: (sessionId) => history?.untrack(sessionId),
+    },
+  );
+  const stateDocs = new DocService(
+    deps.stateStore ?? createFileDocStore(storeOptions(STATE_FOLDER)),
+    stateTemplate((sessionId) => meta.hasSession(sessionId)),
+    docOptions,
+  );
+  record = new SessionRecord(meta, docs, stateDocs, log);
+  history = new CheckpointService(createFileCheckpointStore(path.join(config.dataDir, CHECKPOINTS_FOLDER)), meta, docs, record, {
+    intervalMs: config.checkpointIntervalMs,
+    maxAutoPerSession: config.maxAutoCheckpoints,
+    log,
+  });
+  meta.onTopicsAdded((session) => docs.sessionChanged(session.id));
+  const recordReady = record;
+  const historyReady = history;
+  return {
+    meta,
+    docs,
+    stateDocs,
+    followups: new FollowupsService(meta, docs, stateDocs),
+    record: recordReady,
+    history: historyReady,
+    exports: new ExportService(meta, docs, stateDocs, recordReady),
+    async close() {
+      await historyReady.close();
+      await Promise.all([docs.shutdown(), stateDocs.shutdown()]);
+    },
+  };
+}
