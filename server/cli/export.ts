@@ -8,11 +8,11 @@
  */
 import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
+import { runCli } from './run-cli.ts';
 import { AppError } from '../../shared/errors.ts';
 import { EXPORT_FORMATS, isExportFormat, type ExportFormat } from '../../shared/export/formats.ts';
-import { ConfigError, configFromEnv } from '../config.ts';
+import { configFromEnv } from '../config.ts';
 import type { RenderedExport } from '../export/export-service.ts';
-import { DataDirBusyError } from '../storage/data-dir-lock.ts';
 import { openDataDirServices } from './data-dir-services.ts';
 
 const USAGE = `usage: npm run export -- --event ID [--session ID] --format ${EXPORT_FORMATS.join('|')} [--out FILE] [--server URL]`;
@@ -94,16 +94,4 @@ async function viaServer(server: string, eventId: string | undefined, sessionId:
   return { body, contentType: response.headers.get('content-type') ?? '', fileName };
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    if (error instanceof DataDirBusyError) {
-      console.error(`${error.message}\nStop the server first, or export through it: add --server http://HOST:PORT.`);
-    } else if (error instanceof AppError || error instanceof ConfigError) {
-      console.error(`Export failed: ${error.message}`);
-    } else {
-      console.error(`Export failed: ${error instanceof Error ? error.message : String(error)}`);
-    }
-    process.exit(1);
-  },
-);
+runCli('Export', main);

@@ -9,13 +9,12 @@
  */
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { AppError } from '../../shared/errors.ts';
-import { configFromEnv, ConfigError } from '../config.ts';
+import { runCli } from './run-cli.ts';
+import { configFromEnv } from '../config.ts';
 import { importWithRestore, type ImportWithRestoreResult } from '../export/restore.ts';
 import { parseImportRequest, type ImportQuery } from '../meta/import-request.ts';
 import { detectFormat, IMPORT_FORMATS, isImportFormat } from '../meta/import/index.ts';
 import { loadOrCreateAdminToken } from '../storage/admin-token-file.ts';
-import { DataDirBusyError } from '../storage/data-dir-lock.ts';
 import { openDataDirServices } from './data-dir-services.ts';
 
 const USAGE = 'usage: npm run import -- FILE [--event ID] [--session ID] [--title TITLE] [--format page|markdown|json|indico] [--event-title TITLE] [--server URL]';
@@ -90,16 +89,4 @@ function report(result: ImportWithRestoreResult): void {
   }
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    if (error instanceof DataDirBusyError) {
-      console.error(`${error.message}\nStop the server first, or import through it: add --server http://HOST:PORT.`);
-    } else if (error instanceof AppError || error instanceof ConfigError) {
-      console.error(`Import failed: ${error.message}`);
-    } else {
-      console.error(`Import failed: ${error instanceof Error ? error.message : String(error)}`);
-    }
-    process.exit(1);
-  },
-);
+runCli('Import', main);

@@ -4,42 +4,24 @@
  * consistent state even while people type.
  */
 import type * as Y from 'yjs';
-import { SectionKey, sectionActions, sectionNotes, topicSections } from '../doc-schema.ts';
+import { readSections, type ActionItem } from '../doc-schema.ts';
 import type { FollowupEntry } from '../followups.ts';
 import { actionStatus, type ExportAction, type ExportAssignee, type ExportSectionContent } from './model.ts';
 
 /** Every section of `doc` in order, as plain data, with each item's follow-up entry when it has one. */
 export function readExportSections(doc: Y.Doc, followups: ReadonlyMap<string, FollowupEntry> = new Map()): ExportSectionContent[] {
-  return topicSections(doc)
-    .toArray()
-    .map((section) => ({
-      id: String(section.get(SectionKey.id) ?? ''),
-      title: String(section.get(SectionKey.title) ?? ''),
-      notes: sectionNotes(section).toString(),
-      actions: sectionActions(section)
-        .toArray()
-        .map((item) => readExportAction(item, followups.get(String(item.get('id') ?? '')))),
-    }));
+  return readSections(doc).map((section) => ({ ...section, actions: section.actions.map((item) => exportAction(item, followups.get(item.id))) }));
 }
 
-/** One action item map as plain data, tolerating missing or mistyped fields. */
-export function readExportAction(item: Y.Map<unknown>, followup?: FollowupEntry): ExportAction {
-  const str = (key: string): string => {
-    const value = item.get(key);
-    return typeof value === 'string' ? value : '';
-  };
-  const done = item.get('done') === true;
+/** An action item joined with its follow-up entry. */
+export function exportAction(item: ActionItem, followup?: FollowupEntry): ExportAction {
   const assignee = readAssignee(followup?.assignee);
   const due = followup?.due?.trim() ?? '';
   return {
-    id: str('id'),
-    text: str('text'),
-    done,
-    createdBy: str('createdBy'),
-    createdAt: str('createdAt'),
+    ...item,
     ...(assignee ? { assignee } : {}),
     ...(due ? { due } : {}),
-    status: actionStatus(followup && followup.status !== 'open' ? followup.status : undefined, done),
+    status: actionStatus(followup && followup.status !== 'open' ? followup.status : undefined, item.done),
   };
 }
 
