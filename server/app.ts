@@ -3,6 +3,8 @@
  * Never listens (main.ts does; tests listen on port 0).
  */
 import path from 'node:path';
+import fastifyHelmet from '@fastify/helmet';
+import fastifyRateLimit from '@fastify/rate-limit';
 import fastifyWebsocket from '@fastify/websocket';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Config } from './config.ts';
@@ -35,6 +37,25 @@ export interface App {
   seeded: string[];
 }
 
+/**
+ * The browser client is same-origin static files: scripts and styles from 'self' only (CodeMirror
+ * injects <style> elements, hence 'unsafe-inline' for styles, never for scripts), WebSockets back
+ * to the same host, no plugins, no framing by other sites.
+ */
+export const CONTENT_SECURITY_POLICY = {
+  defaultSrc: ["'self'"],
+  scriptSrc: ["'self'"],
+  styleSrc: ["'self'", "'unsafe-inline'"],
+  imgSrc: ["'self'", 'data:', 'blob:'],
+  fontSrc: ["'self'", 'data:'],
+  connectSrc: ["'self'", 'ws:', 'wss:'],
+  workerSrc: ["'self'", 'blob:'],
+  objectSrc: ["'none'"],
+  baseUri: ["'self'"],
+  formAction: ["'self'"],
+  frameAncestors: ["'none'"],
+};
+
 export const META_FILE = 'meta.json';
 export const DOCS_FOLDER = 'docs';
 
@@ -44,6 +65,8 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps = {}): Pr
     logger: config.logLevel === 'silent' ? false : { level: config.logLevel },
     bodyLimit: config.maxBodyBytes,
     disableRequestLogging: config.logLevel !== 'debug' && config.logLevel !== 'trace',
+    // Behind a reverse proxy every client would otherwise count as the proxy for per-IP limits.
+    trustProxy: config.trustProxyHops > 0 ? (_address: string, hop: number) => hop < config.trustProxyHops : false,
   });
 
   const meta = await MetaService.open(deps.metaStore ?? createFileMetaStore(path.join(config.dataDir, META_FILE)));
@@ -57,7 +80,8 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps = {}): Pr
     createFileDocStore({
       rootDir: path.join(config.dataDir, DOCS_FOLDER),
       fsyncIntervalMs: config.fsyncIntervalMs,
-      maxFrameBytes: Math.max(config.maxMessageBytes, config.compactLogBytes) * 4,
+      // A snapshot is one frame holding the whole doc.
+      maxFrameBytes: Math.max(config.maxMessageBytes, config.compactLogBytes, config.maxDocBytes) * 4,
       onWarning: (docId, message) => fastify.log.warn({ sessionId: docId }, message),
     });
   const docs = new DocService(
@@ -67,12 +91,26 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps = {}): Pr
       compactLogBytes: config.compactLogBytes,
       docIdleUnloadMs: config.docIdleUnloadMs,
       maxQueuedFrames: 256,
+      maxLoadedDocs: config.maxLoadedDocs,
+      docLimits: {
+        maxDocBytes: config.maxDocBytes,
+        maxAwarenessStateBytes: config.maxAwarenessStateBytes,
+        maxAwarenessIdsPerConnection: config.maxAwarenessIdsPerConnection,
+      },
       log: fastify.log,
     },
   );
   meta.onTopicsAdded((session) => docs.topicsChanged(session.id));
 
   installErrorHandler(fastify);
+  await fastify.register(fastifyHelmet, { contentSecurityPolicy: { useDefaults: false, directives: CONTENT_SECURITY_POLICY } });
+  // Write endpoints only (imports now, role changes later); reads and the WebSocket upgrade are
+  // GETs, and a room of 300 behind one NAT address must not be locked out of reading.
+  await fastify.register(fastifyRateLimit, {
+    max: config.maxWriteRequestsPerMinute,
+    timeWindow: 60_000,
+    allowList: (request) => request.method === 'GET' || request.method === 'HEAD' || request.method === 'OPTIONS',
+  });
   // Registered before the WebSocket plugin's own preClose, so peers get 1001 and docs are stored
   // before the sockets are torn down.
   fastify.addHook('preClose', async () => docs.shutdown());
@@ -81,6 +119,17 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps = {}): Pr
   await fastify.register(healthRoutes, { docs });
   await fastify.register(eventRoutes, { meta, docs });
   await fastify.register(importRoutes, { meta, adminToken: admin.token });
-  await fastify.register(collabRoute, { docs, pingIntervalMs: config.pingIntervalMs });
+  await fastify.register(collabRoute, {
+    docs,
+    pingIntervalMs: config.pingIntervalMs,
+    rateLimits: {
+      maxMessagesPerSecond: config.maxMessagesPerSecond,
+      maxBytesPerSecond: config.maxBytesPerSecond,
+      maxMessageBytes: config.maxMessageBytes,
+    },
+    maxConnectionsPerIp: config.maxConnectionsPerIp,
+    maxBufferedBytes: config.maxBufferedBytes,
+    allowedOrigins: config.allowedOrigins,
+  });
   return { fastify, meta, docs, admin, seeded };
 }

@@ -18,6 +18,7 @@ export const ErrorCatalogue = {
   UNSUPPORTED_MEDIA_TYPE: { httpStatus: 415, closeCode: CloseCode.BAD_MESSAGE },
   RATE_LIMITED: { httpStatus: 429, closeCode: CloseCode.RATE_LIMITED },
   STORAGE_UNAVAILABLE: { httpStatus: 503, closeCode: CloseCode.STORAGE_UNAVAILABLE },
+  SERVER_BUSY: { httpStatus: 503, closeCode: CloseCode.TRY_AGAIN_LATER },
 } as const;
 
 export type ErrorCode = keyof typeof ErrorCatalogue;

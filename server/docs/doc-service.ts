@@ -9,7 +9,7 @@ import { AppError } from '../../shared/errors.ts';
 import { CloseCode } from '../../shared/protocol.ts';
 import { appendMissingSections, buildTemplateUpdate, type TemplateTopic } from '../../shared/topic-template.ts';
 import type { DocStore } from '../storage/doc-store.ts';
-import { LiveDoc, truncateReason } from './live-doc.ts';
+import { LiveDoc, truncateReason, type LiveDocLimits } from './live-doc.ts';
 import type { Logger, PeerConnection, PeerSocket } from './peer.ts';
 
 /** Where the doc service learns a session's topics (the metadata service, in the app). */
@@ -23,6 +23,11 @@ export interface DocServiceOptions {
   docIdleUnloadMs: number;
   /** Frames a connection may send before its doc is loaded; more closes it. */
   maxQueuedFrames: number;
+  /** Docs held in memory at once (loading, loaded or unloading); unlimited when left out. At the
+   *  limit an idle doc is unloaded to make room, else the load fails with SERVER_BUSY. */
+  maxLoadedDocs?: number;
+  /** Limits every live doc enforces on its peers' frames. */
+  docLimits?: Partial<LiveDocLimits>;
   log: Logger;
 }
 
@@ -113,9 +118,18 @@ export class DocService {
 
   /** The loaded doc of a session, loading it (or waiting for a running load or unload) first. */
   async acquire(sessionId: string): Promise<LiveDoc> {
+    let evicted = false;
     for (;;) {
       const entry = this.#entries.get(sessionId);
-      if (!entry) break;
+      if (!entry) {
+        if (this.#entries.size < (this.#options.maxLoadedDocs ?? Number.POSITIVE_INFINITY)) break;
+        const idle = evicted ? null : this.#idleEntry();
+        if (!idle) throw new AppError('SERVER_BUSY', `The server holds as many sessions as it may (${this.#options.maxLoadedDocs}); try again later.`);
+        evicted = true;
+        this.#unload(idle.sessionId, idle.doc);
+        await (this.#entries.get(idle.sessionId) as { promise?: Promise<void> } | undefined)?.promise?.catch(() => undefined);
+        continue;
+      }
       switch (entry.kind) {
         case 'ready':
           if (entry.idleTimer) clearTimeout(entry.idleTimer);
@@ -194,6 +208,7 @@ export class DocService {
     const { handle, loaded } = await this.#store.open(sessionId);
     try {
       const doc = new Y.Doc();
+      const loadedBytes = loaded.updates.reduce((sum, update) => sum + update.length, 0);
       if (loaded.isNew) {
         Y.applyUpdate(doc, buildTemplateUpdate(topics));
       } else {
@@ -201,7 +216,12 @@ export class DocService {
           for (const update of loaded.updates) Y.applyUpdate(doc, update);
         });
       }
-      const live = new LiveDoc(sessionId, doc, handle, { compactLogBytes: this.#options.compactLogBytes, log: this.#options.log });
+      const live = new LiveDoc(sessionId, doc, handle, {
+        compactLogBytes: this.#options.compactLogBytes,
+        log: this.#options.log,
+        ...(this.#options.docLimits ? { limits: this.#options.docLimits } : {}),
+        ...(loaded.isNew ? {} : { loadedBytes }),
+      });
       // The template is on disk before any client can sync, so every client sees it exactly once.
       if (loaded.isNew) await live.compact();
       appendMissingSections(doc, topics);
@@ -210,6 +230,18 @@ export class DocService {
       await handle.close().catch(() => undefined);
       throw error;
     }
+  }
+
+  /** A loaded doc nobody is connected to (the one to unload when the memory limit is reached). */
+  #idleEntry(): { sessionId: string; doc: LiveDoc } | null {
+    for (const [sessionId, entry] of this.#entries) {
+      if (entry.kind === 'ready' && entry.doc.peerCount === 0) {
+        if (entry.idleTimer) clearTimeout(entry.idleTimer);
+        entry.idleTimer = null;
+        return { sessionId, doc: entry.doc };
+      }
+    }
+    return null;
   }
 
   #releaseIfIdle(sessionId: string): void {

@@ -2,29 +2,53 @@
  * The WebSocket edge: `/collab/:sessionId` speaks the y-websocket protocol. It adapts each `ws`
  * socket to the doc service's PeerSocket and routes frames; the message listener is attached
  * synchronously, before anything awaits, so a client's first sync message is never lost.
+ *
+ * Limits enforced here (issue #6): browser Origin, connections per address, per-connection frame
+ * and byte rates, and the outgoing buffer of each socket. Frame size is ws' maxPayload (app.ts).
  */
 import type { FastifyInstance } from 'fastify';
 import type { WebSocket } from 'ws';
+import { AppError } from '../../shared/errors.ts';
 import { isValidId } from '../../shared/ids.ts';
 import { CloseCode, COLLAB_PATH } from '../../shared/protocol.ts';
 import type { DocService } from '../docs/doc-service.ts';
 import type { PeerSocket } from '../docs/peer.ts';
+import { ConnectionCounter, ConnectionRateLimiter, type ConnectionRateLimits } from './connection-limits.ts';
+import { isOriginAllowed } from './origin-check.ts';
 
 export interface CollabRouteOptions {
   docs: DocService;
   pingIntervalMs: number;
+  /** Rates of one connection (per connection, never per address). */
+  rateLimits: ConnectionRateLimits;
+  maxConnectionsPerIp: number;
+  /** Drop a socket once more than this waits to be sent to it. */
+  maxBufferedBytes: number;
+  /** Browser origins allowed besides the server's own host; `*` allows any. */
+  allowedOrigins: readonly string[];
 }
 
 const OPEN = 1;
+/** After asking a too-slow client to close, give the close frame this long before cutting the TCP. */
+const SLOW_CLIENT_TERMINATE_MS = 2_000;
 
-function peerSocketOf(socket: WebSocket): PeerSocket {
+function peerSocketOf(socket: WebSocket, maxBufferedBytes: number): PeerSocket {
+  const close = (code: number, reason: string): void => {
+    if (socket.readyState === OPEN) socket.close(code, reason);
+  };
   return {
     send(message) {
-      if (socket.readyState === OPEN) socket.send(message);
+      if (socket.readyState !== OPEN) return;
+      // Checked before queueing, so one large message (a joining client's full state) always goes
+      // out when the buffer is empty; a client that does not read is dropped instead of buffered.
+      if (socket.bufferedAmount > maxBufferedBytes) {
+        close(CloseCode.CLIENT_TOO_SLOW, `too far behind: more than ${maxBufferedBytes} bytes waiting to be sent; reconnect to resync`);
+        setTimeout(() => socket.terminate(), SLOW_CLIENT_TERMINATE_MS).unref();
+        return;
+      }
+      socket.send(message);
     },
-    close(code, reason) {
-      if (socket.readyState === OPEN) socket.close(code, reason);
-    },
+    close,
   };
 }
 
@@ -36,6 +60,7 @@ function toBytes(data: Buffer | ArrayBuffer | Buffer[]): Uint8Array {
 export async function collabRoute(app: FastifyInstance, options: CollabRouteOptions): Promise<void> {
   const alive = new WeakSet<WebSocket>();
   const sockets = new Set<WebSocket>();
+  const perAddress = new ConnectionCounter(options.maxConnectionsPerIp);
 
   // A socket that did not answer the previous ping is dead (e.g. a laptop closed mid-session).
   const pinger = setInterval(() => {
@@ -51,26 +76,55 @@ export async function collabRoute(app: FastifyInstance, options: CollabRouteOpti
   pinger.unref();
   app.addHook('onClose', async () => clearInterval(pinger));
 
-  app.get<{ Params: { sessionId: string } }>(`${COLLAB_PATH}/:sessionId`, { websocket: true }, (socket, request) => {
-    sockets.add(socket);
-    alive.add(socket);
-    const { sessionId } = request.params;
-    const peer = peerSocketOf(socket);
-    const connection = isValidId(sessionId) ? options.docs.connect(sessionId, peer) : null;
-    socket.on('message', (data, isBinary) => {
-      if (!connection) return;
-      if (!isBinary) {
-        peer.close(CloseCode.BAD_MESSAGE, 'text frames are not part of the protocol: send binary frames');
+  app.get<{ Params: { sessionId: string } }>(
+    `${COLLAB_PATH}/:sessionId`,
+    {
+      websocket: true,
+      // Refused before the upgrade: a page on another site gets a 403 and never a socket.
+      preValidation: async (request) => {
+        if (!isOriginAllowed(request.headers.origin, request.headers.host, options.allowedOrigins)) {
+          throw new AppError('FORBIDDEN', `Origin ${request.headers.origin} may not connect (see ALLOWED_ORIGINS).`);
+        }
+      },
+    },
+    (socket, request) => {
+      const { sessionId } = request.params;
+      const address = request.ip;
+      const peer = peerSocketOf(socket, options.maxBufferedBytes);
+      if (!perAddress.tryAcquire(address)) {
+        peer.close(CloseCode.RATE_LIMITED, `too many connections from your address (limit ${options.maxConnectionsPerIp})`);
         return;
       }
-      connection.receive(toBytes(data));
-    });
-    socket.on('pong', () => alive.add(socket));
-    socket.on('close', () => {
-      sockets.delete(socket);
-      connection?.closed();
-    });
-    socket.on('error', (error) => request.log.warn({ err: error, sessionId }, 'websocket error'));
-    if (!connection) peer.close(CloseCode.BAD_MESSAGE, 'invalid session id');
-  });
+      sockets.add(socket);
+      alive.add(socket);
+      const limiter = new ConnectionRateLimiter(options.rateLimits);
+      const connection = isValidId(sessionId) ? options.docs.connect(sessionId, peer) : null;
+      socket.on('message', (data, isBinary) => {
+        if (!connection || socket.readyState !== OPEN) return;
+        if (!isBinary) {
+          peer.close(CloseCode.BAD_MESSAGE, 'text frames are not part of the protocol: send binary frames');
+          return;
+        }
+        const frame = toBytes(data);
+        const exceeded = limiter.check(frame.length);
+        if (exceeded) {
+          const { maxMessagesPerSecond, maxBytesPerSecond } = options.rateLimits;
+          peer.close(
+            CloseCode.RATE_LIMITED,
+            exceeded === 'messages' ? `rate limit: more than ${maxMessagesPerSecond} messages per second` : `rate limit: more than ${maxBytesPerSecond} bytes per second`,
+          );
+          return;
+        }
+        connection.receive(frame);
+      });
+      socket.on('pong', () => alive.add(socket));
+      socket.on('close', () => {
+        sockets.delete(socket);
+        perAddress.release(address);
+        connection?.closed();
+      });
+      socket.on('error', (error) => request.log.debug({ err: error, sessionId }, 'websocket error'));
+      if (!connection) peer.close(CloseCode.BAD_MESSAGE, 'invalid session id');
+    },
+  );
 }
