@@ -128,6 +128,15 @@ function applyUpdate(doc: Y.Doc, update: Uint8Array, origin: unknown, policy: Fr
   } catch (error) {
     throw new ProtocolError(`Yjs update could not be applied: ${(error as Error).message}`);
   }
+  // Parts that depend on content the server never saw are parked by Yjs as "pending" and would be
+  // written into every snapshot and sync reply from then on, for ever. A y-websocket client only
+  // builds on what it got from this server, so refuse them: the sender keeps its edits, reconnects
+  // and resyncs (which also heals the rare honest case of two tabs sharing edits locally).
+  if (doc.store.pendingStructs || doc.store.pendingDs) {
+    doc.store.pendingStructs = null;
+    doc.store.pendingDs = null;
+    throw new ProtocolError('update depends on content the server does not have: resync');
+  }
 }
 
 function readVarUint(decoder: decoding.Decoder, what: string): number {
