@@ -10,7 +10,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import type { Config } from './config.ts';
 import { DocService } from './docs/doc-service.ts';
 import { eventRoutes } from './http/event-routes.ts';
-import { installErrorHandler } from './http/error-handler.ts';
+import { clientErrorHandler, frameworkErrors, installErrorHandler } from './http/error-handler.ts';
 import { healthRoutes } from './http/health-routes.ts';
 import { importRoutes } from './http/import-routes.ts';
 import { MetaService } from './meta/meta-service.ts';
@@ -66,6 +66,8 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps = {}): Pr
     bodyLimit: config.maxBodyBytes,
     disableRequestLogging: config.logLevel !== 'debug' && config.logLevel !== 'trace',
     // Behind a reverse proxy every client would otherwise count as the proxy for per-IP limits.
+    frameworkErrors,
+    clientErrorHandler,
     trustProxy: config.trustProxyHops > 0 ? (_address: string, hop: number) => hop < config.trustProxyHops : false,
   });
 

@@ -76,18 +76,20 @@ export async function collabRoute(app: FastifyInstance, options: CollabRouteOpti
   pinger.unref();
   app.addHook('onClose', async () => clearInterval(pinger));
 
-  app.get<{ Params: { sessionId: string } }>(
-    `${COLLAB_PATH}/:sessionId`,
-    {
-      websocket: true,
-      // Refused before the upgrade: a page on another site gets a 403 and never a socket.
-      preValidation: async (request) => {
-        if (!isOriginAllowed(request.headers.origin, request.headers.host, options.allowedOrigins)) {
-          throw new AppError('FORBIDDEN', `Origin ${request.headers.origin} may not connect (see ALLOWED_ORIGINS).`);
-        }
-      },
+  app.route<{ Params: { sessionId: string } }>({
+    method: 'GET',
+    url: `${COLLAB_PATH}/:sessionId`,
+    // Refused before the upgrade: a page on another site gets a 403 and never a socket.
+    preValidation: async (request) => {
+      if (!isOriginAllowed(request.headers.origin, request.headers.host, options.allowedOrigins)) {
+        throw new AppError('FORBIDDEN', `Origin ${request.headers.origin} may not connect (see ALLOWED_ORIGINS).`);
+      }
     },
-    (socket, request) => {
+    // A plain HTTP GET (no Upgrade header).
+    handler: async () => {
+      throw new AppError('UPGRADE_REQUIRED', `${COLLAB_PATH}/<sessionId> is a WebSocket endpoint (y-websocket protocol).`);
+    },
+    wsHandler: (socket, request) => {
       const { sessionId } = request.params;
       const address = request.ip;
       const peer = peerSocketOf(socket, options.maxBufferedBytes);
@@ -126,5 +128,5 @@ export async function collabRoute(app: FastifyInstance, options: CollabRouteOpti
       socket.on('error', (error) => request.log.debug({ err: error, sessionId }, 'websocket error'));
       if (!connection) peer.close(CloseCode.BAD_MESSAGE, 'invalid session id');
     },
-  );
+  });
 }
