@@ -46,6 +46,8 @@ export class DocService {
   #sessions: SessionDirectory;
   #options: DocServiceOptions;
   #entries = new Map<string, Entry>();
+  /** Sessions with an acquire in flight whose caller has not attached yet: never evicted. */
+  #attaching = new Map<string, number>();
   #shuttingDown = false;
 
   constructor(store: DocStore, sessions: SessionDirectory, options: DocServiceOptions) {
@@ -68,8 +70,10 @@ export class DocService {
     if (this.#shuttingDown) close(CloseCode.GOING_AWAY, 'server shutting down');
     else if (!this.#sessions.topicsOf(sessionId)) close(CloseCode.SESSION_NOT_FOUND, `no session "${sessionId}"`);
     else {
+      this.#pin(sessionId, +1);
       this.acquire(sessionId).then(
         (doc) => {
+          this.#pin(sessionId, -1);
           if (state.kind !== 'loading') {
             this.#releaseIfIdle(sessionId);
             return;
@@ -85,6 +89,7 @@ export class DocService {
           for (const frame of queued) doc.receive(socket, frame);
         },
         (error: unknown) => {
+          this.#pin(sessionId, -1);
           const appError = error instanceof AppError ? error : null;
           if (!appError) this.#options.log.error({ err: error, sessionId }, 'doc load failed');
           close(appError?.closeCode ?? CloseCode.STORAGE_UNAVAILABLE, appError?.message ?? 'the session could not be loaded');
@@ -155,7 +160,13 @@ export class DocService {
 
   /** Runs `read` on a session's doc (loading it if needed) and lets it unload again when idle. */
   async withDoc<T>(sessionId: string, read: (doc: LiveDoc) => T): Promise<T> {
-    const doc = await this.acquire(sessionId);
+    this.#pin(sessionId, +1);
+    let doc: LiveDoc;
+    try {
+      doc = await this.acquire(sessionId);
+    } finally {
+      this.#pin(sessionId, -1);
+    }
     try {
       return read(doc);
     } finally {
@@ -232,10 +243,16 @@ export class DocService {
     }
   }
 
+  #pin(sessionId: string, delta: number): void {
+    const count = (this.#attaching.get(sessionId) ?? 0) + delta;
+    if (count > 0) this.#attaching.set(sessionId, count);
+    else this.#attaching.delete(sessionId);
+  }
+
   /** A loaded doc nobody is connected to (the one to unload when the memory limit is reached). */
   #idleEntry(): { sessionId: string; doc: LiveDoc } | null {
     for (const [sessionId, entry] of this.#entries) {
-      if (entry.kind === 'ready' && entry.doc.peerCount === 0) {
+      if (entry.kind === 'ready' && entry.doc.peerCount === 0 && !this.#attaching.has(sessionId)) {
         if (entry.idleTimer) clearTimeout(entry.idleTimer);
         entry.idleTimer = null;
         return { sessionId, doc: entry.doc };

@@ -3,16 +3,16 @@
  * stops accepting writes, and SIGTERM with busy clients. Nothing that was relayed may be lost.
  */
 import path from 'node:path';
-import { rm } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import * as Y from 'yjs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { DOCS_FOLDER } from '../../server/app.ts';
+import { DOCS_FOLDER, META_FILE } from '../../server/app.ts';
 import { createFileDocStore, type DocHandle, type DocStore } from '../../server/storage/doc-store.ts';
 import { CloseCode } from '../../shared/protocol.ts';
 import { startChildServer, type ChildServer } from '../helpers/child-server.ts';
 import { connectClient, destroyAllClients, type TestClient } from '../helpers/clients.ts';
 import { rawClient } from '../helpers/raw-client.ts';
-import { makeTempDir, startServer, type TestServer } from '../helpers/server.ts';
+import { makeTempDir, startServer, TEST_ADMIN_TOKEN, type TestServer } from '../helpers/server.ts';
 import { waitFor } from '../helpers/wait-for.ts';
 
 const SESSION = 'containers-cr';
@@ -153,6 +153,47 @@ describe('kill -9 during a write burst', () => {
     expect(lost).toEqual([]);
     expect(relayed.every((text) => text.length > 0)).toBe(true);
   }, 300_000);
+});
+
+describe('metadata writes', () => {
+  it('survive kill -9 mid-write: meta.json always parses and holds every acknowledged import', async () => {
+    const dataDir = await makeTempDir();
+    cleanup.push(() => rm(dataDir, { recursive: true, force: true }));
+    const env = { MAX_WRITE_REQUESTS_PER_MINUTE: '1000000' };
+    const acknowledged: string[] = [];
+    let server = await child(dataDir, env);
+    const rounds = 5;
+    for (let round = 0; round < rounds; round++) {
+      let importing = true;
+      const importer = (async () => {
+        for (let n = 0; importing; n++) {
+          const id = `m${round}-${n}`;
+          try {
+            const response = await fetch(`${server.url}/api/events/lpc2019/sessions?sessionId=${id}`, {
+              method: 'POST',
+              headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}`, 'content-type': 'text/markdown' },
+              body: `# Kill round ${round} session ${n}\n- A topic\n- Another topic\n`,
+            });
+            if (response.status === 201) acknowledged.push(id);
+          } catch {
+            return; // the server died mid-request: not acknowledged
+          }
+        }
+      })();
+      await sleep(150 + round * 60);
+      server.child.kill('SIGKILL');
+      await server.exited;
+      importing = false;
+      await importer;
+      JSON.parse(await readFile(path.join(dataDir, META_FILE), 'utf8'));
+      server = await child(dataDir, env);
+      const event = (await (await fetch(`${server.url}/api/events/lpc2019`)).json()) as { sessions: Array<{ id: string }> };
+      const stored = new Set(event.sessions.map((session) => session.id));
+      expect(acknowledged.filter((id) => !stored.has(id))).toEqual([]);
+    }
+    console.log(`metadata: ${rounds} kills during import bursts, ${acknowledged.length} acknowledged imports, lost: nothing`);
+    expect(acknowledged.length).toBeGreaterThan(rounds);
+  }, 120_000);
 });
 
 describe('write failure', () => {
