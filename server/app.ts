@@ -68,6 +68,8 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps = {}): Pr
     // Behind a reverse proxy every client would otherwise count as the proxy for per-IP limits.
     frameworkErrors,
     clientErrorHandler,
+    // Fastify's 10 s default fails starts on a busy, shared machine; a slow start is not an error.
+    pluginTimeout: 60_000,
     trustProxy: config.trustProxyHops > 0 ? (_address: string, hop: number) => hop < config.trustProxyHops : false,
   });
 
@@ -98,6 +100,7 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps = {}): Pr
         maxDocBytes: config.maxDocBytes,
         maxAwarenessStateBytes: config.maxAwarenessStateBytes,
         maxAwarenessIdsPerConnection: config.maxAwarenessIdsPerConnection,
+        maxSyncRequestsPerMinute: config.maxSyncRequestsPerMinute,
       },
       log: fastify.log,
     },

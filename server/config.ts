@@ -43,6 +43,9 @@ export interface Config {
   maxAwarenessStateBytes: number;
   /** Awareness client ids one connection may announce (a client has one; reloads may add some). */
   maxAwarenessIdsPerConnection: number;
+  /** Per connection: full-state requests (sync step 1, awareness query) per minute. Each costs an
+   *  encode of the whole doc and can answer 4 bytes with megabytes; clients send one per connect. */
+  maxSyncRequestsPerMinute: number;
   /** Requests per minute per IP on write endpoints (imports). */
   maxWriteRequestsPerMinute: number;
   /** Browser origins allowed on /collab besides the server's own (same host); `*` allows any. */
@@ -70,12 +73,13 @@ export const DEFAULT_CONFIG: Readonly<Config> = Object.freeze({
   logLevel: 'info',
   maxDocBytes: 64 * 1024 * 1024,
   maxMessagesPerSecond: 200,
-  maxBytesPerSecond: 4 * 1024 * 1024,
+  maxBytesPerSecond: 1024 * 1024,
   maxConnectionsPerIp: 2000,
   maxLoadedDocs: 200,
   maxBufferedBytes: 64 * 1024 * 1024,
   maxAwarenessStateBytes: 16 * 1024,
   maxAwarenessIdsPerConnection: 8,
+  maxSyncRequestsPerMinute: 60,
   maxWriteRequestsPerMinute: 60,
   allowedOrigins: [],
   trustProxyHops: 0,
@@ -107,6 +111,7 @@ const ENV_SPEC = {
   MAX_BUFFERED_BYTES: { key: 'maxBufferedBytes', parse: integer(1024, 1024 ** 3) },
   MAX_AWARENESS_STATE_BYTES: { key: 'maxAwarenessStateBytes', parse: integer(256, 1024 ** 2) },
   MAX_AWARENESS_IDS_PER_CONNECTION: { key: 'maxAwarenessIdsPerConnection', parse: integer(1, 1000) },
+  MAX_SYNC_REQUESTS_PER_MINUTE: { key: 'maxSyncRequestsPerMinute', parse: integer(1, 1_000_000) },
   MAX_WRITE_REQUESTS_PER_MINUTE: { key: 'maxWriteRequestsPerMinute', parse: integer(1, 1_000_000) },
   ALLOWED_ORIGINS: { key: 'allowedOrigins', parse: origins },
   TRUST_PROXY_HOPS: { key: 'trustProxyHops', parse: integer(0, 10) },

@@ -26,6 +26,8 @@ export interface LiveDocLimits {
   maxAwarenessStateBytes: number;
   /** Awareness client ids one peer may own; more closes it with 4429. */
   maxAwarenessIdsPerConnection: number;
+  /** Full-state requests (sync step 1, awareness query) one peer may send per minute; more: 4429. */
+  maxSyncRequestsPerMinute: number;
 }
 
 export interface LiveDocOptions {
@@ -43,6 +45,8 @@ interface PeerState {
   /** Awareness client ids this peer claimed first; nobody else may set their state (issue #6). */
   ownedIds: Set<number>;
   policy: FramePolicy;
+  /** Full-state requests in the current one-minute window. */
+  syncRequests: { windowStart: number; count: number };
 }
 
 type AwarenessChange = { added: number[]; updated: number[]; removed: number[] };
@@ -70,6 +74,7 @@ export class LiveDoc {
       maxDocBytes: options.limits?.maxDocBytes ?? Number.POSITIVE_INFINITY,
       maxAwarenessStateBytes: options.limits?.maxAwarenessStateBytes ?? Number.POSITIVE_INFINITY,
       maxAwarenessIdsPerConnection: options.limits?.maxAwarenessIdsPerConnection ?? Number.POSITIVE_INFINITY,
+      maxSyncRequestsPerMinute: options.limits?.maxSyncRequestsPerMinute ?? Number.POSITIVE_INFINITY,
     };
     this.#docBytes = options.loadedBytes ?? Y.encodeStateAsUpdate(doc).length;
     this.awareness = new awarenessProtocol.Awareness(doc);
@@ -95,6 +100,7 @@ export class LiveDoc {
       awarenessIds: new Set(),
       ownedIds,
       policy: { checkUpdate: (update) => this.#checkUpdate(update), filterAwareness: (entries) => this.#filterAwareness(peer, ownedIds, entries) },
+      syncRequests: { windowStart: Date.now(), count: 0 },
     });
     peer.send(encodeSyncStep1(this.doc));
     const states = [...this.awareness.getStates().keys()];
@@ -107,6 +113,10 @@ export class LiveDoc {
     if (!state) return;
     if (this.#storageError) {
       this.#dropPeer(peer, CloseCode.STORAGE_UNAVAILABLE, 'storage unavailable: your edits are kept on your device');
+      return;
+    }
+    if (isFullStateRequest(frame) && !this.#allowSyncRequest(state)) {
+      this.#dropPeer(peer, CloseCode.RATE_LIMITED, `rate limit: more than ${this.#limits.maxSyncRequestsPerMinute} full-state requests per minute`);
       return;
     }
     try {
@@ -201,6 +211,16 @@ export class LiveDoc {
     for (const peer of this.#peers.keys()) peer.send(message);
   };
 
+  #allowSyncRequest(state: PeerState): boolean {
+    const now = Date.now();
+    const window = state.syncRequests;
+    if (now - window.windowStart >= 60_000) {
+      window.windowStart = now;
+      window.count = 0;
+    }
+    return ++window.count <= this.#limits.maxSyncRequestsPerMinute;
+  }
+
   /** Refuses an update that would take the doc past maxDocBytes (the doc is left unchanged). */
   #checkUpdate(update: Uint8Array): void {
     const max = this.#limits.maxDocBytes;
@@ -256,6 +276,11 @@ export class LiveDoc {
     this.removePeer(peer);
     peer.close(code, reason);
   }
+}
+
+/** Sync step 1 (`0, 0, ...`) or awareness query (`3`): answered with the whole doc or presence. */
+function isFullStateRequest(frame: Uint8Array): boolean {
+  return (frame[0] === 0 && frame[1] === 0) || frame[0] === 3;
 }
 
 /** WebSocket close reasons are limited to 123 bytes. */

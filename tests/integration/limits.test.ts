@@ -76,8 +76,9 @@ describe('WebSocket limits', () => {
     const calm = raw(s);
     const flood = raw(s);
     await Promise.all([calm.opened, flood.opened]);
-    for (let i = 0; i < 40; i++) calm.send(new Uint8Array([3]));
-    for (let i = 0; i < 200; i++) flood.send(new Uint8Array([3]));
+    // Auth frames: accepted and ignored, so only the frame rate matters.
+    for (let i = 0; i < 40; i++) calm.send(new Uint8Array([2, 0]));
+    for (let i = 0; i < 200; i++) flood.send(new Uint8Array([2, 0]));
     const closed = await flood.closed;
     expect(closed.code).toBe(CloseCode.RATE_LIMITED);
     expect(closed.reason).toContain('messages per second');
@@ -91,11 +92,24 @@ describe('WebSocket limits', () => {
     await flood.opened;
     // One max-size message always fits (an offline client's first sync)...
     const padded = new Uint8Array(20_000);
-    padded[0] = 3;
+    padded[0] = 2;
     for (let i = 0; i < 4; i++) flood.send(padded);
     const closed = await flood.closed;
     expect(closed.code).toBe(CloseCode.RATE_LIMITED);
     expect(closed.reason).toContain('bytes per second');
+  });
+
+  it('more than MAX_SYNC_REQUESTS_PER_MINUTE full-state requests on one connection closes it with 4429', async () => {
+    const s = await server({ maxSyncRequestsPerMinute: 5 });
+    const client = raw(s);
+    await client.opened;
+    for (let i = 0; i < 5; i++) client.send(i % 2 === 0 ? step1Frame() : new Uint8Array([3]));
+    await waitFor(() => client.received.filter((m) => m[0] === 0 && m[1] === 1).length === 3, 'three step 2 answers');
+    expect(isOpen(client)).toBe(true);
+    client.send(step1Frame());
+    const closed = await client.closed;
+    expect(closed.code).toBe(CloseCode.RATE_LIMITED);
+    expect(closed.reason).toContain('full-state requests');
   });
 
   it('MAX_CONNECTIONS_PER_IP: the connection over the limit gets 4429, a freed slot is reusable', async () => {
@@ -125,12 +139,12 @@ describe('WebSocket limits', () => {
     await waitFor(
       () => s.app.docs.withDoc(SESSION, (live) => live.doc.getText('room').length === room.reduce((n, _, i) => n + `${i};`.length, 0)),
       'all 300 edits',
-      20_000,
+      60_000,
     );
-    await waitFor(() => s.app.docs.withDoc(SESSION, (live) => live.awareness.getStates().size === 300), 'all 300 presences', 20_000);
+    await waitFor(() => s.app.docs.withDoc(SESSION, (live) => live.awareness.getStates().size === 300), 'all 300 presences', 60_000);
     expect(room.filter((c) => !isOpen(c))).toHaveLength(0);
     expect(s.app.docs.peerCount(SESSION)).toBe(300);
-  });
+  }, 120_000);
 
   it('MAX_LOADED_DOCS: a further session gets 1013 while all are busy, and evicts an idle one otherwise', async () => {
     const s = await server({ maxLoadedDocs: 1, docIdleUnloadMs: 60_000 });
@@ -163,7 +177,7 @@ describe('WebSocket limits', () => {
   });
 
   it('a client that stops reading is dropped once MAX_BUFFERED_BYTES wait for it (4408), others unaffected', async () => {
-    const s = await server({ maxBufferedBytes: 64 * 1024, maxMessagesPerSecond: 100_000, maxBytesPerSecond: 1024 ** 3 });
+    const s = await server({ maxBufferedBytes: 64 * 1024, maxMessagesPerSecond: 100_000, maxBytesPerSecond: 1024 ** 3, maxSyncRequestsPerMinute: 1_000_000 });
     const good = connectClient(s.collabUrl, SESSION);
     await good.synced();
     const slow = raw(s);

@@ -238,7 +238,8 @@ describe('graceful shutdown', () => {
   it('SIGTERM with busy clients: exits 0 within 10 s, clients get 1001, everything relayed is stored', async () => {
     const dataDir = await makeTempDir();
     cleanup.push(() => rm(dataDir, { recursive: true, force: true }));
-    const server = await child(dataDir);
+    // The noisy sockets below send full-state requests far above the default per-minute limit.
+    const server = await child(dataDir, { MAX_SYNC_REQUESTS_PER_MINUTE: '1000000' });
     const writers = Array.from({ length: 8 }, () => connectClient(server.collabUrl, SESSION));
     await Promise.all(writers.map((w) => w.synced()));
     const closeCodes: number[] = [];
