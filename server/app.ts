@@ -2,12 +2,14 @@
  * Wires the concrete parts into a Fastify app: storage → services → HTTP and WebSocket edges.
  * Never listens (main.ts does; tests listen on port 0).
  */
+import fastifyHelmet from '@fastify/helmet';
+import fastifyRateLimit from '@fastify/rate-limit';
 import fastifyWebsocket from '@fastify/websocket';
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import type { Config } from './config.ts';
 import { eventRoutes } from './http/event-routes.ts';
 import { exportRoutes } from './http/export-routes.ts';
-import { installErrorHandler } from './http/error-handler.ts';
+import { clientErrorHandler, frameworkErrors, installErrorHandler } from './http/error-handler.ts';
 import { followupRoutes } from './http/followup-routes.ts';
 import { healthRoutes } from './http/health-routes.ts';
 import { historyRoutes } from './http/history-routes.ts';
@@ -34,6 +36,25 @@ export interface App extends Services {
   seeded: Array<{ sessionId: string; leadToken: string }>;
 }
 
+/**
+ * The browser client is same-origin static files: scripts and styles from 'self' only (CodeMirror
+ * injects <style> elements, hence 'unsafe-inline' for styles, never for scripts), WebSockets back
+ * to the same host, no plugins, no framing by other sites.
+ */
+export const CONTENT_SECURITY_POLICY = {
+  defaultSrc: ["'self'"],
+  scriptSrc: ["'self'"],
+  styleSrc: ["'self'", "'unsafe-inline'"],
+  imgSrc: ["'self'", 'data:', 'blob:'],
+  fontSrc: ["'self'", 'data:'],
+  connectSrc: ["'self'", 'ws:', 'wss:'],
+  workerSrc: ["'self'", 'blob:'],
+  objectSrc: ["'none'"],
+  baseUri: ["'self'"],
+  formAction: ["'self'"],
+  frameAncestors: ["'none'"],
+};
+
 export async function buildApp(config: Readonly<Config>, deps: AppDeps = {}): Promise<App> {
   const releaseDataDir = await lockDataDir(config.dataDir);
   const fastify = Fastify({
@@ -41,6 +62,12 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps = {}): Pr
     bodyLimit: config.maxBodyBytes,
     // Per-request lines only when debugging: a busy room would drown the useful ones.
     logController: new LogController({ disableRequestLogging: config.logLevel !== 'debug' && config.logLevel !== 'trace' }),
+    // Behind a reverse proxy every client would otherwise count as the proxy for per-IP limits.
+    frameworkErrors,
+    clientErrorHandler,
+    // Fastify's 10 s default fails starts on a busy, shared machine; a slow start is not an error.
+    pluginTimeout: 60_000,
+    trustProxy: config.trustProxyHops > 0 ? (_address: string, hop: number) => hop < config.trustProxyHops : false,
   });
 
   const services = await openServices(config, fastify.log, deps);
@@ -52,6 +79,14 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps = {}): Pr
   const access = new AccessPolicy(meta, admin.token);
 
   installErrorHandler(fastify);
+  await fastify.register(fastifyHelmet, { contentSecurityPolicy: { useDefaults: false, directives: CONTENT_SECURITY_POLICY } });
+  // Write endpoints only (imports now, role changes later); reads and the WebSocket upgrade are
+  // GETs, and a room of 300 behind one NAT address must not be locked out of reading.
+  await fastify.register(fastifyRateLimit, {
+    max: config.maxWriteRequestsPerMinute,
+    timeWindow: 60_000,
+    allowList: (request) => request.method === 'GET' || request.method === 'HEAD' || request.method === 'OPTIONS',
+  });
   // Registered before the WebSocket plugin's own preClose, so peers get 1001 and docs are stored
   // before the sockets are torn down.
   fastify.addHook('preClose', async () => services.close());
@@ -65,6 +100,20 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps = {}): Pr
   await fastify.register(followupRoutes, { meta, access, followups });
   await fastify.register(recordRoutes, { access, record });
   await fastify.register(historyRoutes, { access, history });
-  await fastify.register(collabRoute, { docs, state: stateDocs, access, meta, pingIntervalMs: config.pingIntervalMs });
+  await fastify.register(collabRoute, {
+    docs,
+    state: stateDocs,
+    access,
+    meta,
+    pingIntervalMs: config.pingIntervalMs,
+    rateLimits: {
+      maxMessagesPerSecond: config.maxMessagesPerSecond,
+      maxBytesPerSecond: config.maxBytesPerSecond,
+      maxMessageBytes: config.maxMessageBytes,
+    },
+    maxConnectionsPerIp: config.maxConnectionsPerIp,
+    maxBufferedBytes: config.maxBufferedBytes,
+    allowedOrigins: config.allowedOrigins,
+  });
   return { ...services, fastify, access, admin, seeded };
 }

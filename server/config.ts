@@ -31,6 +31,32 @@ export interface Config {
   /** Automatic checkpoints kept per session (manual ones and finalised versions are kept forever). */
   maxAutoCheckpoints: number;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** Largest doc (encoded Yjs state) a session may grow to; an update that would pass it is refused (4413). */
+  maxDocBytes: number;
+  /** Per connection: frames per second (token bucket, burst of one second's worth) before 4429. */
+  maxMessagesPerSecond: number;
+  /** Per connection: inbound bytes per second (burst: one max-size message plus one second) before 4429. */
+  maxBytesPerSecond: number;
+  /** Open WebSocket connections from one IP address (a whole room behind one NAT shares one). */
+  maxConnectionsPerIp: number;
+  /** Session docs held in memory at once; beyond it an idle doc is unloaded or the client told 1013. */
+  maxLoadedDocs: number;
+  /** A socket whose unsent outgoing data passes this is dropped (a client too far behind). */
+  maxBufferedBytes: number;
+  /** Largest awareness (presence) state of one client, as JSON. */
+  maxAwarenessStateBytes: number;
+  /** Awareness client ids one connection may announce (a client has one; reloads may add some). */
+  maxAwarenessIdsPerConnection: number;
+  /** Per connection: full-state requests (sync step 1, awareness query) per minute. Each costs an
+   *  encode of the whole doc and can answer 4 bytes with megabytes; clients send one per connect. */
+  maxSyncRequestsPerMinute: number;
+  /** Requests per minute per IP on write endpoints (imports). */
+  maxWriteRequestsPerMinute: number;
+  /** Browser origins allowed on /collab besides the server's own (same host); `*` allows any. */
+  allowedOrigins: string[];
+  /** Trust X-Forwarded-For from this many proxy hops (0: use the socket address). Needed behind a
+   *  reverse proxy, or every client counts as the proxy's address for per-IP limits. */
+  trustProxyHops: number;
 }
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -51,6 +77,18 @@ export const DEFAULT_CONFIG: Readonly<Config> = Object.freeze({
   checkpointIntervalMs: 5 * 60_000,
   maxAutoCheckpoints: 100,
   logLevel: 'info',
+  maxDocBytes: 64 * 1024 * 1024,
+  maxMessagesPerSecond: 200,
+  maxBytesPerSecond: 1024 * 1024,
+  maxConnectionsPerIp: 2000,
+  maxLoadedDocs: 200,
+  maxBufferedBytes: 64 * 1024 * 1024,
+  maxAwarenessStateBytes: 16 * 1024,
+  maxAwarenessIdsPerConnection: 8,
+  maxSyncRequestsPerMinute: 60,
+  maxWriteRequestsPerMinute: 600,
+  allowedOrigins: [],
+  trustProxyHops: 0,
 });
 
 /** Thrown for a bad configuration value; the message names the variable and what it accepts. */
@@ -73,6 +111,18 @@ const ENV_SPEC = {
   PING_INTERVAL_MS: { key: 'pingIntervalMs', parse: integer(100, 3_600_000) },
   CHECKPOINT_INTERVAL_MS: { key: 'checkpointIntervalMs', parse: integer(1000, 86_400_000) },
   MAX_AUTO_CHECKPOINTS: { key: 'maxAutoCheckpoints', parse: integer(1, 100_000) },
+  MAX_DOC_BYTES: { key: 'maxDocBytes', parse: integer(4096, 1024 ** 3) },
+  MAX_MESSAGES_PER_SECOND: { key: 'maxMessagesPerSecond', parse: integer(1, 1_000_000) },
+  MAX_BYTES_PER_SECOND: { key: 'maxBytesPerSecond', parse: integer(1024, 1024 ** 3) },
+  MAX_CONNECTIONS_PER_IP: { key: 'maxConnectionsPerIp', parse: integer(1, 1_000_000) },
+  MAX_LOADED_DOCS: { key: 'maxLoadedDocs', parse: integer(1, 100_000) },
+  MAX_BUFFERED_BYTES: { key: 'maxBufferedBytes', parse: integer(1024, 1024 ** 3) },
+  MAX_AWARENESS_STATE_BYTES: { key: 'maxAwarenessStateBytes', parse: integer(256, 1024 ** 2) },
+  MAX_AWARENESS_IDS_PER_CONNECTION: { key: 'maxAwarenessIdsPerConnection', parse: integer(1, 1000) },
+  MAX_SYNC_REQUESTS_PER_MINUTE: { key: 'maxSyncRequestsPerMinute', parse: integer(1, 1_000_000) },
+  MAX_WRITE_REQUESTS_PER_MINUTE: { key: 'maxWriteRequestsPerMinute', parse: integer(1, 1_000_000) },
+  ALLOWED_ORIGINS: { key: 'allowedOrigins', parse: origins },
+  TRUST_PROXY_HOPS: { key: 'trustProxyHops', parse: integer(0, 10) },
   LOG_LEVEL: { key: 'logLevel', parse: oneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const) },
 } as const;
 
@@ -97,9 +147,16 @@ export function configFromEnv(env: NodeJS.ProcessEnv): Readonly<Config> {
   return makeConfig(overrides as Partial<Config>);
 }
 
-/** Defaults plus overrides, frozen. */
+/** Defaults plus overrides, frozen; throws ConfigError when limits contradict each other. */
 export function makeConfig(overrides: Partial<Config> = {}): Readonly<Config> {
-  return Object.freeze({ ...DEFAULT_CONFIG, ...overrides });
+  const config = { ...DEFAULT_CONFIG, ...overrides, allowedOrigins: [...(overrides.allowedOrigins ?? DEFAULT_CONFIG.allowedOrigins)] };
+  // A client's first sync after a long offline stretch is one message: it must fit the doc limit's
+  // budget, and a doc must be sendable to a joining client in one message.
+  if (config.maxMessageBytes > config.maxDocBytes) {
+    throw new ConfigError(`Invalid configuration: MAX_MESSAGE_BYTES (${config.maxMessageBytes}) must not exceed MAX_DOC_BYTES (${config.maxDocBytes})`);
+  }
+  Object.freeze(config.allowedOrigins);
+  return Object.freeze(config);
 }
 
 function integer(min: number, max: number) {
@@ -109,6 +166,22 @@ function integer(min: number, max: number) {
     if (n < min || n > max) throw new Error(`expected a whole number from ${min} to ${max}`);
     return n;
   };
+}
+
+/** Comma-separated origins (`https://host[:port]`) or `*`. */
+function origins(value: string): string[] {
+  const list = value.split(',').map((o) => o.trim()).filter((o) => o !== '');
+  for (const origin of list) {
+    if (origin === '*') continue;
+    let parsed: URL;
+    try {
+      parsed = new URL(origin);
+    } catch {
+      throw new Error(`expected comma-separated origins like https://notes.example.org, got "${origin}"`);
+    }
+    if (parsed.origin !== origin.replace(/\/$/, '')) throw new Error(`"${origin}" is not an origin (scheme://host[:port], no path)`);
+  }
+  return list.map((o) => (o === '*' ? o : new URL(o).origin));
 }
 
 function nonEmpty(value: string): string {

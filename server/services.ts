@@ -48,13 +48,21 @@ export async function openServices(config: Readonly<Config>, log: Logger, deps: 
   const storeOptions = (folder: string) => ({
     rootDir: path.join(config.dataDir, folder),
     fsyncIntervalMs: config.fsyncIntervalMs,
-    maxFrameBytes: Math.max(config.maxMessageBytes, config.compactLogBytes) * 4,
+    // A snapshot is one frame holding the whole doc.
+    maxFrameBytes: Math.max(config.maxMessageBytes, config.compactLogBytes, config.maxDocBytes) * 4,
     onWarning: (docId: string, message: string) => log.warn({ docId, folder }, message),
   });
   const docOptions = {
     compactLogBytes: config.compactLogBytes,
     docIdleUnloadMs: config.docIdleUnloadMs,
     maxQueuedFrames: 256,
+    maxLoadedDocs: config.maxLoadedDocs,
+    docLimits: {
+      maxDocBytes: config.maxDocBytes,
+      maxAwarenessStateBytes: config.maxAwarenessStateBytes,
+      maxAwarenessIdsPerConnection: config.maxAwarenessIdsPerConnection,
+      maxSyncRequestsPerMinute: config.maxSyncRequestsPerMinute,
+    },
     log,
   };
   // The notes docs report to the record and the history, which need the notes docs: set below.

@@ -20,8 +20,10 @@ export const ErrorCatalogue = {
   SESSION_NOT_EMPTY: { httpStatus: 409, closeCode: CloseCode.BAD_MESSAGE },
   PAYLOAD_TOO_LARGE: { httpStatus: 413, closeCode: CloseCode.DOC_TOO_LARGE },
   UNSUPPORTED_MEDIA_TYPE: { httpStatus: 415, closeCode: CloseCode.BAD_MESSAGE },
+  UPGRADE_REQUIRED: { httpStatus: 426, closeCode: CloseCode.BAD_MESSAGE },
   RATE_LIMITED: { httpStatus: 429, closeCode: CloseCode.RATE_LIMITED },
   STORAGE_UNAVAILABLE: { httpStatus: 503, closeCode: CloseCode.STORAGE_UNAVAILABLE },
+  SERVER_BUSY: { httpStatus: 503, closeCode: CloseCode.TRY_AGAIN_LATER },
 } as const;
 
 export type ErrorCode = keyof typeof ErrorCatalogue;

@@ -14,12 +14,20 @@ export const COLLAB_PATH = '/collab';
 export const CloseCode = {
   /** Server shutting down; reconnect later. */
   GOING_AWAY: 1001,
+  /** Protocol error at the WebSocket framing level (sent by ws itself: bad opcode, unmasked frame). */
+  PROTOCOL_ERROR: 1002,
+  /** A frame larger than MAX_MESSAGE_BYTES (sent by ws itself), or an awareness state over its cap. */
+  MESSAGE_TOO_LARGE: 1009,
+  /** The server holds as many sessions in memory as it may; try again later. */
+  TRY_AGAIN_LATER: 1013,
   /** Frame could not be decoded as a y-websocket message. */
   BAD_MESSAGE: 4400,
   /** Not allowed (origin refused, role may not connect). */
   FORBIDDEN: 4403,
   /** No session with that id. */
   SESSION_NOT_FOUND: 4404,
+  /** The client fell too far behind: more than MAX_BUFFERED_BYTES waited to be sent to it. */
+  CLIENT_TOO_SLOW: 4408,
   /** A per-connection or per-address limit was exceeded. */
   RATE_LIMITED: 4429,
   /** The document could not be loaded or stored; the client keeps its edits and retries. */

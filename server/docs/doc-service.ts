@@ -8,7 +8,7 @@ import * as Y from 'yjs';
 import { AppError } from '../../shared/errors.ts';
 import { CloseCode } from '../../shared/protocol.ts';
 import type { DocStore } from '../storage/doc-store.ts';
-import { LiveDoc, truncateReason } from './live-doc.ts';
+import { LiveDoc, truncateReason, type LiveDocLimits } from './live-doc.ts';
 import { docHasContent, writeSections, type RestoreOutcome, type RestoreSection } from './restore-content.ts';
 import type { Logger, PeerConnection, PeerSocket } from './peer.ts';
 import { carriesEdit, encodePermissionDenied } from './write-guard.ts';
@@ -40,6 +40,11 @@ export interface DocServiceOptions {
   onLastPeerLeft?: (live: LiveDoc) => void;
   /** Called after a doc was stored and dropped from memory. */
   onUnloaded?: (sessionId: string) => void;
+  /** Docs held in memory at once (loading, loaded or unloading); unlimited when left out. At the
+   *  limit an idle doc is unloaded to make room, else the load fails with SERVER_BUSY. */
+  maxLoadedDocs?: number;
+  /** Limits every live doc enforces on its peers' frames. */
+  docLimits?: Partial<LiveDocLimits>;
   log: Logger;
 }
 
@@ -58,6 +63,8 @@ export class DocService {
   #template: DocTemplate;
   #options: DocServiceOptions;
   #entries = new Map<string, Entry>();
+  /** Sessions with an acquire in flight whose caller has not attached yet: never evicted. */
+  #attaching = new Map<string, number>();
   #shuttingDown = false;
 
   constructor(store: DocStore, template: DocTemplate, options: DocServiceOptions) {
@@ -80,8 +87,10 @@ export class DocService {
     if (this.#shuttingDown) close(CloseCode.GOING_AWAY, 'server shutting down');
     else if (!this.#template.exists(sessionId)) close(CloseCode.SESSION_NOT_FOUND, `no session "${sessionId}"`);
     else {
+      this.#pin(sessionId, +1);
       this.acquire(sessionId).then(
         (doc) => {
+          this.#pin(sessionId, -1);
           if (state.kind !== 'loading') {
             this.#releaseIfIdle(sessionId);
             return;
@@ -97,6 +106,7 @@ export class DocService {
           for (const frame of queued) doc.receive(socket, frame);
         },
         (error: unknown) => {
+          this.#pin(sessionId, -1);
           const appError = error instanceof AppError ? error : null;
           if (!appError) this.#options.log.error({ err: error, sessionId }, 'doc load failed');
           close(appError?.closeCode ?? CloseCode.STORAGE_UNAVAILABLE, appError?.message ?? 'the session could not be loaded');
@@ -135,9 +145,18 @@ export class DocService {
 
   /** The loaded doc of a session, loading it (or waiting for a running load or unload) first. */
   async acquire(sessionId: string): Promise<LiveDoc> {
+    let evicted = false;
     for (;;) {
       const entry = this.#entries.get(sessionId);
-      if (!entry) break;
+      if (!entry) {
+        if (this.#entries.size < (this.#options.maxLoadedDocs ?? Number.POSITIVE_INFINITY)) break;
+        const idle = evicted ? null : this.#idleEntry();
+        if (!idle) throw new AppError('SERVER_BUSY', `The server holds as many sessions as it may (${this.#options.maxLoadedDocs}); try again later.`);
+        evicted = true;
+        this.#unload(idle.sessionId, idle.doc);
+        await (this.#entries.get(idle.sessionId) as { promise?: Promise<void> } | undefined)?.promise?.catch(() => undefined);
+        continue;
+      }
       switch (entry.kind) {
         case 'ready':
           if (entry.idleTimer) clearTimeout(entry.idleTimer);
@@ -162,7 +181,13 @@ export class DocService {
 
   /** Runs `read` on a session's doc (loading it if needed) and lets it unload again when idle. */
   async withDoc<T>(sessionId: string, read: (doc: LiveDoc) => T): Promise<T> {
-    const doc = await this.acquire(sessionId);
+    this.#pin(sessionId, +1);
+    let doc: LiveDoc;
+    try {
+      doc = await this.acquire(sessionId);
+    } finally {
+      this.#pin(sessionId, -1);
+    }
     try {
       return read(doc);
     } finally {
@@ -239,6 +264,7 @@ export class DocService {
     const { handle, loaded } = await this.#store.open(sessionId);
     try {
       const doc = new Y.Doc();
+      const loadedBytes = loaded.updates.reduce((sum, update) => sum + update.length, 0);
       if (loaded.isNew) {
         Y.applyUpdate(doc, this.#template.initialState(sessionId));
       } else {
@@ -246,7 +272,12 @@ export class DocService {
           for (const update of loaded.updates) Y.applyUpdate(doc, update);
         });
       }
-      const live = new LiveDoc(sessionId, doc, handle, { compactLogBytes: this.#options.compactLogBytes, log: this.#options.log });
+      const live = new LiveDoc(sessionId, doc, handle, {
+        compactLogBytes: this.#options.compactLogBytes,
+        log: this.#options.log,
+        ...(this.#options.docLimits ? { limits: this.#options.docLimits } : {}),
+        ...(loaded.isNew ? {} : { loadedBytes }),
+      });
       // The template is on disk before any client can sync, so every client sees it exactly once.
       if (loaded.isNew) await live.compact();
       this.#template.reconcile(doc, sessionId);
@@ -256,6 +287,24 @@ export class DocService {
       await handle.close().catch(() => undefined);
       throw error;
     }
+  }
+
+  #pin(sessionId: string, delta: number): void {
+    const count = (this.#attaching.get(sessionId) ?? 0) + delta;
+    if (count > 0) this.#attaching.set(sessionId, count);
+    else this.#attaching.delete(sessionId);
+  }
+
+  /** A loaded doc nobody is connected to (the one to unload when the memory limit is reached). */
+  #idleEntry(): { sessionId: string; doc: LiveDoc } | null {
+    for (const [sessionId, entry] of this.#entries) {
+      if (entry.kind === 'ready' && entry.doc.peerCount === 0 && !this.#attaching.has(sessionId)) {
+        if (entry.idleTimer) clearTimeout(entry.idleTimer);
+        entry.idleTimer = null;
+        return { sessionId, doc: entry.doc };
+      }
+    }
+    return null;
   }
 
   #releaseIfIdle(sessionId: string): void {

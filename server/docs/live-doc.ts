@@ -8,17 +8,45 @@ import * as awarenessProtocol from 'y-protocols/awareness';
 import { CloseCode } from '../../shared/protocol.ts';
 import type { DocHandle } from '../storage/doc-store.ts';
 import type { Logger, PeerSocket } from './peer.ts';
-import { encodeAwareness, encodeSyncStep1, encodeUpdate, handleFrame, ProtocolError } from './sync-handler.ts';
+import {
+  encodeAwareness,
+  encodeSyncStep1,
+  encodeUpdate,
+  handleFrame,
+  ProtocolError,
+  type AwarenessEntry,
+  type FramePolicy,
+} from './sync-handler.ts';
+
+/** Per-doc limits (issue #6); every one is optional and unlimited when left out. */
+export interface LiveDocLimits {
+  /** Largest encoded Yjs state; an update that would pass it is refused with 4413. */
+  maxDocBytes: number;
+  /** Largest awareness state of one client (JSON bytes); more closes the sender with 1009. */
+  maxAwarenessStateBytes: number;
+  /** Awareness client ids one peer may own; more closes it with 4429. */
+  maxAwarenessIdsPerConnection: number;
+  /** Full-state requests (sync step 1, awareness query) one peer may send per minute; more: 4429. */
+  maxSyncRequestsPerMinute: number;
+}
 
 export interface LiveDocOptions {
   /** Compact once the current log passes this many bytes. */
   compactLogBytes: number;
   log: Logger;
+  limits?: Partial<LiveDocLimits>;
+  /** An upper bound of the loaded state's encoded size (e.g. the bytes read from disk). */
+  loadedBytes?: number;
 }
 
 interface PeerState {
   /** Awareness client ids this peer announced; removed for everyone when it leaves. */
   awarenessIds: Set<number>;
+  /** Awareness client ids this peer claimed first; nobody else may set their state (issue #6). */
+  ownedIds: Set<number>;
+  policy: FramePolicy;
+  /** Full-state requests in the current one-minute window. */
+  syncRequests: { windowStart: number; count: number };
 }
 
 type AwarenessChange = { added: number[]; updated: number[]; removed: number[] };
@@ -32,12 +60,23 @@ export class LiveDoc {
   #peers = new Map<PeerSocket, PeerState>();
   #storageError: Error | null = null;
   #compaction: Promise<void> | null = null;
+  #limits: LiveDocLimits;
+  /** Upper bound of the encoded state's size: exact after a compaction, plus accepted updates. */
+  #docBytes: number;
+  #awarenessOwners = new Map<number, PeerSocket>();
 
   constructor(sessionId: string, doc: Y.Doc, handle: DocHandle, options: LiveDocOptions) {
     this.sessionId = sessionId;
     this.doc = doc;
     this.#handle = handle;
     this.#options = options;
+    this.#limits = {
+      maxDocBytes: options.limits?.maxDocBytes ?? Number.POSITIVE_INFINITY,
+      maxAwarenessStateBytes: options.limits?.maxAwarenessStateBytes ?? Number.POSITIVE_INFINITY,
+      maxAwarenessIdsPerConnection: options.limits?.maxAwarenessIdsPerConnection ?? Number.POSITIVE_INFINITY,
+      maxSyncRequestsPerMinute: options.limits?.maxSyncRequestsPerMinute ?? Number.POSITIVE_INFINITY,
+    };
+    this.#docBytes = options.loadedBytes ?? Y.encodeStateAsUpdate(doc).length;
     this.awareness = new awarenessProtocol.Awareness(doc);
     // The server is not a participant: it must not appear in anyone's presence list.
     this.awareness.setLocalState(null);
@@ -56,7 +95,13 @@ export class LiveDoc {
 
   /** Starts the y-websocket handshake with a new peer: sync step 1 and current presence. */
   addPeer(peer: PeerSocket): void {
-    this.#peers.set(peer, { awarenessIds: new Set() });
+    const ownedIds = new Set<number>();
+    this.#peers.set(peer, {
+      awarenessIds: new Set(),
+      ownedIds,
+      policy: { checkUpdate: (update) => this.#checkUpdate(update), filterAwareness: (entries) => this.#filterAwareness(peer, ownedIds, entries) },
+      syncRequests: { windowStart: Date.now(), count: 0 },
+    });
     peer.send(encodeSyncStep1(this.doc));
     const states = [...this.awareness.getStates().keys()];
     if (states.length > 0) peer.send(encodeAwareness(this.awareness, states));
@@ -64,17 +109,23 @@ export class LiveDoc {
 
   /** Handles one frame from `peer`; a malformed frame closes that peer only. */
   receive(peer: PeerSocket, frame: Uint8Array): void {
-    if (!this.#peers.has(peer)) return;
+    const state = this.#peers.get(peer);
+    if (!state) return;
     if (this.#storageError) {
       this.#dropPeer(peer, CloseCode.STORAGE_UNAVAILABLE, 'storage unavailable: your edits are kept on your device');
       return;
     }
+    if (isFullStateRequest(frame) && !this.#allowSyncRequest(state)) {
+      this.#dropPeer(peer, CloseCode.RATE_LIMITED, `rate limit: more than ${this.#limits.maxSyncRequestsPerMinute} full-state requests per minute`);
+      return;
+    }
     try {
-      const { reply } = handleFrame(frame, this.doc, this.awareness, peer);
+      const { reply } = handleFrame(frame, this.doc, this.awareness, peer, state.policy);
       if (reply) peer.send(reply);
     } catch (error) {
-      if (!(error instanceof ProtocolError)) this.#options.log.error({ err: error, sessionId: this.sessionId }, 'frame handling failed');
-      this.#dropPeer(peer, CloseCode.BAD_MESSAGE, truncateReason((error as Error).message));
+      const protocolError = error instanceof ProtocolError ? error : null;
+      if (!protocolError) this.#options.log.error({ err: error, sessionId: this.sessionId }, 'frame handling failed');
+      this.#dropPeer(peer, protocolError?.closeCode ?? CloseCode.BAD_MESSAGE, truncateReason((error as Error).message));
     }
   }
 
@@ -83,9 +134,9 @@ export class LiveDoc {
     const state = this.#peers.get(peer);
     if (!state) return;
     this.#peers.delete(peer);
-    if (state.awarenessIds.size > 0) {
-      awarenessProtocol.removeAwarenessStates(this.awareness, [...state.awarenessIds], null);
-    }
+    for (const id of state.ownedIds) this.#awarenessOwners.delete(id);
+    const ids = new Set([...state.awarenessIds, ...state.ownedIds]);
+    if (ids.size > 0) awarenessProtocol.removeAwarenessStates(this.awareness, [...ids], null);
   }
 
   /** Closes every peer with `code` (e.g. on shutdown). */
@@ -97,6 +148,7 @@ export class LiveDoc {
   compact(): Promise<void> {
     if (this.#compaction) return this.#compaction;
     const state = Y.encodeStateAsUpdate(this.doc);
+    this.#docBytes = state.length;
     const compaction = this.#handle.compact(state).then(
       () => {
         this.#compaction = null;
@@ -159,6 +211,60 @@ export class LiveDoc {
     for (const peer of this.#peers.keys()) peer.send(message);
   };
 
+  #allowSyncRequest(state: PeerState): boolean {
+    const now = Date.now();
+    const window = state.syncRequests;
+    if (now - window.windowStart >= 60_000) {
+      window.windowStart = now;
+      window.count = 0;
+    }
+    return ++window.count <= this.#limits.maxSyncRequestsPerMinute;
+  }
+
+  /** Refuses an update that would take the doc past maxDocBytes (the doc is left unchanged). */
+  #checkUpdate(update: Uint8Array): void {
+    const max = this.#limits.maxDocBytes;
+    if (this.#docBytes + update.length > max) {
+      // The running sum over-counts (re-sent and deleted content); measure before refusing.
+      this.#docBytes = Y.encodeStateAsUpdate(this.doc).length;
+      if (this.#docBytes + update.length > max) {
+        throw new ProtocolError(`doc too large: ${this.#docBytes} bytes stored, update of ${update.length} would pass the limit of ${max}`, CloseCode.DOC_TOO_LARGE);
+      }
+    }
+    this.#docBytes += update.length;
+  }
+
+  /** A peer may set awareness only for client ids it claimed first (not the server's own), each
+   *  state at most maxAwarenessStateBytes. Entries for ids another peer owns are dropped. */
+  #filterAwareness(peer: PeerSocket, owned: Set<number>, entries: AwarenessEntry[]): AwarenessEntry[] {
+    const allowed: AwarenessEntry[] = [];
+    for (const entry of entries) {
+      const { clientId } = entry;
+      if (clientId === this.awareness.clientID) continue;
+      const owner = this.#awarenessOwners.get(clientId);
+      if (owner !== undefined && owner !== peer) continue;
+      const bytes = Buffer.byteLength(entry.stateJson, 'utf8');
+      if (bytes > this.#limits.maxAwarenessStateBytes) {
+        throw new ProtocolError(`awareness state of ${bytes} bytes exceeds the limit of ${this.#limits.maxAwarenessStateBytes}`, CloseCode.MESSAGE_TOO_LARGE);
+      }
+      if (entry.stateJson === 'null') {
+        // The client left on its own: the id is free again.
+        if (owner === peer) {
+          this.#awarenessOwners.delete(clientId);
+          owned.delete(clientId);
+        }
+      } else if (owner === undefined) {
+        if (owned.size >= this.#limits.maxAwarenessIdsPerConnection) {
+          throw new ProtocolError(`more than ${this.#limits.maxAwarenessIdsPerConnection} awareness client ids on one connection`, CloseCode.RATE_LIMITED);
+        }
+        this.#awarenessOwners.set(clientId, peer);
+        owned.add(clientId);
+      }
+      allowed.push(entry);
+    }
+    return allowed;
+  }
+
   #failStorage(error: Error): void {
     // The update stays in memory (and on the sender's device); nobody is told it was saved.
     this.#storageError = error;
@@ -170,6 +276,11 @@ export class LiveDoc {
     this.removePeer(peer);
     peer.close(code, reason);
   }
+}
+
+/** Sync step 1 (`0, 0, ...`) or awareness query (`3`): answered with the whole doc or presence. */
+function isFullStateRequest(frame: Uint8Array): boolean {
+  return (frame[0] === 0 && frame[1] === 0) || frame[0] === 3;
 }
 
 /** WebSocket close reasons are limited to 123 bytes. */

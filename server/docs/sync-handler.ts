@@ -8,11 +8,35 @@ import * as encoding from 'lib0/encoding';
 import * as Y from 'yjs';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import * as syncProtocol from 'y-protocols/sync';
-import { MESSAGE_AUTH, MESSAGE_AWARENESS, MESSAGE_QUERY_AWARENESS, MESSAGE_SYNC } from '../../shared/protocol.ts';
+import { CloseCode, MESSAGE_AUTH, MESSAGE_AWARENESS, MESSAGE_QUERY_AWARENESS, MESSAGE_SYNC } from '../../shared/protocol.ts';
 
-/** A frame that is not a well-formed y-websocket message. */
+/** A frame that is not a well-formed y-websocket message, or one a limit refuses. `closeCode` is
+ *  what the sender's socket is closed with (4400 for malformed frames). */
 export class ProtocolError extends Error {
   override name = 'ProtocolError';
+  readonly closeCode: number;
+  constructor(message: string, closeCode: number = CloseCode.BAD_MESSAGE) {
+    super(message);
+    this.closeCode = closeCode;
+  }
+}
+
+/** One client's entry in an awareness update: its id, clock and state (JSON text, `null` = gone). */
+export interface AwarenessEntry {
+  clientId: number;
+  clock: number;
+  stateJson: string;
+}
+
+/**
+ * Checks a frame's content against the doc's limits before it is applied (issue #6). Either hook
+ * throws ProtocolError (with a close code) to refuse the whole frame.
+ */
+export interface FramePolicy {
+  /** Called with a Yjs update that decoded fine, before it is applied. */
+  checkUpdate(update: Uint8Array): void;
+  /** Returns the awareness entries this sender may set (others are dropped silently). */
+  filterAwareness(entries: AwarenessEntry[]): AwarenessEntry[];
 }
 
 /** What a frame turned out to be, for metrics and for the caller's bookkeeping. */
@@ -24,15 +48,28 @@ export interface FrameResult {
   reply: Uint8Array | null;
 }
 
-/** Decodes and applies one frame from a peer identified by `origin`. Throws ProtocolError. */
-export function handleFrame(frame: Uint8Array, doc: Y.Doc, awareness: awarenessProtocol.Awareness, origin: unknown): FrameResult {
+/** Decodes and applies one frame from a peer identified by `origin`, after `policy` allowed it.
+ *  Throws ProtocolError. */
+export function handleFrame(
+  frame: Uint8Array,
+  doc: Y.Doc,
+  awareness: awarenessProtocol.Awareness,
+  origin: unknown,
+  policy: FramePolicy | null = null,
+): FrameResult {
   const decoder = decoding.createDecoder(frame);
   const messageType = readVarUint(decoder, 'message type');
   switch (messageType) {
     case MESSAGE_SYNC:
-      return handleSync(decoder, doc, origin);
+      return handleSync(decoder, doc, origin, policy);
     case MESSAGE_AWARENESS: {
-      const update = readPayload(decoder, 'awareness update');
+      let update = readPayload(decoder, 'awareness update');
+      if (policy) {
+        const entries = decodeAwarenessEntries(update);
+        const allowed = policy.filterAwareness(entries);
+        if (allowed.length === 0) return { kind: 'awareness', reply: null };
+        if (allowed.length !== entries.length) update = encodeAwarenessEntries(allowed);
+      }
       try {
         awarenessProtocol.applyAwarenessUpdate(awareness, update, origin);
       } catch (error) {
@@ -50,7 +87,7 @@ export function handleFrame(frame: Uint8Array, doc: Y.Doc, awareness: awarenessP
   }
 }
 
-function handleSync(decoder: decoding.Decoder, doc: Y.Doc, origin: unknown): FrameResult {
+function handleSync(decoder: decoding.Decoder, doc: Y.Doc, origin: unknown, policy: FramePolicy | null): FrameResult {
   const syncType = readVarUint(decoder, 'sync message type');
   switch (syncType) {
     case syncProtocol.messageYjsSyncStep1: {
@@ -70,7 +107,7 @@ function handleSync(decoder: decoding.Decoder, doc: Y.Doc, origin: unknown): Fra
     case syncProtocol.messageYjsSyncStep2:
     case syncProtocol.messageYjsUpdate: {
       const update = readPayload(decoder, 'update');
-      applyUpdate(doc, update, origin);
+      applyUpdate(doc, update, origin, policy);
       return { kind: syncType === syncProtocol.messageYjsUpdate ? 'sync-update' : 'sync-step2', reply: null };
     }
     default:
@@ -78,17 +115,27 @@ function handleSync(decoder: decoding.Decoder, doc: Y.Doc, origin: unknown): Fra
   }
 }
 
-function applyUpdate(doc: Y.Doc, update: Uint8Array, origin: unknown): void {
+function applyUpdate(doc: Y.Doc, update: Uint8Array, origin: unknown, policy: FramePolicy | null): void {
   // Decode fully first: a malformed update must fail here, before any part of it is integrated.
   try {
     Y.decodeUpdate(update);
   } catch (error) {
     throw new ProtocolError(`invalid Yjs update: ${(error as Error).message}`);
   }
+  policy?.checkUpdate(update);
   try {
     Y.applyUpdate(doc, update, origin);
   } catch (error) {
     throw new ProtocolError(`Yjs update could not be applied: ${(error as Error).message}`);
+  }
+  // Parts that depend on content the server never saw are parked by Yjs as "pending" and would be
+  // written into every snapshot and sync reply from then on, for ever. A y-websocket client only
+  // builds on what it got from this server, so refuse them: the sender keeps its edits, reconnects
+  // and resyncs (which also heals the rare honest case of two tabs sharing edits locally).
+  if (doc.store.pendingStructs || doc.store.pendingDs) {
+    doc.store.pendingStructs = null;
+    doc.store.pendingDs = null;
+    throw new ProtocolError('update depends on content the server does not have: resync');
   }
 }
 
@@ -104,7 +151,39 @@ function readPayload(decoder: decoding.Decoder, what: string): Uint8Array {
   const length = readVarUint(decoder, `${what} length`);
   const remaining = decoder.arr.length - decoder.pos;
   if (length > remaining) throw new ProtocolError(`${what} length ${length} is larger than the frame (${remaining} bytes left)`);
-  return decoding.readUint8Array(decoder, length);
+  // A copy with its own ArrayBuffer: lib0 reads nested lengths through `arr.buffer`, so a view into
+  // a larger buffer (ws hands out slices of its receive buffer) would let a lying length inside the
+  // payload read bytes beyond it instead of failing.
+  return decoding.readUint8Array(decoder, length).slice();
+}
+
+/** Decodes an awareness update's entries (y-protocols format) without applying them. */
+export function decodeAwarenessEntries(update: Uint8Array): AwarenessEntry[] {
+  const decoder = decoding.createDecoder(update);
+  try {
+    const count = decoding.readVarUint(decoder);
+    const entries: AwarenessEntry[] = [];
+    for (let i = 0; i < count; i++) {
+      const clientId = decoding.readVarUint(decoder);
+      const clock = decoding.readVarUint(decoder);
+      const stateJson = decoding.readVarString(decoder);
+      entries.push({ clientId, clock, stateJson });
+    }
+    return entries;
+  } catch (error) {
+    throw new ProtocolError(`invalid awareness update: ${(error as Error).message}`);
+  }
+}
+
+function encodeAwarenessEntries(entries: AwarenessEntry[]): Uint8Array {
+  const encoder = encoding.createEncoder();
+  encoding.writeVarUint(encoder, entries.length);
+  for (const entry of entries) {
+    encoding.writeVarUint(encoder, entry.clientId);
+    encoding.writeVarUint(encoder, entry.clock);
+    encoding.writeVarString(encoder, entry.stateJson);
+  }
+  return encoding.toUint8Array(encoder);
 }
 
 /** Sync step 1 from the server: asks the peer for what the server is missing. */

@@ -2,7 +2,8 @@
  * The HTTP error funnel: every failure becomes `{ error: { code, message } }` with the catalogued
  * status. Unexpected errors are logged and answered without internals (no stack traces).
  */
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { Duplex } from 'node:stream';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, type ErrorBody, type ErrorCode } from '../../shared/errors.ts';
 
 function body(code: ErrorCode, message: string): ErrorBody {
@@ -17,6 +18,41 @@ const FASTIFY_CODES: Record<string, ErrorCode> = {
   FST_ERR_CTP_INVALID_JSON_BODY: 'BAD_REQUEST',
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'BAD_REQUEST',
 };
+
+/**
+ * Errors Fastify's router raises before any route or error handler runs (the `frameworkErrors`
+ * option): bad percent-encoding and over-long path segments. Same JSON shape as everything else.
+ */
+export function frameworkErrors(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  // A refused WebSocket upgrade's socket is detached from the HTTP server: nothing would ever end
+  // it, and fastify.close() (graceful shutdown) would wait for it for ever.
+  if (request.headers.upgrade) reply.raw.once('finish', () => request.raw.socket.destroy());
+  if (error.code === 'FST_ERR_MAX_PARAM_LENGTH') {
+    reply.code(400).send(body('INVALID_ID', 'A path segment is too long: ids are at most 64 characters.'));
+    return;
+  }
+  if (error.code === 'FST_ERR_BAD_URL') {
+    reply.code(400).send(body('BAD_REQUEST', 'The path is not valid percent-encoded UTF-8.'));
+    return;
+  }
+  reply.code(400).send(body('BAD_REQUEST', error.message));
+}
+
+/**
+ * Requests Node's HTTP parser refuses before Fastify sees them (malformed request line or headers,
+ * header overflow, request timeout): the same JSON error shape, then the connection is closed.
+ */
+export function clientErrorHandler(error: Error & { code?: string }, socket: Duplex): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  const [status, label, code]: [number, string, ErrorCode] =
+    error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+      ? [408, 'Request Timeout', 'BAD_REQUEST']
+      : error.code === 'HPE_HEADER_OVERFLOW'
+        ? [431, 'Request Header Fields Too Large', 'BAD_REQUEST']
+        : [400, 'Bad Request', 'BAD_REQUEST'];
+  const payload = JSON.stringify(body(code, `Malformed HTTP request (${error.code ?? 'parse error'}).`));
+  socket.end(`HTTP/1.1 ${status} ${label}\r\nContent-Length: ${Buffer.byteLength(payload)}\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n${payload}`);
+}
 
 export function installErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError | AppError, request, reply) => {

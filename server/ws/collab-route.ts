@@ -2,18 +2,23 @@
  * The WebSocket edge: `/collab/:sessionId` speaks the y-websocket protocol. It adapts each `ws`
  * socket to the doc service's PeerSocket and routes frames; the message listener is attached
  * synchronously, before anything awaits, so a client's first sync message is never lost.
+ *
+ * Limits enforced here (issue #6): browser Origin, connections per address, per-connection frame
+ * and byte rates, and the outgoing buffer of each socket. Frame size is ws' maxPayload (app.ts).
  */
 import type { FastifyInstance } from 'fastify';
 import type { WebSocket } from 'ws';
 import { AppError } from '../../shared/errors.ts';
-import { STATE_ROOM_SUFFIX } from '../../shared/session-state.ts';
 import { isValidId } from '../../shared/ids.ts';
 import { CloseCode, COLLAB_PATH } from '../../shared/protocol.ts';
 import { can } from '../../shared/roles.ts';
+import { STATE_ROOM_SUFFIX } from '../../shared/session-state.ts';
 import type { DocService, PeerAccess } from '../docs/doc-service.ts';
 import type { PeerConnection, PeerSocket } from '../docs/peer.ts';
 import type { AccessPolicy } from '../meta/access-policy.ts';
 import type { MetaService } from '../meta/meta-service.ts';
+import { ConnectionCounter, ConnectionRateLimiter, type ConnectionRateLimits } from './connection-limits.ts';
+import { isOriginAllowed } from './origin-check.ts';
 
 export interface CollabRouteOptions {
   /** Session notes docs: writable for roles that may edit. */
@@ -23,20 +28,38 @@ export interface CollabRouteOptions {
   access: AccessPolicy;
   meta: MetaService;
   pingIntervalMs: number;
+  /** Rates of one connection (per connection, never per address). */
+  rateLimits: ConnectionRateLimits;
+  maxConnectionsPerIp: number;
+  /** Drop a socket once more than this waits to be sent to it. */
+  maxBufferedBytes: number;
+  /** Browser origins allowed besides the server's own host; `*` allows any. */
+  allowedOrigins: readonly string[];
 }
 
 type Room = { kind: 'notes' | 'state'; sessionId: string };
 
 const OPEN = 1;
+/** After asking a too-slow client to close, give the close frame this long before cutting the TCP. */
+const SLOW_CLIENT_TERMINATE_MS = 2_000;
 
-function peerSocketOf(socket: WebSocket): PeerSocket {
+function peerSocketOf(socket: WebSocket, maxBufferedBytes: number): PeerSocket {
+  const close = (code: number, reason: string): void => {
+    if (socket.readyState === OPEN) socket.close(code, reason);
+  };
   return {
     send(message) {
-      if (socket.readyState === OPEN) socket.send(message);
+      if (socket.readyState !== OPEN) return;
+      // Checked before queueing, so one large message (a joining client's full state) always goes
+      // out when the buffer is empty; a client that does not read is dropped instead of buffered.
+      if (socket.bufferedAmount > maxBufferedBytes) {
+        close(CloseCode.CLIENT_TOO_SLOW, `too far behind: more than ${maxBufferedBytes} bytes waiting to be sent; reconnect to resync`);
+        setTimeout(() => socket.terminate(), SLOW_CLIENT_TERMINATE_MS).unref();
+        return;
+      }
+      socket.send(message);
     },
-    close(code, reason) {
-      if (socket.readyState === OPEN) socket.close(code, reason);
-    },
+    close,
   };
 }
 
@@ -48,6 +71,7 @@ function toBytes(data: Buffer | ArrayBuffer | Buffer[]): Uint8Array {
 export async function collabRoute(app: FastifyInstance, options: CollabRouteOptions): Promise<void> {
   const alive = new WeakSet<WebSocket>();
   const sockets = new Set<WebSocket>();
+  const perAddress = new ConnectionCounter(options.maxConnectionsPerIp);
   /** Sockets opened with a session link, by link id, so revoking a link closes them. */
   const byTokenId = new Map<string, Set<PeerSocket>>();
   const stopListening = options.meta.onTokenRevoked((info) => {
@@ -55,6 +79,25 @@ export async function collabRoute(app: FastifyInstance, options: CollabRouteOpti
     byTokenId.delete(info.id);
   });
   app.addHook('onClose', async () => stopListening());
+
+  /** Resolves the caller's role and attaches the socket to the room's doc, or closes it. */
+  const attach = (room: Room, token: string | undefined, peer: PeerSocket): PeerConnection | null => {
+    if (!isValidId(room.sessionId)) {
+      peer.close(CloseCode.BAD_MESSAGE, 'invalid session id');
+      return null;
+    }
+    let access: PeerAccess;
+    try {
+      const { role, tokenId } = options.access.inSession(room.sessionId, token);
+      access = { canWrite: room.kind === 'notes' && can(role, 'edit') };
+      if (tokenId) byTokenId.set(tokenId, (byTokenId.get(tokenId) ?? new Set()).add(peer));
+    } catch (error) {
+      if (!(error instanceof AppError)) throw error;
+      peer.close(error.closeCode, error.message.slice(0, 120));
+      return null;
+    }
+    return (room.kind === 'notes' ? options.docs : options.state).connect(room.sessionId, peer, access);
+  };
 
   // A socket that did not answer the previous ping is dead (e.g. a laptop closed mid-session).
   const pinger = setInterval(() => {
@@ -70,52 +113,62 @@ export async function collabRoute(app: FastifyInstance, options: CollabRouteOpti
   pinger.unref();
   app.addHook('onClose', async () => clearInterval(pinger));
 
-  /** Resolves the caller's role and attaches the socket to the room's doc, or closes it. */
-  const attach = (room: Room, token: string | undefined, peer: PeerSocket): PeerConnection | null => {
-    if (!isValidId(room.sessionId)) {
-      peer.close(CloseCode.BAD_MESSAGE, 'invalid session id');
-      return null;
-    }
-    let access: PeerAccess;
-    try {
-      const { role, tokenId } = options.access.inSession(room.sessionId, token);
-      access = { canWrite: room.kind === 'notes' && can(role, 'edit') };
-      if (tokenId) {
-        const peers = byTokenId.get(tokenId) ?? new Set();
-        byTokenId.set(tokenId, peers.add(peer));
-      }
-    } catch (error) {
-      if (!(error instanceof AppError)) throw error;
-      peer.close(error.closeCode, error.message.slice(0, 120));
-      return null;
-    }
-    return (room.kind === 'notes' ? options.docs : options.state).connect(room.sessionId, peer, access);
-  };
-
-  const handler = (kind: Room['kind']) => (socket: WebSocket, request: { params: unknown; query: unknown; log: { warn(o: object, m: string): void } }) => {
-    sockets.add(socket);
-    alive.add(socket);
-    const { sessionId } = request.params as { sessionId: string };
-    const token = (request.query as { token?: unknown }).token;
-    const peer = peerSocketOf(socket);
-    const connection = attach({ kind, sessionId }, typeof token === 'string' && token !== '' ? token : undefined, peer);
-    socket.on('message', (data, isBinary) => {
-      if (!connection) return;
-      if (!isBinary) {
-        peer.close(CloseCode.BAD_MESSAGE, 'text frames are not part of the protocol: send binary frames');
-        return;
-      }
-      connection.receive(toBytes(data));
+  const route = (kind: Room['kind'], url: string): void => {
+    app.route<{ Params: { sessionId: string }; Querystring: { token?: string } }>({
+      method: 'GET',
+      url,
+      // Refused before the upgrade: a page on another site gets a 403 and never a socket.
+      preValidation: async (request) => {
+        if (!isOriginAllowed(request.headers.origin, request.headers.host, options.allowedOrigins)) {
+          throw new AppError('FORBIDDEN', `Origin ${request.headers.origin} may not connect (see ALLOWED_ORIGINS).`);
+        }
+      },
+      // A plain HTTP GET (no Upgrade header).
+      handler: async () => {
+        throw new AppError('UPGRADE_REQUIRED', `${COLLAB_PATH}/<sessionId> is a WebSocket endpoint (y-websocket protocol).`);
+      },
+      wsHandler: (socket, request) => {
+        const { sessionId } = request.params;
+        const address = request.ip;
+        const peer = peerSocketOf(socket, options.maxBufferedBytes);
+        if (!perAddress.tryAcquire(address)) {
+          peer.close(CloseCode.RATE_LIMITED, `too many connections from your address (limit ${options.maxConnectionsPerIp})`);
+          return;
+        }
+        sockets.add(socket);
+        alive.add(socket);
+        const limiter = new ConnectionRateLimiter(options.rateLimits);
+        const token = typeof request.query.token === 'string' && request.query.token !== '' ? request.query.token : undefined;
+        const connection = attach({ kind, sessionId }, token, peer);
+        socket.on('message', (data, isBinary) => {
+          if (!connection || socket.readyState !== OPEN) return;
+          if (!isBinary) {
+            peer.close(CloseCode.BAD_MESSAGE, 'text frames are not part of the protocol: send binary frames');
+            return;
+          }
+          const frame = toBytes(data);
+          const exceeded = limiter.check(frame.length);
+          if (exceeded) {
+            const { maxMessagesPerSecond, maxBytesPerSecond } = options.rateLimits;
+            peer.close(
+              CloseCode.RATE_LIMITED,
+              exceeded === 'messages' ? `rate limit: more than ${maxMessagesPerSecond} messages per second` : `rate limit: more than ${maxBytesPerSecond} bytes per second`,
+            );
+            return;
+          }
+          connection.receive(frame);
+        });
+        socket.on('pong', () => alive.add(socket));
+        socket.on('close', () => {
+          sockets.delete(socket);
+          perAddress.release(address);
+          for (const peers of byTokenId.values()) peers.delete(peer);
+          connection?.closed();
+        });
+        socket.on('error', (error) => request.log.debug({ err: error, sessionId }, 'websocket error'));
+      },
     });
-    socket.on('pong', () => alive.add(socket));
-    socket.on('close', () => {
-      sockets.delete(socket);
-      for (const peers of byTokenId.values()) peers.delete(peer);
-      connection?.closed();
-    });
-    socket.on('error', (error) => request.log.warn({ err: error, sessionId }, 'websocket error'));
   };
-
-  app.get(`${COLLAB_PATH}/:sessionId`, { websocket: true }, handler('notes'));
-  app.get(`${COLLAB_PATH}/:sessionId${STATE_ROOM_SUFFIX}`, { websocket: true }, handler('state'));
+  route('notes', `${COLLAB_PATH}/:sessionId`);
+  route('state', `${COLLAB_PATH}/:sessionId${STATE_ROOM_SUFFIX}`);
 }

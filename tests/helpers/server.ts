@@ -2,7 +2,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { buildApp, type App } from '../../server/app.ts';
+import { buildApp, type App, type AppDeps } from '../../server/app.ts';
 import { makeConfig, type Config } from '../../server/config.ts';
 
 export const TEST_ADMIN_TOKEN = 'test-admin-token-0123456789abcdef';
@@ -26,8 +26,9 @@ export async function makeTempDir(prefix = 'mcpad-test-'): Promise<string> {
   return mkdtemp(path.join(os.tmpdir(), prefix));
 }
 
-/** Starts a server; pass `dataDir` to reuse one (a restart), `port` to take a given port. */
-export async function startServer(overrides: Partial<Config> = {}): Promise<TestServer> {
+/** Starts a server; pass `dataDir` to reuse one (a restart), `port` to take a given port, `deps`
+ *  to put e.g. a fault-injecting store at the storage boundary. */
+export async function startServer(overrides: Partial<Config> = {}, deps: AppDeps = {}): Promise<TestServer> {
   const dataDir = overrides.dataDir ?? (await makeTempDir());
   const config = makeConfig({
     port: 0,
@@ -38,7 +39,7 @@ export async function startServer(overrides: Partial<Config> = {}): Promise<Test
     ...overrides,
     dataDir,
   });
-  const app = await buildApp(config);
+  const app = await buildApp(config, deps);
   await app.fastify.listen({ port: config.port, host: config.host });
   const port = (app.fastify.server.address() as { port: number }).port;
   let stopped = false;

@@ -70,3 +70,23 @@ describe('sync handler (two docs wired through our protocol code)', () => {
     awareness.destroy();
   });
 });
+
+describe('sync handler refusals', () => {
+  it('refuses an update that depends on content the server never saw, leaving nothing pending', () => {
+    const server = new Y.Doc();
+    const awareness = new awarenessProtocol.Awareness(server);
+    const client = new Y.Doc();
+    client.getText('t').insert(0, 'first');
+    const base = Y.encodeStateAsUpdate(client);
+    const vector = Y.encodeStateVector(client);
+    client.getText('t').insert(5, ' second');
+    const dependent = Y.encodeStateAsUpdate(client, vector);
+    expect(() => handleFrame(encodeUpdate(dependent), server, awareness, 'peer')).toThrow(ProtocolError);
+    expect(server.store.pendingStructs).toBeNull();
+    expect(Y.encodeStateAsUpdate(server)).toEqual(Y.encodeStateAsUpdate(new Y.Doc()));
+    // With its base, the same edit is fine.
+    handleFrame(encodeUpdate(base), server, awareness, 'peer');
+    handleFrame(encodeUpdate(dependent), server, awareness, 'peer');
+    expect(server.getText('t').toString()).toBe('first second');
+  });
+});

@@ -1,0 +1,81 @@
+/** A bare `ws` client speaking y-websocket frames by hand, for limit and fuzz tests. */
+import * as encoding from 'lib0/encoding';
+import WebSocket from 'ws';
+import * as Y from 'yjs';
+import * as awarenessProtocol from 'y-protocols/awareness';
+import * as syncProtocol from 'y-protocols/sync';
+import { MESSAGE_AWARENESS, MESSAGE_SYNC } from '../../shared/protocol.ts';
+
+export interface RawClient {
+  socket: WebSocket;
+  /** Resolves once open; rejects when the upgrade was refused (e.g. "Unexpected server response: 403"). */
+  opened: Promise<void>;
+  /** Resolves with the close code and reason once the socket closed. */
+  closed: Promise<{ code: number; reason: string }>;
+  /** Frames received so far. */
+  received: Uint8Array[];
+  send(frame: Uint8Array | string): void;
+}
+
+export function rawClient(url: string, options: WebSocket.ClientOptions = {}): RawClient {
+  const socket = new WebSocket(url, options);
+  const received: Uint8Array[] = [];
+  socket.on('message', (data) => received.push(new Uint8Array(data as Buffer)));
+  const opened = new Promise<void>((resolve, reject) => {
+    socket.once('open', () => resolve());
+    socket.once('error', reject);
+  });
+  opened.catch(() => undefined);
+  const closed = new Promise<{ code: number; reason: string }>((resolve) => {
+    socket.on('close', (code, reason) => resolve({ code, reason: reason.toString() }));
+  });
+  socket.on('error', () => undefined);
+  return {
+    socket,
+    opened,
+    closed,
+    received,
+    send(frame) {
+      if (socket.readyState === WebSocket.OPEN) socket.send(frame);
+    },
+  };
+}
+
+/** `[0, 0, stateVector]`: sync step 1 for `doc` (an empty doc asks for everything). */
+export function step1Frame(doc: Y.Doc = new Y.Doc()): Uint8Array {
+  const encoder = encoding.createEncoder();
+  encoding.writeVarUint(encoder, MESSAGE_SYNC);
+  syncProtocol.writeSyncStep1(encoder, doc);
+  return encoding.toUint8Array(encoder);
+}
+
+/** `[0, 2, update]`: a sync update message. */
+export function updateFrame(update: Uint8Array): Uint8Array {
+  const encoder = encoding.createEncoder();
+  encoding.writeVarUint(encoder, MESSAGE_SYNC);
+  syncProtocol.writeUpdate(encoder, update);
+  return encoding.toUint8Array(encoder);
+}
+
+/** An awareness message setting `state` (JSON text) for `clientId` at `clock`. */
+export function awarenessFrame(clientId: number, clock: number, stateJson: string): Uint8Array {
+  const inner = encoding.createEncoder();
+  encoding.writeVarUint(inner, 1);
+  encoding.writeVarUint(inner, clientId);
+  encoding.writeVarUint(inner, clock);
+  encoding.writeVarString(inner, stateJson);
+  const encoder = encoding.createEncoder();
+  encoding.writeVarUint(encoder, MESSAGE_AWARENESS);
+  encoding.writeVarUint8Array(encoder, encoding.toUint8Array(inner));
+  return encoding.toUint8Array(encoder);
+}
+
+/** A standalone Yjs update inserting `text` into a root text type `name` (client `clientId`). */
+export function textUpdate(text: string, name = 'fuzz', clientId?: number): Uint8Array {
+  const doc = new Y.Doc();
+  if (clientId !== undefined) doc.clientID = clientId;
+  doc.getText(name).insert(0, text);
+  return Y.encodeStateAsUpdate(doc);
+}
+
+export { awarenessProtocol };
