@@ -11,8 +11,10 @@ import { eventRoutes } from './http/event-routes.ts';
 import { installErrorHandler } from './http/error-handler.ts';
 import { healthRoutes } from './http/health-routes.ts';
 import { importRoutes } from './http/import-routes.ts';
+import { metricsRoutes } from './http/metrics-routes.ts';
 import { MetaService } from './meta/meta-service.ts';
 import { loadSeed } from './meta/seed.ts';
+import { createMetrics, type Metrics } from './metrics.ts';
 import { loadOrCreateAdminToken } from './storage/admin-token-file.ts';
 import { lockDataDir } from './storage/data-dir-lock.ts';
 import { createFileDocStore, type DocStore } from './storage/doc-store.ts';
@@ -33,6 +35,7 @@ export interface App {
   admin: { token: string; file: string | null; created: boolean };
   /** Session ids created from the seed on this start (empty unless the data dir was empty). */
   seeded: string[];
+  metrics: Metrics;
 }
 
 export const META_FILE = 'meta.json';
@@ -60,6 +63,8 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps = {}): Pr
       maxFrameBytes: Math.max(config.maxMessageBytes, config.compactLogBytes) * 4,
       onWarning: (docId, message) => fastify.log.warn({ sessionId: docId }, message),
     });
+  // Read at scrape time only, once `docs` exists.
+  const metrics = createMetrics({ connections: () => docs.connectionCount, docsLoaded: () => docs.loadedCount });
   const docs = new DocService(
     docStore,
     { topicsOf: (sessionId) => meta.findSession(sessionId)?.topics },
@@ -68,6 +73,7 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps = {}): Pr
       docIdleUnloadMs: config.docIdleUnloadMs,
       maxQueuedFrames: 256,
       log: fastify.log,
+      metrics: metrics.docs,
     },
   );
   meta.onTopicsAdded((session) => docs.topicsChanged(session.id));
@@ -79,8 +85,9 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps = {}): Pr
   fastify.addHook('onClose', async () => releaseDataDir());
   await fastify.register(fastifyWebsocket, { options: { maxPayload: config.maxMessageBytes } });
   await fastify.register(healthRoutes, { docs });
+  await fastify.register(metricsRoutes, { metrics });
   await fastify.register(eventRoutes, { meta, docs });
   await fastify.register(importRoutes, { meta, adminToken: admin.token });
   await fastify.register(collabRoute, { docs, pingIntervalMs: config.pingIntervalMs });
-  return { fastify, meta, docs, admin, seeded };
+  return { fastify, meta, docs, admin, seeded, metrics };
 }

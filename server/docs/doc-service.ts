@@ -9,6 +9,7 @@ import { AppError } from '../../shared/errors.ts';
 import { CloseCode } from '../../shared/protocol.ts';
 import { appendMissingSections, buildTemplateUpdate, type TemplateTopic } from '../../shared/topic-template.ts';
 import type { DocStore } from '../storage/doc-store.ts';
+import type { DocMetrics } from './doc-metrics.ts';
 import { LiveDoc, truncateReason } from './live-doc.ts';
 import type { Logger, PeerConnection, PeerSocket } from './peer.ts';
 
@@ -24,6 +25,7 @@ export interface DocServiceOptions {
   /** Frames a connection may send before its doc is loaded; more closes it. */
   maxQueuedFrames: number;
   log: Logger;
+  metrics?: DocMetrics;
 }
 
 type Entry =
@@ -163,6 +165,13 @@ export class DocService {
     return entry?.kind === 'ready' ? entry.doc.peerCount : 0;
   }
 
+  /** Connections attached to a loaded doc, over all sessions. */
+  get connectionCount(): number {
+    let count = 0;
+    for (const entry of this.#entries.values()) if (entry.kind === 'ready') count += entry.doc.peerCount;
+    return count;
+  }
+
   get loadedCount(): number {
     let count = 0;
     for (const entry of this.#entries.values()) if (entry.kind === 'ready') count++;
@@ -201,7 +210,13 @@ export class DocService {
           for (const update of loaded.updates) Y.applyUpdate(doc, update);
         });
       }
-      const live = new LiveDoc(sessionId, doc, handle, { compactLogBytes: this.#options.compactLogBytes, log: this.#options.log });
+      const live = new LiveDoc(sessionId, doc, handle, {
+        compactLogBytes: this.#options.compactLogBytes,
+        log: this.#options.log,
+        ...(this.#options.metrics ? { metrics: this.#options.metrics } : {}),
+      });
+      // A doc loaded from a snapshot alone: that snapshot is its full state for fresh clients.
+      if (!loaded.isNew && loaded.updates.length === 1) live.cacheState(loaded.updates[0]!);
       // The template is on disk before any client can sync, so every client sees it exactly once.
       if (loaded.isNew) await live.compact();
       appendMissingSections(doc, topics);

@@ -2,11 +2,20 @@
  * One loaded session doc: its Y.Doc, awareness and peers. Every update is appended to the doc's
  * log before it is relayed to anyone (durable first, then visible); a failed append stops the doc
  * from accepting edits and tells its peers, and the in-memory state is kept.
+ *
+ * Broadcast (issue #7): updates and awareness changes are not relayed one by one. Each appended
+ * update and each changed presence is queued, and one flush per event-loop turn (setImmediate, so
+ * no timer latency; everything read from the sockets in that turn is coalesced) sends every peer
+ * at most one update message (the queued updates merged with Y.mergeUpdates, encoded once, the
+ * same buffer for everyone) and one awareness message. With N peers and k edits in a turn that is
+ * N sends instead of k·N. The full state of the doc (sync step 2 for a fresh client) is cached
+ * until the next update.
  */
 import * as Y from 'yjs';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import { CloseCode } from '../../shared/protocol.ts';
 import type { DocHandle } from '../storage/doc-store.ts';
+import { NO_DOC_METRICS, type DocMetrics } from './doc-metrics.ts';
 import type { Logger, PeerSocket } from './peer.ts';
 import { encodeAwareness, encodeSyncStep1, encodeUpdate, handleFrame, ProtocolError } from './sync-handler.ts';
 
@@ -14,6 +23,12 @@ export interface LiveDocOptions {
   /** Compact once the current log passes this many bytes. */
   compactLogBytes: number;
   log: Logger;
+  metrics?: DocMetrics;
+}
+
+/** Sync step 1 of a client that has nothing: y-protocols' encoding of an empty state vector. */
+function isEmptyStateVector(stateVector: Uint8Array): boolean {
+  return stateVector.length === 1 && stateVector[0] === 0;
 }
 
 interface PeerState {
@@ -32,12 +47,22 @@ export class LiveDoc {
   #peers = new Map<PeerSocket, PeerState>();
   #storageError: Error | null = null;
   #compaction: Promise<void> | null = null;
+  #metrics: DocMetrics;
+  /** Appended updates not relayed yet, in order, with the peer each came from. */
+  #pendingUpdates: Uint8Array[] = [];
+  #pendingOrigins = new Set<unknown>();
+  /** Awareness client ids changed since the last flush. */
+  #pendingAwareness = new Set<number>();
+  #flushScheduled = false;
+  /** Y.encodeStateAsUpdate(doc) as of the last update, or null. */
+  #stateCache: Uint8Array | null = null;
 
   constructor(sessionId: string, doc: Y.Doc, handle: DocHandle, options: LiveDocOptions) {
     this.sessionId = sessionId;
     this.doc = doc;
     this.#handle = handle;
     this.#options = options;
+    this.#metrics = options.metrics ?? NO_DOC_METRICS;
     this.awareness = new awarenessProtocol.Awareness(doc);
     // The server is not a participant: it must not appear in anyone's presence list.
     this.awareness.setLocalState(null);
@@ -70,7 +95,7 @@ export class LiveDoc {
       return;
     }
     try {
-      const { reply } = handleFrame(frame, this.doc, this.awareness, peer);
+      const { reply } = handleFrame(frame, this.doc, this.awareness, peer, this.#stateAsUpdate);
       if (reply) peer.send(reply);
     } catch (error) {
       if (!(error instanceof ProtocolError)) this.#options.log.error({ err: error, sessionId: this.sessionId }, 'frame handling failed');
@@ -96,7 +121,7 @@ export class LiveDoc {
   /** Writes a snapshot of the current state and starts a new log (one at a time). */
   compact(): Promise<void> {
     if (this.#compaction) return this.#compaction;
-    const state = Y.encodeStateAsUpdate(this.doc);
+    const state = this.#fullState();
     const compaction = this.#handle.compact(state).then(
       () => {
         this.#compaction = null;
@@ -125,22 +150,32 @@ export class LiveDoc {
     this.doc.destroy();
   }
 
+  /** Remembers `state` as the doc's full state (e.g. the snapshot it was just loaded from), valid
+   *  until the next update. */
+  cacheState(state: Uint8Array): void {
+    this.#stateCache = state;
+  }
+
   /** Flushes pending fdatasyncs. */
   flush(): Promise<void> {
     return this.#handle.flush();
   }
 
   #onDocUpdate = (update: Uint8Array, origin: unknown): void => {
+    const started = performance.now();
     try {
       this.#handle.append(update);
     } catch (error) {
       this.#failStorage(error as Error);
       return;
     }
-    const message = encodeUpdate(update);
-    for (const peer of this.#peers.keys()) {
-      if (peer !== origin) peer.send(message);
-    }
+    this.#metrics.storeWrite((performance.now() - started) / 1000);
+    this.#metrics.updateApplied(update.length);
+    // Durable from here on: only now may it be queued for relaying.
+    this.#stateCache = null;
+    this.#pendingUpdates.push(update);
+    this.#pendingOrigins.add(origin);
+    this.#scheduleFlush();
     if (this.#handle.logBytes > this.#options.compactLogBytes && !this.#compaction) {
       this.compact().catch((error: unknown) => {
         this.#options.log.error({ err: error, sessionId: this.sessionId }, 'compaction failed; the log is kept');
@@ -149,15 +184,69 @@ export class LiveDoc {
   };
 
   #onAwarenessUpdate = ({ added, updated, removed }: AwarenessChange, origin: unknown): void => {
-    const changed = [...added, ...updated, ...removed];
     const owner = this.#peers.get(origin as PeerSocket);
     if (owner) {
       for (const id of added) owner.awarenessIds.add(id);
       for (const id of removed) owner.awarenessIds.delete(id);
     }
-    const message = encodeAwareness(this.awareness, changed);
-    for (const peer of this.#peers.keys()) peer.send(message);
+    for (const id of added) this.#pendingAwareness.add(id);
+    for (const id of updated) this.#pendingAwareness.add(id);
+    for (const id of removed) this.#pendingAwareness.add(id);
+    this.#metrics.awarenessApplied();
+    this.#scheduleFlush();
   };
+
+  #scheduleFlush(): void {
+    if (this.#flushScheduled) return;
+    this.#flushScheduled = true;
+    setImmediate(this.#flush);
+  }
+
+  /** Sends what was queued since the last flush: one update message and one awareness message,
+   *  each encoded once and handed to every peer. */
+  #flush = (): void => {
+    this.#flushScheduled = false;
+    const updates = this.#pendingUpdates;
+    const origins = this.#pendingOrigins;
+    const awarenessIds = this.#pendingAwareness;
+    this.#pendingUpdates = [];
+    this.#pendingOrigins = new Set();
+    this.#pendingAwareness = new Set();
+    // With a storage error every peer was closed; with no peers there is nobody to tell.
+    if (this.#storageError || this.#peers.size === 0) return;
+    if (updates.length > 0) {
+      const merged = updates.length === 1 ? updates[0]! : Y.mergeUpdates(updates);
+      const message = encodeUpdate(merged);
+      // A single sender already has what it sent; with several, each gets the merged update,
+      // its own part included (Yjs skips what it already has).
+      const skip = origins.size === 1 ? origins.values().next().value : undefined;
+      let sent = 0;
+      for (const peer of this.#peers.keys()) {
+        if (peer === skip) continue;
+        peer.send(message);
+        sent++;
+      }
+      this.#metrics.sent('update', sent, message.length);
+    }
+    if (awarenessIds.size > 0) {
+      const message = encodeAwareness(this.awareness, [...awarenessIds]);
+      for (const peer of this.#peers.keys()) peer.send(message);
+      this.#metrics.sent('awareness', this.#peers.size, message.length);
+    }
+    this.#metrics.flushed(updates.length, awarenessIds.size);
+  };
+
+  /** Sync step 2 for a client's state vector: a fresh client (the common case: every page load)
+   *  gets the cached full state, encoded once per change of the doc rather than once per client. */
+  #stateAsUpdate = (stateVector: Uint8Array): Uint8Array => {
+    if (!isEmptyStateVector(stateVector)) return Y.encodeStateAsUpdate(this.doc, stateVector);
+    return this.#fullState();
+  };
+
+  #fullState(): Uint8Array {
+    this.#stateCache ??= Y.encodeStateAsUpdate(this.doc);
+    return this.#stateCache;
+  }
 
   #failStorage(error: Error): void {
     // The update stays in memory (and on the sender's device); nobody is told it was saved.

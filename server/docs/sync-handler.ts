@@ -24,13 +24,23 @@ export interface FrameResult {
   reply: Uint8Array | null;
 }
 
+/** Encodes what a peer with `stateVector` is missing (sync step 2); the live doc passes one that
+ *  serves fresh clients from a cached state. */
+export type StateAsUpdate = (stateVector: Uint8Array) => Uint8Array;
+
 /** Decodes and applies one frame from a peer identified by `origin`. Throws ProtocolError. */
-export function handleFrame(frame: Uint8Array, doc: Y.Doc, awareness: awarenessProtocol.Awareness, origin: unknown): FrameResult {
+export function handleFrame(
+  frame: Uint8Array,
+  doc: Y.Doc,
+  awareness: awarenessProtocol.Awareness,
+  origin: unknown,
+  stateAsUpdate: StateAsUpdate = (stateVector) => Y.encodeStateAsUpdate(doc, stateVector),
+): FrameResult {
   const decoder = decoding.createDecoder(frame);
   const messageType = readVarUint(decoder, 'message type');
   switch (messageType) {
     case MESSAGE_SYNC:
-      return handleSync(decoder, doc, origin);
+      return handleSync(decoder, doc, origin, stateAsUpdate);
     case MESSAGE_AWARENESS: {
       const update = readPayload(decoder, 'awareness update');
       try {
@@ -50,14 +60,14 @@ export function handleFrame(frame: Uint8Array, doc: Y.Doc, awareness: awarenessP
   }
 }
 
-function handleSync(decoder: decoding.Decoder, doc: Y.Doc, origin: unknown): FrameResult {
+function handleSync(decoder: decoding.Decoder, doc: Y.Doc, origin: unknown, stateAsUpdate: StateAsUpdate): FrameResult {
   const syncType = readVarUint(decoder, 'sync message type');
   switch (syncType) {
     case syncProtocol.messageYjsSyncStep1: {
       const stateVector = readPayload(decoder, 'state vector');
       let update: Uint8Array;
       try {
-        update = Y.encodeStateAsUpdate(doc, stateVector);
+        update = stateAsUpdate(stateVector);
       } catch (error) {
         throw new ProtocolError(`invalid state vector: ${(error as Error).message}`);
       }
