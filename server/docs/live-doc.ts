@@ -214,25 +214,35 @@ export class LiveDoc {
     this.#pendingAwareness = new Set();
     // With a storage error every peer was closed; with no peers there is nobody to tell.
     if (this.#storageError || this.#peers.size === 0) return;
+    let update: Uint8Array | null = null;
+    let skip: unknown;
     if (updates.length > 0) {
-      const merged = updates.length === 1 ? updates[0]! : Y.mergeUpdates(updates);
-      const message = encodeUpdate(merged);
+      update = encodeUpdate(updates.length === 1 ? updates[0]! : Y.mergeUpdates(updates));
       // A single sender already has what it sent; with several, each gets the merged update,
       // its own part included (Yjs skips what it already has).
-      const skip = origins.size === 1 ? origins.values().next().value : undefined;
-      let sent = 0;
-      for (const peer of this.#peers.keys()) {
-        if (peer === skip) continue;
-        peer.send(message);
-        sent++;
+      if (origins.size === 1) skip = origins.values().next().value;
+    }
+    const presence = awarenessIds.size > 0 ? encodeAwareness(this.awareness, [...awarenessIds]) : null;
+    const both = update && presence ? [update, presence] : null;
+    let updatesSent = 0;
+    for (const peer of this.#peers.keys()) {
+      if (both && peer !== skip) {
+        if (peer.sendBatch) peer.sendBatch(both);
+        else {
+          peer.send(update!);
+          peer.send(presence!);
+        }
+        updatesSent++;
+      } else {
+        if (update && peer !== skip) {
+          peer.send(update);
+          updatesSent++;
+        }
+        if (presence) peer.send(presence);
       }
-      this.#metrics.sent('update', sent, message.length);
     }
-    if (awarenessIds.size > 0) {
-      const message = encodeAwareness(this.awareness, [...awarenessIds]);
-      for (const peer of this.#peers.keys()) peer.send(message);
-      this.#metrics.sent('awareness', this.#peers.size, message.length);
-    }
+    if (update) this.#metrics.sent('update', updatesSent, update.length);
+    if (presence) this.#metrics.sent('awareness', this.#peers.size, presence.length);
     this.#metrics.flushed(updates.length, awarenessIds.size);
   };
 

@@ -22,6 +22,15 @@ function peerSocketOf(socket: WebSocket): PeerSocket {
     send(message) {
       if (socket.readyState === OPEN) socket.send(message);
     },
+    sendBatch(messages) {
+      if (socket.readyState !== OPEN) return;
+      // ws frames each message with its own write; corking the TCP socket (ws's `_socket`, the
+      // net.Socket under it) makes the broadcast one writev per peer per flush (issue #7).
+      const tcp = (socket as unknown as { _socket?: { cork(): void; uncork(): void } })._socket;
+      tcp?.cork();
+      for (const message of messages) socket.send(message);
+      tcp?.uncork();
+    },
     close(code, reason) {
       if (socket.readyState === OPEN) socket.close(code, reason);
     },
