@@ -67,6 +67,13 @@ function parseArgs(argv: string[]): Options {
 // ---------------------------------------------------------------------------------------------
 // Load generators
 
+/** Every child process still running, killed when a scenario times out or the bench is stopped. */
+const liveChildren = new Set<ChildProcess>();
+
+function killAll(): void {
+  for (const child of liveChildren) child.kill('SIGKILL');
+}
+
 class LoadGenerator {
   readonly child: ChildProcess;
   #next = 0;
@@ -76,6 +83,12 @@ class LoadGenerator {
     this.child = fork(path.join(PROJECT_ROOT, 'bench', 'generator.ts'), [], {
       execArgv: ['--import', 'tsx'],
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
+    liveChildren.add(this.child);
+    this.child.on('exit', () => {
+      liveChildren.delete(this.child);
+      for (const pending of this.#pending.values()) pending.reject(new Error('load generator exited'));
+      this.#pending.clear();
     });
     this.child.on('message', (message: { id: number; result?: unknown; error?: string }) => {
       const pending = this.#pending.get(message.id);
@@ -330,6 +343,8 @@ interface RunContext {
 
 async function withServer<T>(kind: ServerKind, ctx: RunContext, run: (server: ServerProcess) => Promise<T>, keepDataDir = false): Promise<T> {
   const server = await startServer(kind, ctx.options.cpuProf ? { cpuProfDir: ctx.profDir } : {});
+  liveChildren.add(server.child);
+  server.child.on('exit', () => liveChildren.delete(server.child));
   try {
     return await run(server);
   } finally {
@@ -519,6 +534,8 @@ async function scenarioD(kind: ServerKind, ctx: RunContext): Promise<unknown> {
       const dir: string = dataDir;
       const restart = async (label: string): Promise<void> => {
         const server = await startServer('mcpad', { dataDir: dir, ...(ctx.options.cpuProf ? { cpuProfDir: ctx.profDir } : {}) });
+        liveChildren.add(server.child);
+        server.child.on('exit', () => liveChildren.delete(server.child));
         try {
           entry[label] = await freshSync(server.collabUrl, session);
         } catch (error) {
@@ -643,7 +660,20 @@ async function main(): Promise<void> {
     for (const kind of options.servers) {
       log(`scenario (${name}) against ${kind}`);
       try {
-        results[name]![kind] = await scenario(kind, ctx);
+        const limitMs = options.quick ? 60_000 : 300_000;
+        let timer: NodeJS.Timeout | undefined;
+        const timeout = new Promise<never>((_, reject) => {
+          timer = setTimeout(() => {
+            // A saturated server (or generator) never gets through the scenario: stop everything.
+            killAll();
+            reject(new Error(`timed out after ${limitMs / 1000} s (server or load generator saturated); processes killed`));
+          }, limitMs);
+        });
+        try {
+          results[name]![kind] = await Promise.race([scenario(kind, ctx), timeout]);
+        } finally {
+          clearTimeout(timer);
+        }
       } catch (error) {
         log(`  failed: ${(error as Error).message}`);
         results[name]![kind] = { error: (error as Error).message };
@@ -665,7 +695,15 @@ async function main(): Promise<void> {
   console.log(`results: ${path.relative(PROJECT_ROOT, file)}${options.cpuProf ? `; CPU profiles: ${path.relative(PROJECT_ROOT, profDir)}` : ''}`);
 }
 
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    killAll();
+    process.exit(130);
+  });
+}
+
 main().catch((error: unknown) => {
   console.error(error);
+  killAll();
   process.exit(1);
 });
