@@ -584,7 +584,16 @@ function table(results: Results): string {
     const r = results[key];
     if (!r) return;
     out.push(`| **${title}** | | |`);
-    for (const [name, get] of metrics) out.push(`| ${name} | ${cell(r.mcpad ? get(r.mcpad) : undefined)} | ${cell(r.reference ? get(r.reference) : undefined)} |`);
+    const value = (x: any, get: (r: any) => unknown): unknown => {
+      if (!x) return undefined;
+      try {
+        return get(x);
+      } catch {
+        return undefined;
+      }
+    };
+    if (r.mcpad?.error || r.reference?.error) out.push(`| failed | ${cell(r.mcpad?.error)} | ${cell(r.reference?.error)} |`);
+    for (const [name, get] of metrics) out.push(`| ${name} | ${cell(value(r.mcpad, get))} | ${cell(value(r.reference, get))} |`);
   };
   void rows;
   const windowMetrics: [string, (r: any) => unknown][] = [
