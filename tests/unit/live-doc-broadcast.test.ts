@@ -234,6 +234,30 @@ describe('live doc broadcast coalescing', () => {
     mirror.destroy();
   });
 
+  it('hands an update and a presence change of the same turn to a peer as one batch', async () => {
+    const { live } = await liveDoc();
+    const batches: Uint8Array[][] = [];
+    const singles: Uint8Array[] = [];
+    const watcher: PeerSocket = { send: (m) => singles.push(m), sendBatch: (messages) => batches.push([...messages]), close() {} };
+    const sender = fakePeer();
+    live.addPeer(sender);
+    live.addPeer(watcher);
+    const a = author(701);
+    a.type('x');
+    const presence = new awarenessProtocol.Awareness(a.doc);
+    presence.setLocalStateField('cursor', 1);
+    const encoder = encoding.createEncoder();
+    encoding.writeVarUint(encoder, MESSAGE_AWARENESS);
+    encoding.writeVarUint8Array(encoder, awarenessProtocol.encodeAwarenessUpdate(presence, [a.doc.clientID]));
+    live.receive(sender, a.frames[0]!);
+    live.receive(sender, encoding.toUint8Array(encoder));
+    await turn();
+    expect(batches).toHaveLength(1);
+    expect(batches[0]!.map((m) => m[0])).toEqual([MESSAGE_SYNC, MESSAGE_AWARENESS]);
+    expect(singles.map((m) => [m[0], m[1]])).toEqual([[MESSAGE_SYNC, 0]]); // only the handshake's step 1
+    presence.destroy();
+  });
+
   it('answers a fresh client from the cached state until the doc changes', async () => {
     const { live } = await liveDoc();
     const sender = fakePeer();
