@@ -52,6 +52,7 @@ export interface GeneratorReport {
 }
 
 const CONNECT_CONCURRENCY = 40;
+const CONNECT_TIMEOUT_MS = 10_000;
 const EMPTY_UPDATE = Y.encodeStateAsUpdate(new Y.Doc());
 const EMPTY_STATE_VECTOR = Y.encodeStateVector(new Y.Doc());
 
@@ -83,12 +84,20 @@ function openSocket(session: string, onMessage: (frame: Uint8Array, socket: WebS
     const socket = new WebSocket(`${collabUrl}/${session}`, { perMessageDeflate: false });
     socket.binaryType = 'nodebuffer';
     let synced = false;
+    // A saturated server may never answer: give up on this connection rather than stall the run.
+    const timer = setTimeout(() => {
+      if (synced) return;
+      connectFailures++;
+      socket.terminate();
+      reject(new Error('no sync step 2 within the connect timeout'));
+    }, CONNECT_TIMEOUT_MS);
     socket.on('open', () => onOpen(socket));
     socket.on('message', (data: Buffer) => {
       messagesIn++;
       bytesIn += data.length;
       if (!synced && data[0] === MESSAGE_SYNC && data[1] === SYNC_STEP2) {
         synced = true;
+        clearTimeout(timer);
         connectMs.push(nowMs() - started);
         sockets.add(socket);
         resolve(socket);

@@ -598,6 +598,7 @@ function table(results: Results): string {
   void rows;
   const windowMetrics: [string, (r: any) => unknown][] = [
     ['connect ms p50 / p95 / max', (r) => `${r.connectMs.p50} / ${r.connectMs.p95} / ${r.connectMs.max}`],
+    ['connections failed (10 s timeout) / dropped', (r) => `${r.connectFailures} / ${r.unexpectedCloses}`],
     ['edits sent/s (in window)', (r) => r.editsPerS],
     ['lost edits (of checked)', (r) => `${r.lost} (of ${r.checked})`],
     ['latency ms p50 / p95 / p99 / max', (r) => `${r.latencyMs.p50} / ${r.latencyMs.p95} / ${r.latencyMs.p99} / ${r.latencyMs.max}`],
@@ -669,7 +670,7 @@ async function main(): Promise<void> {
     for (const kind of options.servers) {
       log(`scenario (${name}) against ${kind}`);
       try {
-        const limitMs = options.quick ? 60_000 : 300_000;
+        const limitMs = options.quick ? 60_000 : 200_000;
         let timer: NodeJS.Timeout | undefined;
         const timeout = new Promise<never>((_, reject) => {
           timer = setTimeout(() => {
