@@ -223,13 +223,47 @@ interface WindowResult {
   generators: { cpuPercent: number; loopLagP99Ms: number; rssMB: number }[];
   /** The load generator, not the server, may be what limits the figures. */
   generatorLimited: boolean;
+  /** mcpad only, from its GET /metrics. */
+  server: Record<string, number> | null;
 }
 
 const GENERATOR_CPU_LIMIT = 85;
 const GENERATOR_LAG_LIMIT_MS = 50;
 
+/** mcpad's own view (GET /metrics) of a window: durable write time, coalescing, event-loop lag. */
+async function scrapeMetrics(server: ServerProcess): Promise<Map<string, number> | null> {
+  if (server.kind !== 'mcpad') return null;
+  try {
+    const text = await (await fetch(`${server.httpUrl}/metrics`, { signal: AbortSignal.timeout(5000) })).text();
+    const values = new Map<string, number>();
+    for (const line of text.split('\n')) {
+      const match = /^([a-z_:]+(?:\{[^}]*\})?) (\S+)$/i.exec(line);
+      if (match) values.set(match[1]!, Number(match[2]));
+    }
+    return values;
+  } catch {
+    return null;
+  }
+}
+
+function serverView(before: Map<string, number> | null, after: Map<string, number> | null, windowS: number): Record<string, number> | null {
+  if (!before || !after) return null;
+  const delta = (name: string): number => (after.get(name) ?? 0) - (before.get(name) ?? 0);
+  const writes = delta('mcpad_store_write_seconds_count');
+  const flushes = delta('mcpad_broadcast_flushes_total');
+  return {
+    updatesInPerS: round(delta('mcpad_updates_in_total') / windowS),
+    storeWriteMeanMs: writes > 0 ? Math.round((delta('mcpad_store_write_seconds_sum') / writes) * 1e6) / 1000 : NaN,
+    storeWritesOver1msPercent: writes > 0 ? round((1 - delta('mcpad_store_write_seconds_bucket{le="0.001"}') / writes) * 100) : NaN,
+    flushesPerS: round(flushes / windowS),
+    updatesPerFlush: flushes > 0 ? round(delta('mcpad_broadcast_updates_total') / flushes) : NaN,
+    eventLoopLagP99Ms: round((after.get('nodejs_eventloop_lag_p99_seconds') ?? NaN) * 1000),
+  };
+}
+
 async function measure(server: ServerProcess, fleet: Fleet, durationMs: number): Promise<WindowResult> {
   await Promise.all(fleet.all.map((g) => g.request({ cmd: 'window' })));
+  const metricsBefore = await scrapeMetrics(server);
   const start = sampleProcess(server.pid)!;
   const machineStart = machineCpu();
   let maxRss = start.rssBytes;
@@ -241,6 +275,7 @@ async function measure(server: ServerProcess, fleet: Fleet, durationMs: number):
   clearInterval(sampler);
   const end = sampleProcess(server.pid)!;
   const machineEnd = machineCpu();
+  const metricsAfter = await scrapeMetrics(server);
   const reports = await Promise.all(fleet.all.map((g) => g.request<GeneratorReport>({ cmd: 'report' })));
   const windowS = (end.atMs - start.atMs) / 1000;
   const editsSent = reports.reduce((sum, r) => sum + r.editsSent, 0);
@@ -257,6 +292,7 @@ async function measure(server: ServerProcess, fleet: Fleet, durationMs: number):
     machineBusyPercent: round(((machineEnd.busy - machineStart.busy) / (machineEnd.total - machineStart.total)) * 100),
     generators,
     generatorLimited: generators.some((g) => g.cpuPercent > GENERATOR_CPU_LIMIT || g.loopLagP99Ms > GENERATOR_LAG_LIMIT_MS),
+    server: serverView(metricsBefore, metricsAfter, windowS),
   };
 }
 
@@ -608,6 +644,9 @@ function table(results: Results): string {
     ['server RSS MB (max)', (r) => r.serverRssMB],
     ['generators CPU % (lag p99 ms)', (r) => r.generators.map((g: any) => `${g.cpuPercent} (${g.loopLagP99Ms})`).join(', ') + (r.generatorLimited ? ' LIMITED' : '')],
     ['machine busy % (2 cores)', (r) => r.machineBusyPercent],
+    ['mcpad /metrics: store write mean ms (% > 1 ms)', (r) => (r.server ? `${r.server.storeWriteMeanMs} (${r.server.storeWritesOver1msPercent} %)` : undefined)],
+    ['mcpad /metrics: flushes/s, updates per flush', (r) => (r.server ? `${r.server.flushesPerS}, ${r.server.updatesPerFlush}` : undefined)],
+    ['mcpad /metrics: event-loop lag p99 ms', (r) => r.server?.eventLoopLagP99Ms],
   ];
   out.push('| metric | mcpad | reference |', '|---|---|---|');
   section('(a) 1 session, 50 authors × 2/s + 1,000 lurkers', 'a', windowMetrics);
@@ -615,7 +654,8 @@ function table(results: Results): string {
     ['authors with p95 ≤ 150 ms', (r) => r.authorsAtP95Under150],
     ['stopped by', (r) => r.stoppedBy],
     ['p95 ms per step (authors: p95)', (r) => r.steps.map((s: any) => `${s.authors}: ${s.latencyMs.p95}`).join(', ')],
-    ['server CPU % at last step', (r) => r.steps.at(-1)?.serverCpuPercent],
+    ['server CPU % per step', (r) => r.steps.map((s: any) => `${s.authors}: ${s.serverCpuPercent}`).join(', ')],
+    ['generator-limited steps', (r) => r.steps.filter((s: any) => s.generatorLimited).map((s: any) => s.authors).join(', ') || 'none'],
     ['lost edits (of checked)', (r) => `${r.lost} (of ${r.checked})`],
   ]);
   section('(c) 20 sessions × (10 authors × 2/s + 100 lurkers)', 'c', windowMetrics);

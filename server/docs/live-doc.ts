@@ -24,7 +24,11 @@ export interface LiveDocOptions {
   compactLogBytes: number;
   log: Logger;
   metrics?: DocMetrics;
+  /** Re-encode the full state for fresh clients once the doc has had no update this long. */
+  stateWarmMs?: number;
 }
+
+const DEFAULT_STATE_WARM_MS = 2000;
 
 /** Sync step 1 of a client that has nothing: y-protocols' encoding of an empty state vector. */
 function isEmptyStateVector(stateVector: Uint8Array): boolean {
@@ -56,6 +60,9 @@ export class LiveDoc {
   #flushScheduled = false;
   /** Y.encodeStateAsUpdate(doc) as of the last update, or null. */
   #stateCache: Uint8Array | null = null;
+  /** Refills the cache once the doc is quiet, so that the next fresh client does not wait for the
+   *  encoding (~150 ms for a 100,000-edit doc). */
+  #stateWarmer: NodeJS.Timeout | null = null;
 
   constructor(sessionId: string, doc: Y.Doc, handle: DocHandle, options: LiveDocOptions) {
     this.sessionId = sessionId;
@@ -144,10 +151,16 @@ export class LiveDoc {
   async close(): Promise<void> {
     await this.compact();
     await this.#handle.close();
+    if (this.#stateWarmer) clearTimeout(this.#stateWarmer);
     this.doc.off('update', this.#onDocUpdate);
     this.awareness.off('update', this.#onAwarenessUpdate);
     this.awareness.destroy();
     this.doc.destroy();
+  }
+
+  /** True while a fresh client would be answered from the cached state (for tests and metrics). */
+  get stateCached(): boolean {
+    return this.#stateCache !== null;
   }
 
   /** Remembers `state` as the doc's full state (e.g. the snapshot it was just loaded from), valid
@@ -173,6 +186,11 @@ export class LiveDoc {
     this.#metrics.updateApplied(update.length);
     // Durable from here on: only now may it be queued for relaying.
     this.#stateCache = null;
+    if (this.#stateWarmer) this.#stateWarmer.refresh();
+    else {
+      this.#stateWarmer = setTimeout(() => this.#fullState(), this.#options.stateWarmMs ?? DEFAULT_STATE_WARM_MS);
+      this.#stateWarmer.unref();
+    }
     this.#pendingUpdates.push(update);
     this.#pendingOrigins.add(origin);
     this.#scheduleFlush();

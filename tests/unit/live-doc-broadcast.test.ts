@@ -95,11 +95,16 @@ function countingMetrics(): DocMetrics & { flushedUpdates: number; flushes: numb
 }
 
 const docs: LiveDoc[] = [];
-async function liveDoc(metrics?: DocMetrics) {
+async function liveDoc(metrics?: DocMetrics, stateWarmMs?: number) {
   const store = createMemoryDocStore();
   const { handle: inner } = await store.open('doc');
   const handle = recordingHandle(inner);
-  const live = new LiveDoc('doc', new Y.Doc(), handle, { compactLogBytes: 1 << 30, log, ...(metrics ? { metrics } : {}) });
+  const live = new LiveDoc('doc', new Y.Doc(), handle, {
+    compactLogBytes: 1 << 30,
+    log,
+    ...(metrics ? { metrics } : {}),
+    ...(stateWarmMs !== undefined ? { stateWarmMs } : {}),
+  });
   docs.push(live);
   return { live, handle, store };
 }
@@ -280,5 +285,17 @@ describe('live doc broadcast coalescing', () => {
     const replica = new Y.Doc();
     Y.applyUpdate(replica, fresh());
     expect(replica.getText('t').toString()).toBe('hello world');
+  });
+
+  it('re-encodes the cached state once the doc has been quiet for a while', async () => {
+    const { live } = await liveDoc(undefined, 20);
+    const sender = fakePeer();
+    live.addPeer(sender);
+    const a = author(801);
+    a.type('quiet soon');
+    live.receive(sender, a.frames[0]!);
+    expect(live.stateCached).toBe(false);
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    expect(live.stateCached).toBe(true);
   });
 });
