@@ -237,7 +237,7 @@ async function scrapeMetrics(server: ServerProcess): Promise<Map<string, number>
     const text = await (await fetch(`${server.httpUrl}/metrics`, { signal: AbortSignal.timeout(5000) })).text();
     const values = new Map<string, number>();
     for (const line of text.split('\n')) {
-      const match = /^([a-z_:]+(?:\{[^}]*\})?) (\S+)$/i.exec(line);
+      const match = /^([a-z_:][a-z0-9_:]*(?:\{[^}]*\})?) (\S+)$/i.exec(line);
       if (match) values.set(match[1]!, Number(match[2]));
     }
     return values;
