@@ -612,14 +612,14 @@ function log(message: string): void {
 
 type Results = Record<string, Partial<Record<ServerKind, any>>>;
 
-function table(results: Results): string {
+function table(results: Results, quick: boolean): string {
   const rows: [string, (r: any) => unknown][] = [];
   const out: string[] = [];
   const cell = (v: unknown): string => (v === undefined || v === null || Number.isNaN(v) ? '–' : String(v));
   const section = (title: string, key: string, metrics: [string, (r: any) => unknown][]): void => {
     const r = results[key];
     if (!r) return;
-    out.push(`| **${title}** | | |`);
+    out.push(`| **${title}${quick ? ' (--quick: scaled down)' : ''}** | | |`);
     const value = (x: any, get: (r: any) => unknown): unknown => {
       if (!x) return undefined;
       try {
@@ -740,7 +740,7 @@ async function main(): Promise<void> {
   };
   const file = path.join(resultsDir, `${stamp}-${commit}${options.quick ? '-quick' : ''}.json`);
   fs.writeFileSync(file, JSON.stringify(summary, null, 2));
-  console.log('\n' + table(results));
+  console.log('\n' + table(results, options.quick));
   console.log(`\nload average before ${loadBefore.map((l) => l.toFixed(2)).join(' ')}, after ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}; ${summary.durationS} s`);
   console.log(`results: ${path.relative(PROJECT_ROOT, file)}${options.cpuProf ? `; CPU profiles: ${path.relative(PROJECT_ROOT, profDir)}` : ''}`);
 }
