@@ -151,6 +151,8 @@ describe('live doc broadcast coalescing', () => {
       writers.forEach((w, i) => {
         const before = w.frames.length;
         for (let k = 0; k <= (round + i) % 3; k++) w.type(`${i}.${round}.${k} `);
+        // Deletions too: merged delete sets must survive the coalescing.
+        if (round % 4 === 3) w.doc.getText('t').delete(0, 2);
         for (const frame of w.frames.slice(before)) live.receive(peers[i]!, frame);
         frames += w.frames.length - before;
       });
