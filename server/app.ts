@@ -14,10 +14,12 @@ import { followupRoutes } from './http/followup-routes.ts';
 import { healthRoutes } from './http/health-routes.ts';
 import { historyRoutes } from './http/history-routes.ts';
 import { importRoutes } from './http/import-routes.ts';
+import { metricsRoutes } from './http/metrics-routes.ts';
 import { recordRoutes } from './http/record-routes.ts';
 import { tokenRoutes } from './http/token-routes.ts';
 import { AccessPolicy } from './meta/access-policy.ts';
 import { loadSeed } from './meta/seed.ts';
+import { createMetrics, type Metrics } from './metrics.ts';
 import { openServices, type ServiceDeps, type Services } from './services.ts';
 import { loadOrCreateAdminToken } from './storage/admin-token-file.ts';
 import { lockDataDir } from './storage/data-dir-lock.ts';
@@ -34,6 +36,7 @@ export interface App extends Services {
   admin: { token: string; file: string | null; created: boolean };
   /** Sessions created from the seed on this start, with their lead tokens (shown once). */
   seeded: Array<{ sessionId: string; leadToken: string }>;
+  metrics: Metrics;
 }
 
 /**
@@ -70,7 +73,10 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps = {}): Pr
     trustProxy: config.trustProxyHops > 0 ? (_address: string, hop: number) => hop < config.trustProxyHops : false,
   });
 
-  const services = await openServices(config, fastify.log, deps);
+  // Read at scrape time only, once the services exist.
+  let services: Services | null = null;
+  const metrics = createMetrics({ connections: () => services?.docs.connectionCount ?? 0, docsLoaded: () => services?.docs.loadedCount ?? 0 });
+  services = await openServices(config, fastify.log, deps, { docMetrics: metrics.docs });
   const { meta, docs, stateDocs, followups, record, history, exports } = services;
   const seeded = meta.isFresh && config.seedDir ? await loadSeed(meta, config.seedDir) : [];
   const admin = config.adminToken
@@ -93,6 +99,7 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps = {}): Pr
   fastify.addHook('onClose', async () => releaseDataDir());
   await fastify.register(fastifyWebsocket, { options: { maxPayload: config.maxMessageBytes } });
   await fastify.register(healthRoutes, { docs });
+  await fastify.register(metricsRoutes, { metrics });
   await fastify.register(eventRoutes, { meta, docs });
   await fastify.register(importRoutes, { meta, docs, state: stateDocs, adminToken: admin.token });
   await fastify.register(exportRoutes, { exports });
@@ -115,5 +122,5 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps = {}): Pr
     maxBufferedBytes: config.maxBufferedBytes,
     allowedOrigins: config.allowedOrigins,
   });
-  return { ...services, fastify, access, admin, seeded };
+  return { ...services, fastify, access, admin, seeded, metrics };
 }

@@ -9,6 +9,7 @@ import { CheckpointService } from './docs/checkpoint-service.ts';
 import { DocService } from './docs/doc-service.ts';
 import { notesTemplate, stateTemplate } from './docs/doc-templates.ts';
 import { FollowupsService } from './docs/followups-service.ts';
+import type { DocMetrics } from './docs/doc-metrics.ts';
 import type { Logger } from './docs/peer.ts';
 import { SessionRecord } from './docs/session-record.ts';
 import { ExportService } from './export/export-service.ts';
@@ -43,7 +44,12 @@ export interface Services {
   close(): Promise<void>;
 }
 
-export async function openServices(config: Readonly<Config>, log: Logger, deps: ServiceDeps = {}): Promise<Services> {
+export interface ServiceOptions {
+  /** Counters of the notes docs (the server's /metrics). */
+  docMetrics?: DocMetrics;
+}
+
+export async function openServices(config: Readonly<Config>, log: Logger, deps: ServiceDeps = {}, options: ServiceOptions = {}): Promise<Services> {
   const meta = await MetaService.open(deps.metaStore ?? createFileMetaStore(path.join(config.dataDir, META_FILE)));
   const storeOptions = (folder: string) => ({
     rootDir: path.join(config.dataDir, folder),
@@ -73,6 +79,7 @@ export async function openServices(config: Readonly<Config>, log: Logger, deps: 
     notesTemplate((sessionId) => meta.findSession(sessionId)?.topics),
     {
       ...docOptions,
+      ...(options.docMetrics ? { metrics: options.docMetrics } : {}),
       onLoaded: (live) => {
         record?.watchAuthors(live);
         history?.track(live);

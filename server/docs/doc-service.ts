@@ -8,6 +8,7 @@ import * as Y from 'yjs';
 import { AppError } from '../../shared/errors.ts';
 import { CloseCode } from '../../shared/protocol.ts';
 import type { DocStore } from '../storage/doc-store.ts';
+import type { DocMetrics } from './doc-metrics.ts';
 import { LiveDoc, truncateReason, type LiveDocLimits } from './live-doc.ts';
 import { docHasContent, writeSections, type RestoreOutcome, type RestoreSection } from './restore-content.ts';
 import type { Logger, PeerConnection, PeerSocket } from './peer.ts';
@@ -46,6 +47,7 @@ export interface DocServiceOptions {
   /** Limits every live doc enforces on its peers' frames. */
   docLimits?: Partial<LiveDocLimits>;
   log: Logger;
+  metrics?: DocMetrics;
 }
 
 type Entry =
@@ -233,6 +235,13 @@ export class DocService {
     return entry?.kind === 'ready' ? entry.doc.peerCount : 0;
   }
 
+  /** Connections attached to a loaded doc, over all sessions. */
+  get connectionCount(): number {
+    let count = 0;
+    for (const entry of this.#entries.values()) if (entry.kind === 'ready') count += entry.doc.peerCount;
+    return count;
+  }
+
   get loadedCount(): number {
     let count = 0;
     for (const entry of this.#entries.values()) if (entry.kind === 'ready') count++;
@@ -277,7 +286,10 @@ export class DocService {
         log: this.#options.log,
         ...(this.#options.docLimits ? { limits: this.#options.docLimits } : {}),
         ...(loaded.isNew ? {} : { loadedBytes }),
+        ...(this.#options.metrics ? { metrics: this.#options.metrics } : {}),
       });
+      // A doc loaded from a snapshot alone: that snapshot is its full state for fresh clients.
+      if (!loaded.isNew && loaded.updates.length === 1) live.cacheState(loaded.updates[0]!);
       // The template is on disk before any client can sync, so every client sees it exactly once.
       if (loaded.isNew) await live.compact();
       this.#template.reconcile(doc, sessionId);

@@ -5,6 +5,9 @@
 export interface PeerSocket {
   /** Queues one binary message. */
   send(message: Uint8Array): void;
+  /** Optional: queue several messages as one write to the kernel (one syscall instead of one per
+   *  message; the broadcast sends an update and a presence message to every peer together). */
+  sendBatch?(messages: readonly Uint8Array[]): void;
   /** Closes the connection with a close code and a short human-readable reason. */
   close(code: number, reason: string): void;
 }

@@ -48,6 +48,10 @@ export interface FrameResult {
   reply: Uint8Array | null;
 }
 
+/** Encodes what a peer with `stateVector` is missing (sync step 2); the live doc passes one that
+ *  serves fresh clients from a cached state. */
+export type StateAsUpdate = (stateVector: Uint8Array) => Uint8Array;
+
 /** Decodes and applies one frame from a peer identified by `origin`, after `policy` allowed it.
  *  Throws ProtocolError. */
 export function handleFrame(
@@ -56,12 +60,13 @@ export function handleFrame(
   awareness: awarenessProtocol.Awareness,
   origin: unknown,
   policy: FramePolicy | null = null,
+  stateAsUpdate: StateAsUpdate = (stateVector) => Y.encodeStateAsUpdate(doc, stateVector),
 ): FrameResult {
   const decoder = decoding.createDecoder(frame);
   const messageType = readVarUint(decoder, 'message type');
   switch (messageType) {
     case MESSAGE_SYNC:
-      return handleSync(decoder, doc, origin, policy);
+      return handleSync(decoder, doc, origin, policy, stateAsUpdate);
     case MESSAGE_AWARENESS: {
       let update = readPayload(decoder, 'awareness update');
       if (policy) {
@@ -87,14 +92,14 @@ export function handleFrame(
   }
 }
 
-function handleSync(decoder: decoding.Decoder, doc: Y.Doc, origin: unknown, policy: FramePolicy | null): FrameResult {
+function handleSync(decoder: decoding.Decoder, doc: Y.Doc, origin: unknown, policy: FramePolicy | null, stateAsUpdate: StateAsUpdate): FrameResult {
   const syncType = readVarUint(decoder, 'sync message type');
   switch (syncType) {
     case syncProtocol.messageYjsSyncStep1: {
       const stateVector = readPayload(decoder, 'state vector');
       let update: Uint8Array;
       try {
-        update = Y.encodeStateAsUpdate(doc, stateVector);
+        update = stateAsUpdate(stateVector);
       } catch (error) {
         throw new ProtocolError(`invalid state vector: ${(error as Error).message}`);
       }

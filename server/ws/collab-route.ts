@@ -47,17 +47,27 @@ function peerSocketOf(socket: WebSocket, maxBufferedBytes: number): PeerSocket {
   const close = (code: number, reason: string): void => {
     if (socket.readyState === OPEN) socket.close(code, reason);
   };
+  // Checked before queueing, so one large message (a joining client's full state) always goes out
+  // when the buffer is empty; a client that does not read is dropped instead of buffered.
+  const tooSlow = (): boolean => {
+    if (socket.bufferedAmount <= maxBufferedBytes) return false;
+    close(CloseCode.CLIENT_TOO_SLOW, `too far behind: more than ${maxBufferedBytes} bytes waiting to be sent; reconnect to resync`);
+    setTimeout(() => socket.terminate(), SLOW_CLIENT_TERMINATE_MS).unref();
+    return true;
+  };
   return {
     send(message) {
-      if (socket.readyState !== OPEN) return;
-      // Checked before queueing, so one large message (a joining client's full state) always goes
-      // out when the buffer is empty; a client that does not read is dropped instead of buffered.
-      if (socket.bufferedAmount > maxBufferedBytes) {
-        close(CloseCode.CLIENT_TOO_SLOW, `too far behind: more than ${maxBufferedBytes} bytes waiting to be sent; reconnect to resync`);
-        setTimeout(() => socket.terminate(), SLOW_CLIENT_TERMINATE_MS).unref();
-        return;
-      }
+      if (socket.readyState !== OPEN || tooSlow()) return;
       socket.send(message);
+    },
+    sendBatch(messages) {
+      if (socket.readyState !== OPEN || tooSlow()) return;
+      // ws frames each message with its own write; corking the TCP socket (ws's `_socket`, the
+      // net.Socket under it) makes the broadcast one writev per peer per flush (issue #7).
+      const tcp = (socket as unknown as { _socket?: { cork(): void; uncork(): void } })._socket;
+      tcp?.cork();
+      for (const message of messages) socket.send(message);
+      tcp?.uncork();
     },
     close,
   };

@@ -1,0 +1,99 @@
+/**
+ * The y-websocket messages the load generator sends and reads, built with lib0 directly so that a
+ * generator process can drive hundreds of connections cheaply. Edits carry a token
+ * `~<author>.<seq>.<sentAt>;` (base 36; sentAt in 0.1 ms since the run's epoch) from which probes
+ * measure latency and check that no edit was lost.
+ */
+import * as decoding from 'lib0/decoding';
+import * as encoding from 'lib0/encoding';
+import * as Y from 'yjs';
+import { MESSAGE_AWARENESS, MESSAGE_SYNC } from '../shared/protocol.ts';
+
+export const SYNC_STEP1 = 0;
+export const SYNC_STEP2 = 1;
+export const SYNC_UPDATE = 2;
+
+/** Wall-clock milliseconds with sub-ms resolution, comparable across processes on one machine. */
+export function nowMs(): number {
+  return performance.timeOrigin + performance.now();
+}
+
+export function syncStep1(stateVector: Uint8Array): Uint8Array {
+  const encoder = encoding.createEncoder();
+  encoding.writeVarUint(encoder, MESSAGE_SYNC);
+  encoding.writeVarUint(encoder, SYNC_STEP1);
+  encoding.writeVarUint8Array(encoder, stateVector);
+  return encoding.toUint8Array(encoder);
+}
+
+export function syncMessage(kind: typeof SYNC_STEP2 | typeof SYNC_UPDATE, update: Uint8Array): Uint8Array {
+  const encoder = encoding.createEncoder();
+  encoding.writeVarUint(encoder, MESSAGE_SYNC);
+  encoding.writeVarUint(encoder, kind);
+  encoding.writeVarUint8Array(encoder, update);
+  return encoding.toUint8Array(encoder);
+}
+
+/** An awareness message announcing one client's state (what y-protocols' encodeAwarenessUpdate
+ *  produces for a single client), without an Awareness instance and its timers. */
+export function awarenessMessage(clientId: number, clock: number, state: unknown): Uint8Array {
+  const encoder = encoding.createEncoder();
+  encoding.writeVarUint(encoder, MESSAGE_AWARENESS);
+  const inner = encoding.createEncoder();
+  encoding.writeVarUint(inner, 1);
+  encoding.writeVarUint(inner, clientId);
+  encoding.writeVarUint(inner, clock);
+  encoding.writeVarString(inner, JSON.stringify(state));
+  encoding.writeVarUint8Array(encoder, encoding.toUint8Array(inner));
+  return encoding.toUint8Array(encoder);
+}
+
+/** Message type and, for sync messages, the sync type: `[0, 1]` is step 2. */
+export function messageKind(frame: Uint8Array): { type: number; sync: number } {
+  const decoder = decoding.createDecoder(frame);
+  const type = decoding.readVarUint(decoder);
+  const sync = type === MESSAGE_SYNC ? decoding.readVarUint(decoder) : -1;
+  return { type, sync };
+}
+
+/** The Yjs update inside a sync step 2 or update message. */
+export function syncPayload(frame: Uint8Array): Uint8Array {
+  const decoder = decoding.createDecoder(frame);
+  decoding.readVarUint(decoder);
+  decoding.readVarUint(decoder);
+  return decoding.readVarUint8Array(decoder);
+}
+
+const TIME_UNITS_PER_MS = 10;
+
+export function editToken(author: number, seq: number, epochMs: number, sentAtMs: number): string {
+  const t = Math.round((sentAtMs - epochMs) * TIME_UNITS_PER_MS);
+  return `~${author.toString(36)}.${seq.toString(36)}.${t.toString(36)};`;
+}
+
+const TOKEN = /~([0-9a-z]+)\.([0-9a-z]+)\.([0-9a-z]+);/g;
+
+export interface EditSeen {
+  author: number;
+  seq: number;
+  sentAtMs: number;
+}
+
+/** Every edit token in the inserted strings of a Yjs update. */
+export function tokensOfUpdate(update: Uint8Array, epochMs: number): EditSeen[] {
+  const seen: EditSeen[] = [];
+  const { structs } = Y.decodeUpdate(update);
+  for (const struct of structs) {
+    if (!(struct instanceof Y.Item)) continue;
+    const content = struct.content;
+    if (!(content instanceof Y.ContentString)) continue;
+    for (const match of content.str.matchAll(TOKEN)) {
+      seen.push({
+        author: parseInt(match[1]!, 36),
+        seq: parseInt(match[2]!, 36),
+        sentAtMs: epochMs + parseInt(match[3]!, 36) / TIME_UNITS_PER_MS,
+      });
+    }
+  }
+  return seen;
+}

@@ -1,0 +1,303 @@
+import * as decoding from 'lib0/decoding';
+import * as encoding from 'lib0/encoding';
+import * as Y from 'yjs';
+import * as awarenessProtocol from 'y-protocols/awareness';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { DocMetrics } from '../../server/docs/doc-metrics.ts';
+import { LiveDoc } from '../../server/docs/live-doc.ts';
+import type { PeerSocket } from '../../server/docs/peer.ts';
+import { encodeUpdate } from '../../server/docs/sync-handler.ts';
+import { createMemoryDocStore, type DocHandle } from '../../server/storage/doc-store.ts';
+import { CloseCode, MESSAGE_AWARENESS, MESSAGE_SYNC } from '../../shared/protocol.ts';
+
+const log = { info() {}, warn() {}, error() {}, debug() {} };
+const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+interface FakePeer extends PeerSocket {
+  messages: Uint8Array[];
+  closedWith: number | null;
+  updates(): Uint8Array[];
+  awareness(): Uint8Array[];
+}
+
+function fakePeer(onSend?: (message: Uint8Array) => void): FakePeer {
+  const peer: FakePeer = {
+    messages: [],
+    closedWith: null,
+    send(message) {
+      onSend?.(message);
+      peer.messages.push(message);
+    },
+    close(code) {
+      peer.closedWith = code;
+    },
+    updates: () => peer.messages.filter((m) => m[0] === MESSAGE_SYNC && m[1] === 2).map(payload),
+    awareness: () => peer.messages.filter((m) => m[0] === MESSAGE_AWARENESS),
+  };
+  return peer;
+}
+
+function payload(message: Uint8Array): Uint8Array {
+  const decoder = decoding.createDecoder(message);
+  decoding.readVarUint(decoder);
+  decoding.readVarUint(decoder);
+  return decoding.readVarUint8Array(decoder);
+}
+
+function step1(stateVector: Uint8Array): Uint8Array {
+  const encoder = encoding.createEncoder();
+  encoding.writeVarUint(encoder, MESSAGE_SYNC);
+  encoding.writeVarUint(encoder, 0);
+  encoding.writeVarUint8Array(encoder, stateVector);
+  return encoding.toUint8Array(encoder);
+}
+
+/** A client doc whose every local edit becomes one update frame. */
+function author(clientId: number): { doc: Y.Doc; frames: Uint8Array[]; type(text: string): void } {
+  const doc = new Y.Doc();
+  doc.clientID = clientId;
+  const frames: Uint8Array[] = [];
+  doc.on('update', (update: Uint8Array) => frames.push(encodeUpdate(update)));
+  return { doc, frames, type: (text) => doc.getText('t').insert(doc.getText('t').length, text) };
+}
+
+/** Records, per appended update, what is on "disk": a doc with every appended update. */
+function recordingHandle(inner: DocHandle): DocHandle & { disk: Y.Doc; appends: number } {
+  const disk = new Y.Doc();
+  const handle = Object.create(inner) as DocHandle & { disk: Y.Doc; appends: number };
+  handle.disk = disk;
+  handle.appends = 0;
+  handle.append = (update: Uint8Array) => {
+    inner.append(update);
+    Y.applyUpdate(disk, update);
+    handle.appends++;
+  };
+  return handle;
+}
+
+function countingMetrics(): DocMetrics & { flushedUpdates: number; flushes: number; applied: number } {
+  const m = {
+    flushedUpdates: 0,
+    flushes: 0,
+    applied: 0,
+    updateApplied() {
+      m.applied++;
+    },
+    storeWrite() {},
+    awarenessApplied() {},
+    sent() {},
+    flushed(updates: number) {
+      m.flushes++;
+      m.flushedUpdates += updates;
+    },
+  };
+  return m;
+}
+
+const docs: LiveDoc[] = [];
+async function liveDoc(metrics?: DocMetrics, stateWarmMs?: number) {
+  const store = createMemoryDocStore();
+  const { handle: inner } = await store.open('doc');
+  const handle = recordingHandle(inner);
+  const live = new LiveDoc('doc', new Y.Doc(), handle, {
+    compactLogBytes: 1 << 30,
+    log,
+    ...(metrics ? { metrics } : {}),
+    ...(stateWarmMs !== undefined ? { stateWarmMs } : {}),
+  });
+  docs.push(live);
+  return { live, handle, store };
+}
+
+afterEach(async () => {
+  for (const live of docs.splice(0)) await live.close().catch(() => undefined);
+});
+
+describe('live doc broadcast coalescing', () => {
+  it('relays the updates of one turn as one message per peer, in order, and not to their sender', async () => {
+    const { live } = await liveDoc();
+    const sender = fakePeer();
+    const others = [fakePeer(), fakePeer(), fakePeer()];
+    for (const peer of [sender, ...others]) live.addPeer(peer);
+    const a = author(101);
+    for (let i = 0; i < 20; i++) a.type(`${i},`);
+    for (const frame of a.frames) live.receive(sender, frame);
+    expect(others[0]!.updates()).toHaveLength(0); // nothing before the flush
+    await turn();
+    for (const peer of others) {
+      expect(peer.updates()).toHaveLength(1);
+      // The same buffer for every peer: encoded once.
+      expect(peer.updates()[0]).toEqual(others[0]!.updates()[0]);
+    }
+    expect(sender.updates()).toHaveLength(0);
+    // Applied in the order received: a replica needs nothing else to integrate it.
+    const replica = new Y.Doc();
+    Y.applyUpdate(replica, others[0]!.updates()[0]!);
+    expect(replica.store.pendingStructs).toBeNull();
+    expect(replica.getText('t').toString()).toBe(a.doc.getText('t').toString());
+  });
+
+  it('relays every update exactly once over many turns and senders', async () => {
+    const metrics = countingMetrics();
+    const { live } = await liveDoc(metrics);
+    const watcher = fakePeer();
+    live.addPeer(watcher);
+    const writers = [author(201), author(202), author(203)];
+    const peers = writers.map(() => fakePeer());
+    for (const peer of peers) live.addPeer(peer);
+    const replica = new Y.Doc();
+    let frames = 0;
+    for (let round = 0; round < 10; round++) {
+      writers.forEach((w, i) => {
+        const before = w.frames.length;
+        for (let k = 0; k <= (round + i) % 3; k++) w.type(`${i}.${round}.${k} `);
+        // Deletions too: merged delete sets must survive the coalescing.
+        if (round % 4 === 3) w.doc.getText('t').delete(0, 2);
+        for (const frame of w.frames.slice(before)) live.receive(peers[i]!, frame);
+        frames += w.frames.length - before;
+      });
+      await turn();
+      for (const update of watcher.updates().slice(round)) {
+        Y.applyUpdate(replica, update);
+        expect(replica.store.pendingStructs).toBeNull();
+      }
+    }
+    expect(watcher.updates()).toHaveLength(10); // one message per turn
+    expect(metrics.applied).toBe(frames);
+    expect(metrics.flushedUpdates).toBe(frames); // each applied update in exactly one flush
+    expect(replica.getText('t').toString()).toBe(live.doc.getText('t').toString());
+    // Merged from several senders, so each sender got the message too (its part is a no-op).
+    expect(peers[0]!.updates()).toHaveLength(10);
+  });
+
+  it('relays nothing that is not yet appended to the log', async () => {
+    const { live, handle } = await liveDoc();
+    const check = (message: Uint8Array): void => {
+      if (message[0] !== MESSAGE_SYNC || message[1] !== 2) return;
+      const sent = Y.decodeStateVector(Y.encodeStateVectorFromUpdate(payload(message)));
+      const onDisk = Y.decodeStateVector(Y.encodeStateVector(handle.disk));
+      for (const [client, clock] of sent) expect(onDisk.get(client) ?? 0).toBeGreaterThanOrEqual(clock);
+    };
+    const watcher = fakePeer(check);
+    const sender = fakePeer();
+    live.addPeer(watcher);
+    live.addPeer(sender);
+    const a = author(301);
+    for (let i = 0; i < 5; i++) {
+      a.type(`x${i}`);
+      live.receive(sender, a.frames.at(-1)!);
+      if (i % 2 === 0) await turn();
+    }
+    await turn();
+    expect(watcher.updates().length).toBeGreaterThan(0);
+    expect(handle.appends).toBe(5);
+  });
+
+  it('relays nothing when the append fails, and closes every peer with 4503', async () => {
+    const { live, store } = await liveDoc();
+    const watcher = fakePeer();
+    const sender = fakePeer();
+    live.addPeer(watcher);
+    live.addPeer(sender);
+    store.failWrites(new Error('ENOSPC'));
+    const a = author(401);
+    a.type('lost?');
+    live.receive(sender, a.frames[0]!);
+    await turn();
+    expect(watcher.updates()).toHaveLength(0);
+    expect(watcher.closedWith).toBe(CloseCode.STORAGE_UNAVAILABLE);
+  });
+
+  it('coalesces presence changes of one turn into one awareness message with the latest states', async () => {
+    const { live } = await liveDoc();
+    const watcher = fakePeer();
+    live.addPeer(watcher);
+    const clients = [1, 2, 3].map((n) => {
+      const doc = new Y.Doc();
+      doc.clientID = 500 + n;
+      const awareness = new awarenessProtocol.Awareness(doc);
+      const peer = fakePeer();
+      live.addPeer(peer);
+      return { awareness, peer };
+    });
+    const before = watcher.awareness().length;
+    for (let step = 0; step < 3; step++) {
+      for (const { awareness, peer } of clients) {
+        awareness.setLocalStateField('cursor', step);
+        const encoder = encoding.createEncoder();
+        encoding.writeVarUint(encoder, MESSAGE_AWARENESS);
+        encoding.writeVarUint8Array(encoder, awarenessProtocol.encodeAwarenessUpdate(awareness, [awareness.clientID]));
+        live.receive(peer, encoding.toUint8Array(encoder));
+      }
+    }
+    await turn();
+    expect(watcher.awareness().length - before).toBe(1);
+    const mirror = new awarenessProtocol.Awareness(new Y.Doc());
+    const decoder = decoding.createDecoder(watcher.awareness().at(-1)!);
+    decoding.readVarUint(decoder);
+    awarenessProtocol.applyAwarenessUpdate(mirror, decoding.readVarUint8Array(decoder), 'server');
+    for (const { awareness } of clients) expect(mirror.getStates().get(awareness.clientID)).toEqual({ cursor: 2 });
+    for (const { awareness } of clients) awareness.destroy();
+    mirror.destroy();
+  });
+
+  it('hands an update and a presence change of the same turn to a peer as one batch', async () => {
+    const { live } = await liveDoc();
+    const batches: Uint8Array[][] = [];
+    const singles: Uint8Array[] = [];
+    const watcher: PeerSocket = { send: (m) => singles.push(m), sendBatch: (messages) => batches.push([...messages]), close() {} };
+    const sender = fakePeer();
+    live.addPeer(sender);
+    live.addPeer(watcher);
+    const a = author(701);
+    a.type('x');
+    const presence = new awarenessProtocol.Awareness(a.doc);
+    presence.setLocalStateField('cursor', 1);
+    const encoder = encoding.createEncoder();
+    encoding.writeVarUint(encoder, MESSAGE_AWARENESS);
+    encoding.writeVarUint8Array(encoder, awarenessProtocol.encodeAwarenessUpdate(presence, [a.doc.clientID]));
+    live.receive(sender, a.frames[0]!);
+    live.receive(sender, encoding.toUint8Array(encoder));
+    await turn();
+    expect(batches).toHaveLength(1);
+    expect(batches[0]!.map((m) => m[0])).toEqual([MESSAGE_SYNC, MESSAGE_AWARENESS]);
+    expect(singles.map((m) => [m[0], m[1]])).toEqual([[MESSAGE_SYNC, 0]]); // only the handshake's step 1
+    presence.destroy();
+  });
+
+  it('answers a fresh client from the cached state until the doc changes', async () => {
+    const { live } = await liveDoc();
+    const sender = fakePeer();
+    live.addPeer(sender);
+    const a = author(601);
+    a.type('hello');
+    live.receive(sender, a.frames[0]!);
+    const fresh = (): Uint8Array => {
+      const peer = fakePeer();
+      live.addPeer(peer);
+      live.receive(peer, step1(Y.encodeStateVector(new Y.Doc())));
+      const reply = peer.messages.find((m) => m[0] === MESSAGE_SYNC && m[1] === 1)!;
+      live.removePeer(peer);
+      return payload(reply);
+    };
+    const first = fresh();
+    expect(fresh()).toEqual(first);
+    a.type(' world');
+    live.receive(sender, a.frames[1]!);
+    const replica = new Y.Doc();
+    Y.applyUpdate(replica, fresh());
+    expect(replica.getText('t').toString()).toBe('hello world');
+  });
+
+  it('re-encodes the cached state once the doc has been quiet for a while', async () => {
+    const { live } = await liveDoc(undefined, 20);
+    const sender = fakePeer();
+    live.addPeer(sender);
+    const a = author(801);
+    a.type('quiet soon');
+    live.receive(sender, a.frames[0]!);
+    expect(live.stateCached).toBe(false);
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    expect(live.stateCached).toBe(true);
+  });
+});
