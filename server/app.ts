@@ -5,12 +5,13 @@
 import path from 'node:path';
 import fastifyWebsocket from '@fastify/websocket';
 import Fastify, { type FastifyInstance } from 'fastify';
-import type { Config } from './config.ts';
+import { PROJECT_ROOT, type Config } from './config.ts';
 import { DocService } from './docs/doc-service.ts';
 import { eventRoutes } from './http/event-routes.ts';
 import { installErrorHandler } from './http/error-handler.ts';
 import { healthRoutes } from './http/health-routes.ts';
 import { importRoutes } from './http/import-routes.ts';
+import { clientRoutes } from './http/client-routes.ts';
 import { MetaService } from './meta/meta-service.ts';
 import { loadSeed } from './meta/seed.ts';
 import { loadOrCreateAdminToken } from './storage/admin-token-file.ts';
@@ -82,5 +83,6 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps = {}): Pr
   await fastify.register(eventRoutes, { meta, docs });
   await fastify.register(importRoutes, { meta, adminToken: admin.token });
   await fastify.register(collabRoute, { docs, pingIntervalMs: config.pingIntervalMs });
+  await fastify.register(clientRoutes, { distDir: path.join(PROJECT_ROOT, 'client', 'dist') });
   return { fastify, meta, docs, admin, seeded };
 }
