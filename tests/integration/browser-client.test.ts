@@ -69,6 +69,7 @@ describe('browser client', () => {
       const bob = await (await context('Bob', { phone: true })).newPage();
       await bob.goto(`${s.url}/s/${SESSION}`);
       await Promise.all([waitForState(alice, 'saved'), waitForState(bob, 'saved')]);
+      await screenshot(bob, 'session-phone-top');
       expect(await alice.title()).toContain('Containers and Checkpoint/Restore');
       expect(await alice.locator('section.topic h2').allTextContents()).toEqual(topics.map((t, i) => `${i + 1}. ${t.title}`));
 
@@ -93,9 +94,18 @@ describe('browser client', () => {
       expect(await alice.locator('[data-testid="unsaved"]').textContent()).toBe('');
 
       await bob.locator(`section[data-topic-id="${topic}"]`).scrollIntoViewIfNeeded();
-      await alice.locator(`section[data-topic-id="${topic}"]`).scrollIntoViewIfNeeded();
       await screenshot(alice, 'session-desktop');
       await screenshot(bob, 'session-phone');
+
+      // Jump to a topic from the phone's sticky bar, by keyboard: focus lands in its notes.
+      const target = topics[6]!;
+      await bob.locator('.toolbar-jump').click();
+      await bob.getByRole('link', { name: target.title }).focus();
+      await bob.keyboard.press('Enter');
+      await waitFor(() => bob.evaluate(() => (document.activeElement?.closest('section.topic') as HTMLElement | null)?.dataset['topicId']), 'focus in a topic').then((id) => expect(id).toBe(target.id));
+      await bob.keyboard.type('typed after jumping');
+      await waitForNotes(alice, target.id, (t) => t === 'typed after jumping', 'the jumped-to topic to get the text');
+      await screenshot(bob, 'session-phone-jumped');
 
       // A reload shows the text (IndexedDB first, then the server).
       await bob.reload();
@@ -149,6 +159,13 @@ describe('browser client', () => {
 
       await typeInTopic(alice, topic, '\nAlice offline: kept on this device');
       await waitFor(async () => /\d+ changes? not yet saved on the server/.test((await alice.locator('[data-testid="unsaved"]').textContent()) ?? ''), 'the unsaved count');
+      const leavingIsStopped = (): Promise<boolean> =>
+        alice.evaluate(() => {
+          const event = new Event('beforeunload', { cancelable: true });
+          window.dispatchEvent(event);
+          return event.defaultPrevented;
+        });
+      expect(await leavingIsStopped()).toBe(true);
       await typeInTopic(bob, topic, '\nBob online meanwhile');
       await waitForState(bob, 'saved');
 
@@ -171,6 +188,7 @@ describe('browser client', () => {
       await probe.synced();
       await waitFor(() => both(probe.notes(topic).toString()), 'the server to hold both edits');
       expect(await alice.locator('[data-testid="unsaved"]').textContent()).toBe('');
+      expect(await leavingIsStopped()).toBe(false);
     },
     TIMEOUT_MS,
   );

@@ -48,7 +48,7 @@ function sessionItem(session: ApiSession): HTMLElement {
     'li',
     { class: 'session card', 'data-session-id': session.id },
     h('h3', {}, h('a', { href: `/s/${session.id}` }, session.title)),
-    h('p', { class: 'session-facts' }, h('span', { class: 'online', 'data-testid': 'online' }, online), when ? ` · ${when}` : '', ' · ', h('a', { href: `/s/${session.id}/read` }, 'read-only')),
+    h('p', { class: 'session-facts' }, h('span', { class: 'online', 'data-testid': 'online', 'data-count': session.online }, online), when ? ` · ${when}` : '', ' · ', h('a', { href: `/s/${session.id}/read` }, 'read-only')),
     session.topics.length === 0
       ? h('p', { class: 'muted' }, 'No topics yet.')
       : h('details', { 'data-session': session.id }, h('summary', {}, `${session.topics.length} topics`), h('ol', { class: 'topic-list' }, ...session.topics.map((t) => h('li', {}, t.title)))),

@@ -26,10 +26,19 @@ export async function sessionPage(sessionId: string, readOnly: boolean): Promise
   const connection = await SessionConnection.open(sessionId, readOnly ? null : userFor(name!));
   const userName = (): string => storedName() ?? name ?? 'someone';
 
-  const status = statusBar();
+  const status = statusBar(readOnly);
   const sectionsHost = h('div', { class: 'sections' }, h('p', { class: 'muted loading' }, 'Loading the notes…'));
   const navList = h('ol', { class: 'jump-list' });
-  const nav = h('nav', { class: 'jump', 'aria-label': 'Jump to topic' }, h('details', { class: 'jump-details' }, h('summary', {}, 'Jump to topic'), navList));
+  const navDetails = h('details', { class: 'jump-details' }, h('summary', {}, 'Jump to topic'), navList);
+  const nav = h('nav', { class: 'jump', id: 'topics-nav', 'aria-label': 'Jump to topic' }, navDetails);
+  // On a phone the topic list is at the top of the page: the sticky bar links back to it.
+  const toTopics = h('a', { class: 'toolbar-jump', href: '#topics-nav' }, 'Topics');
+  toTopics.addEventListener('click', (event) => {
+    event.preventDefault();
+    navDetails.open = true;
+    nav.scrollIntoView({ block: 'start' });
+    (navDetails.querySelector('summary') as HTMLElement).focus({ preventScroll: true });
+  });
   const modeLink = readOnly
     ? h('p', { class: 'mode read-only-banner' }, 'Read-only view — notes update live. ', h('a', { href: `/s/${sessionId}` }, 'Take notes'))
     : h('p', { class: 'mode' }, h('a', { href: `/s/${sessionId}/read` }, 'Read-only link'), ' to share with people who only watch');
@@ -39,12 +48,12 @@ export async function sessionPage(sessionId: string, readOnly: boolean): Promise
     h('a', { class: 'crumb', href: '/' }, '← All sessions'),
     h('h1', {}, title),
     session?.description ? h('p', { class: 'description muted' }, firstParagraph(session.description)) : null,
-    status.element,
     modeLink,
   );
-  showPage(readOnly ? `${title} (read-only)` : title, header, h('div', { class: 'layout' + (readOnly ? ' read-only' : '') }, h('aside', { class: 'side' }, presenceList(connection.awareness), nav), sectionsHost));
+  const toolbar = h('div', { class: 'toolbar' }, status.element, toTopics);
+  showPage(readOnly ? `${title} (read-only)` : title, header, toolbar, h('div', { class: 'layout' + (readOnly ? ' read-only' : '') }, h('aside', { class: 'side' }, presenceList(connection.awareness), nav), sectionsHost));
   const wide = matchMedia('(min-width: 60rem)');
-  (nav.querySelector('details') as HTMLDetailsElement).open = wide.matches;
+  navDetails.open = wide.matches;
 
   const views = new Map<SectionMap, SectionView>();
   const renderSections = (): void => {
@@ -86,7 +95,7 @@ export async function sessionPage(sessionId: string, readOnly: boolean): Promise
     // Put the keyboard in the topic's notes, or on the section in read-only mode.
     const editor = target.querySelector<HTMLElement>('.cm-content[contenteditable="true"]');
     (editor ?? target).focus({ preventScroll: true });
-    if (!wide.matches) (nav.querySelector('details') as HTMLDetailsElement).open = false;
+    if (!wide.matches) navDetails.open = false;
   });
 
   topicSections(connection.doc).observe(renderSections);

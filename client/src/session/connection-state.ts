@@ -28,17 +28,17 @@ export function connectionStateOf(facts: ConnectionFacts): ConnectionState {
   return { kind: 'saved' };
 }
 
-/** The short status text. */
-export function stateLabel(state: ConnectionState): string {
+/** The short status text; a read-only viewer is told about liveness, not about saving. */
+export function stateLabel(state: ConnectionState, readOnly = false): string {
   switch (state.kind) {
     case 'connecting':
       return 'Connecting…';
     case 'offline':
-      return 'Offline — changes kept on this device';
+      return readOnly ? 'Offline — showing the notes as last seen' : 'Offline — changes kept on this device';
     case 'syncing':
       return 'Connected · syncing…';
     case 'saved':
-      return 'Connected · all changes saved';
+      return readOnly ? 'Connected · live' : 'Connected · all changes saved';
     case 'not-found':
       return 'No such session';
   }

@@ -20,7 +20,7 @@ export interface NotesEditorOptions {
 
 export function notesEditor(parent: HTMLElement, notes: Y.Text, awareness: Awareness, options: NotesEditorOptions): EditorView {
   const editing = options.readOnly
-    ? [EditorState.readOnly.of(true), EditorView.editable.of(false), yCollab(notes, awareness, { undoManager: false })]
+    ? [EditorState.readOnly.of(true), EditorView.editable.of(false), yCollab(notes, awareness, { undoManager: false }), placeholder('No notes yet.')]
     : [keymap.of([...yUndoManagerKeymap, ...defaultKeymap]), yCollab(notes, awareness), placeholder('Type notes here (Markdown)…')];
   return new EditorView({
     parent,

@@ -7,15 +7,15 @@ export interface StatusBar {
   show(state: ConnectionState): void;
 }
 
-export function statusBar(): StatusBar {
+export function statusBar(readOnly: boolean): StatusBar {
   const label = h('span', { class: 'status-label' });
   const unsaved = h('span', { class: 'status-unsaved', 'data-testid': 'unsaved' });
-  const element = h('div', { class: 'status', role: 'status', 'aria-live': 'polite', 'data-testid': 'status' }, h('span', { class: 'status-dot', 'aria-hidden': 'true' }), label, unsaved);
+  const element = h('div', { class: 'status', role: 'status', 'aria-live': 'polite', 'data-testid': 'status' }, h('span', { class: 'status-main' }, h('span', { class: 'status-dot', 'aria-hidden': 'true' }), label), unsaved);
   return {
     element,
     show(state) {
       element.dataset['state'] = state.kind;
-      label.textContent = stateLabel(state);
+      label.textContent = stateLabel(state, readOnly);
       unsaved.textContent = unsavedLabel(state);
     },
   };
