@@ -6,14 +6,32 @@ const REFRESH_MS = 15_000;
 
 export async function eventPage(): Promise<void> {
   showPage('Sessions', h('p', { class: 'muted loading' }, 'Loading events…'));
+  let shownShape = '';
   const render = async (): Promise<void> => {
     const list = await getJson<{ events: ApiEventSummary[] }>('/api/events');
     if (list.kind !== 'ok') {
+      shownShape = '';
       showPage('Sessions', header(), h('div', { class: 'empty card' }, h('h2', {}, 'The server cannot be reached'), h('p', {}, 'Check your connection; this page retries on its own.')));
       return;
     }
-    const events = await Promise.all(list.value.events.map((e) => getJson<ApiEvent>(`/api/events/${encodeURIComponent(e.id)}`)));
-    const blocks = events.flatMap((result) => (result.kind === 'ok' ? [eventBlock(result.value)] : []));
+    const events = (await Promise.all(list.value.events.map((e) => getJson<ApiEvent>(`/api/events/${encodeURIComponent(e.id)}`)))).flatMap((result) =>
+      result.kind === 'ok' ? [result.value] : [],
+    );
+    // Same events, sessions and topics as shown: update the counts in place, so a refresh never
+    // moves the keyboard focus or the scroll position.
+    const shape = (list.fromCache ? 'cached:' : 'live:') + JSON.stringify(events.map((e) => [e.id, e.title, e.sessions.map((s) => [s.id, s.title, s.topics.map((t) => t.title)])]));
+    if (shape === shownShape) {
+      for (const session of events.flatMap((e) => e.sessions)) {
+        const online = document.querySelector<HTMLElement>(`li[data-session-id="${session.id}"] [data-testid="online"]`);
+        if (online) {
+          online.textContent = onlineText(session.online);
+          online.dataset['count'] = String(session.online);
+        }
+      }
+      return;
+    }
+    shownShape = shape;
+    const blocks = events.map(eventBlock);
     const offline = list.fromCache ? h('p', { class: 'muted' }, 'Offline: showing the list as it was last seen.') : null;
     if (blocks.length === 0) {
       showPage('Sessions', header(), h('div', { class: 'empty card' }, h('h2', {}, 'No events yet'), h('p', {}, 'An organiser imports sessions with the admin token (see the README: “Import”).')));
@@ -42,17 +60,20 @@ function eventBlock(event: ApiEvent): HTMLElement {
 }
 
 function sessionItem(session: ApiSession): HTMLElement {
-  const online = session.online === 1 ? '1 person here now' : `${session.online} people here now`;
   const when = session.schedule ? formatSchedule(session.schedule) : '';
   return h(
     'li',
     { class: 'session card', 'data-session-id': session.id },
     h('h3', {}, h('a', { href: `/s/${session.id}` }, session.title)),
-    h('p', { class: 'session-facts' }, h('span', { class: 'online', 'data-testid': 'online', 'data-count': session.online }, online), when ? ` · ${when}` : '', ' · ', h('a', { href: `/s/${session.id}/read` }, 'read-only')),
+    h('p', { class: 'session-facts' }, h('span', { class: 'online', 'data-testid': 'online', 'data-count': session.online }, onlineText(session.online)), when ? ` · ${when}` : '', ' · ', h('a', { href: `/s/${session.id}/read` }, 'read-only')),
     session.topics.length === 0
       ? h('p', { class: 'muted' }, 'No topics yet.')
       : h('details', { 'data-session': session.id }, h('summary', {}, `${session.topics.length} topics`), h('ol', { class: 'topic-list' }, ...session.topics.map((t) => h('li', {}, t.title)))),
   );
+}
+
+function onlineText(count: number): string {
+  return count === 1 ? '1 person here now' : `${count} people here now`;
 }
 
 function formatSchedule(schedule: NonNullable<ApiSession['schedule']>): string {

@@ -57,10 +57,17 @@ export async function sessionPage(sessionId: string, readOnly: boolean): Promise
 
   const views = new Map<SectionMap, SectionView>();
   const renderSections = (): void => {
-    if (!connection.ready) return;
+    if (!connection.ready) {
+      if (connection.state.kind === 'offline') {
+        sectionsHost.replaceChildren(
+          h('div', { class: 'empty card' }, h('h2', {}, 'Offline'), h('p', {}, 'This session has not been opened on this device before, so there is no local copy yet. The notes appear as soon as the connection returns.')),
+        );
+      }
+      return;
+    }
     const sections = topicSections(connection.doc).toArray();
     if (sections.length === 0) {
-      if (connection.provider.synced || !navigator.onLine) {
+      if (connection.provider.synced) {
         sectionsHost.replaceChildren(h('div', { class: 'empty card' }, h('h2', {}, 'No topics yet'), h('p', {}, 'This session has no topics. Topics appear here as soon as an organiser imports them.')));
       }
       navList.replaceChildren();
@@ -99,6 +106,8 @@ export async function sessionPage(sessionId: string, readOnly: boolean): Promise
   });
 
   topicSections(connection.doc).observe(renderSections);
+  // Sections are rendered when the structure changes or readiness does, not on every keystroke.
+  let rendered = '';
   const update = (): void => {
     const state = connection.state;
     status.show(state);
@@ -107,7 +116,11 @@ export async function sessionPage(sessionId: string, readOnly: boolean): Promise
       unknownSession(sessionId);
       return;
     }
-    renderSections();
+    const key = `${connection.ready}/${connection.provider.synced}/${state.kind === 'offline'}`;
+    if (key !== rendered) {
+      rendered = key;
+      renderSections();
+    }
   };
   connection.onChange(update);
   update();
