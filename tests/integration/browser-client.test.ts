@@ -5,6 +5,7 @@
 import type { Browser, BrowserContext } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
+  connectionState,
   launchBrowser,
   noteTakerContext,
   notesText,
@@ -147,18 +148,18 @@ describe('browser client', () => {
       });
 
       // Alice's Wi-Fi drops. Chromium's offline emulation blocks new requests and WebSockets but
-      // does not close a socket that is already open, so the server also goes away for a moment
-      // (stopped and restarted on the same port and data dir): Alice's socket closes, her
-      // reconnects fail while she is offline, and Bob reconnects to the restarted server.
+      // does not close a socket that is already open, so the server also goes away for a while
+      // (stopped, later restarted on the same port and data dir): Alice's socket closes, and her
+      // reconnects keep failing while she is offline, even once the server is back.
       await aliceContext.setOffline(true);
       await first.stop();
       servers = servers.filter((x) => x !== first);
-      const second = await server({ port: first.port, dataDir: first.dataDir });
       await waitForState(alice, 'offline');
-      await waitForState(bob, 'saved');
-
-      await typeInTopic(alice, topic, '\nAlice offline: kept on this device');
-      await waitFor(async () => /\d+ changes? not yet saved on the server/.test((await alice.locator('[data-testid="unsaved"]').textContent()) ?? ''), 'the unsaved count');
+      const offlineLine = '\nAlice offline: kept on this device';
+      await typeInTopic(alice, topic, offlineLine);
+      // One keystroke, one change: the count is exact, not a guess.
+      const unsavedText = `${offlineLine.length} changes not yet saved on the server`;
+      await waitFor(async () => (await alice.locator('[data-testid="unsaved"]').textContent()) === unsavedText, 'the unsaved count');
       const leavingIsStopped = (): Promise<boolean> =>
         alice.evaluate(() => {
           const event = new Event('beforeunload', { cancelable: true });
@@ -166,16 +167,22 @@ describe('browser client', () => {
           return event.defaultPrevented;
         });
       expect(await leavingIsStopped()).toBe(true);
+
+      // Reload with no server at all: the page comes from the service worker, the notes from IndexedDB.
+      await alice.reload();
+      await waitForNotes(alice, topic, (t) => t.includes('before the outage') && t.includes('Alice offline: kept on this device'), 'offline text after an offline reload');
+      await waitForState(alice, 'offline');
+      expect(await alice.locator('[data-testid="unsaved"]').textContent()).toBe(unsavedText);
+      expect(await alice.title()).toContain('Containers and Checkpoint/Restore');
+      await screenshot(alice, 'session-offline');
+
+      // The server is back; Bob reconnects and writes while Alice is still offline.
+      const second = await server({ port: first.port, dataDir: first.dataDir });
+      await waitForState(bob, 'saved');
       await typeInTopic(bob, topic, '\nBob online meanwhile');
       await waitForState(bob, 'saved');
-
-      // Reload while offline: the page comes from the service worker, the notes from IndexedDB.
-      await alice.reload();
-      await waitForNotes(alice, topic, (t) => t.includes('Alice offline: kept on this device'), 'offline text after an offline reload');
+      expect(await connectionState(alice)).toBe('offline');
       expect(await notesText(alice, topic)).not.toContain('Bob online meanwhile');
-      await waitForState(alice, 'offline');
-      expect(await alice.locator('[data-testid="unsaved"]').textContent()).toMatch(/\d+ changes? not yet saved on the server/);
-      await screenshot(alice, 'session-offline');
 
       // Back online: both edits everywhere, and Alice's page says everything is saved.
       await aliceContext.setOffline(false);
@@ -207,6 +214,11 @@ describe('browser client', () => {
       await page.goto(`${s.url}/s/no-such-session`);
       await page.getByTestId('unknown-session').waitFor();
       expect(await page.title()).toContain('Unknown session');
+
+      await page.goto(`${s.url}/s/${SESSION}?view=read`);
+      await page.locator('section.topic .cm-content').first().waitFor();
+      expect(await page.locator('.cm-content[contenteditable="true"], form, button').count()).toBe(0);
+      expect(await page.title()).toContain('(read-only)');
 
       await page.goto(`${s.url}/s/empty-mc`);
       await page.getByText('This session has no topics').waitFor();
