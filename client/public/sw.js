@@ -12,6 +12,11 @@ async function keepShell(cache, response) {
   const assets = new Set(Array.from(html.matchAll(/(?:src|href)="(\/assets\/[^"]+)"/g), (m) => m[1]));
   assets.add('/favicon.svg');
   await cache.put(SHELL, response);
+  // Files of older builds are no longer referenced by the page: drop them.
+  for (const request of await cache.keys()) {
+    const path = new URL(request.url).pathname;
+    if (path.startsWith('/assets/') && !assets.has(path)) await cache.delete(request);
+  }
   await Promise.all(
     Array.from(assets).map(async (asset) => {
       if (!(await cache.match(asset))) await cache.add(asset);

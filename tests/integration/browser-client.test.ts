@@ -91,6 +91,9 @@ describe('browser client', () => {
       expect(await bobItem.locator('input.action-text').inputValue()).toBe('Send the cgroup v2 patches to the list');
       await bobItem.locator('input[type="checkbox"]').check();
       await waitFor(() => aliceActions.locator('li.action input[type="checkbox"]').isChecked(), 'the item ticked on Alice’s page');
+      await bobItem.locator('input.action-text').fill('Send the cgroup v2 patches to lkml');
+      await bobItem.locator('input.action-text').press('Enter');
+      await waitFor(async () => (await aliceActions.locator('li.action input.action-text').inputValue()) === 'Send the cgroup v2 patches to lkml', 'the edited text on Alice’s page');
       await Promise.all([waitForState(alice, 'saved'), waitForState(bob, 'saved')]);
       expect(await alice.locator('[data-testid="unsaved"]').textContent()).toBe('');
 

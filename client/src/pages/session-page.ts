@@ -7,7 +7,7 @@
 import { topicSections, SectionKey, type SectionMap } from '../../../shared/doc-schema.ts';
 import { getJson, type ApiSession } from '../api.ts';
 import { h, showPage } from '../dom.ts';
-import { storedName, userFor } from '../identity.ts';
+import { rememberName, storedName, userFor } from '../identity.ts';
 import { SessionConnection } from '../session/session-connection.ts';
 import { promptForName } from '../views/name-prompt.ts';
 import { presenceList } from '../views/presence-list.ts';
@@ -41,7 +41,7 @@ export async function sessionPage(sessionId: string, readOnly: boolean): Promise
   });
   const modeLink = readOnly
     ? h('p', { class: 'mode read-only-banner' }, 'Read-only view — notes update live. ', h('a', { href: `/s/${sessionId}` }, 'Take notes'))
-    : h('p', { class: 'mode' }, h('a', { href: `/s/${sessionId}/read` }, 'Read-only link'), ' to share with people who only watch');
+    : h('p', { class: 'mode' }, h('a', { href: `/s/${sessionId}/read` }, 'Read-only link'), ' to share with people who only watch · ', renameButton(connection));
   const header = h(
     'header',
     { class: 'session-header' },
@@ -133,6 +133,18 @@ export async function sessionPage(sessionId: string, readOnly: boolean): Promise
     }
   });
   if (location.hash) document.getElementById(location.hash.slice(1))?.scrollIntoView();
+}
+
+/** Lets the note-taker change the name others see (kept on this device, sent via awareness). */
+function renameButton(connection: SessionConnection): HTMLButtonElement {
+  const button = h('button', { type: 'button', class: 'link-button' }, 'Change my name');
+  button.addEventListener('click', () => {
+    const name = window.prompt('Your name, as others see it', storedName() ?? '')?.trim();
+    if (!name) return;
+    rememberName(name);
+    connection.awareness.setLocalStateField('user', userFor(name));
+  });
+  return button;
 }
 
 function firstParagraph(text: string): string {
