@@ -17,7 +17,7 @@ import {
 } from '../helpers/browser.ts';
 import { connectClient, destroyAllClients } from '../helpers/clients.ts';
 import { startServer, type TestServer } from '../helpers/server.ts';
-import { waitFor } from '../helpers/wait-for.ts';
+import { waitFor, within } from '../helpers/wait-for.ts';
 
 const SESSION = 'containers-cr';
 const TIMEOUT_MS = 120_000;
@@ -65,6 +65,8 @@ describe('browser client', () => {
       // Alice goes through the name prompt; Bob (phone width) has chosen his name before.
       const alice = await (await context(null)).newPage();
       await alice.goto(`${s.url}/s/${SESSION}`);
+      await alice.locator('#name-input').waitFor();
+      await screenshot(alice, 'name-prompt');
       await alice.fill('#name-input', 'Alice');
       await alice.press('#name-input', 'Enter');
       const bob = await (await context('Bob', { phone: true })).newPage();
@@ -146,16 +148,19 @@ describe('browser client', () => {
       await waitForNotes(bob, topic, (t) => t.includes('before the outage'), 'Bob to see the first line');
       await waitForState(alice, 'saved');
       // The service worker must hold the app shell before the network goes away.
-      await alice.evaluate(async () => {
-        await navigator.serviceWorker.ready;
-      });
+      await within(
+        alice.evaluate(async () => {
+          await navigator.serviceWorker.ready;
+        }),
+        'the service worker to be active',
+      );
 
       // Alice's Wi-Fi drops. Chromium's offline emulation blocks new requests and WebSockets but
       // does not close a socket that is already open, so the server also goes away for a while
       // (stopped, later restarted on the same port and data dir): Alice's socket closes, and her
       // reconnects keep failing while she is offline, even once the server is back.
       await aliceContext.setOffline(true);
-      await first.stop();
+      await within(first.stop(), 'the server to stop');
       servers = servers.filter((x) => x !== first);
       await waitForState(alice, 'offline');
       const offlineLine = '\nAlice offline: kept on this device';
@@ -172,7 +177,7 @@ describe('browser client', () => {
       expect(await leavingIsStopped()).toBe(true);
 
       // Reload with no server at all: the page comes from the service worker, the notes from IndexedDB.
-      await alice.reload();
+      await within(alice.reload(), 'the offline reload');
       await waitForNotes(alice, topic, (t) => t.includes('before the outage') && t.includes('Alice offline: kept on this device'), 'offline text after an offline reload');
       await waitForState(alice, 'offline');
       expect(await alice.locator('[data-testid="unsaved"]').textContent()).toBe(unsavedText);
@@ -217,6 +222,7 @@ describe('browser client', () => {
       await page.goto(`${s.url}/s/no-such-session`);
       await page.getByTestId('unknown-session').waitFor();
       expect(await page.title()).toContain('Unknown session');
+      await screenshot(page, 'unknown-session');
 
       await page.goto(`${s.url}/s/${SESSION}?view=read`);
       await page.locator('section.topic .cm-content').first().waitFor();

@@ -45,10 +45,16 @@ export class SaveTracker {
     return this.localSeq - this.confirmedSeq;
   }
 
-  /** Call for every local transaction that produced an update. */
-  localChange(): void {
+  /** The newest change the server has confirmed. */
+  get confirmed(): number {
+    return this.confirmedSeq;
+  }
+
+  /** Call for every local transaction that produced an update; returns its sequence number. */
+  localChange(): number {
     this.localSeq++;
     this.emit();
+    return this.localSeq;
   }
 
   openLedger(): SocketLedger {

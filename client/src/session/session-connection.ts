@@ -1,8 +1,9 @@
 /**
  * One session's live document in the browser: a Y.Doc kept in IndexedDB (y-indexeddb) and synced
  * with the server by the stock y-websocket provider, over a socket that reports every frame to
- * the SaveTracker. IndexedDB is loaded before the socket opens, so changes kept from an earlier
- * (offline) page load are in the doc before the first handshake and are counted as sent by it.
+ * the SaveTracker. IndexedDB and the change journal are loaded before the socket opens, so changes
+ * kept from an earlier (offline) page load are in the doc before the first handshake and are
+ * counted as sent by it.
  */
 import { IndexeddbPersistence } from 'y-indexeddb';
 import { WebsocketProvider } from 'y-websocket';
@@ -10,6 +11,7 @@ import * as Y from 'yjs';
 import { topicSections } from '../../../shared/doc-schema.ts';
 import { CloseCode, COLLAB_PATH } from '../../../shared/protocol.ts';
 import { classifyFrame, encodeSyncStep1Frame } from '../../../shared/sync-frames.ts';
+import { ChangeJournal } from './change-journal.ts';
 import { connectionStateOf, type ConnectionState } from './connection-state.ts';
 import { SaveTracker, type SocketLedger } from './save-tracker.ts';
 
@@ -24,7 +26,12 @@ const IDB_WAIT_MS = 3000;
 /** The server will never accept these: stop reconnecting (other 4xxx, e.g. 4429, are retried). */
 const TERMINAL_CLOSE_CODES: ReadonlySet<number> = new Set([CloseCode.SESSION_NOT_FOUND, CloseCode.BAD_MESSAGE, CloseCode.FORBIDDEN]);
 
-const unsavedKey = (sessionId: string): string => `mcpad:unsaved:${sessionId}`;
+/** Origin of updates re-applied from the change journal (not local: they are not counted twice). */
+const JOURNAL_ORIGIN = Symbol('change-journal');
+
+function newPageId(): string {
+  return Array.from(crypto.getRandomValues(new Uint8Array(6)), (b) => b.toString(16).padStart(2, '0')).join('');
+}
 
 export class SessionConnection {
   readonly doc = new Y.Doc();
@@ -38,15 +45,22 @@ export class SessionConnection {
   private failedOnce = false;
   private readonly listeners = new Set<() => void>();
 
+  private readonly journal: ChangeJournal;
+  /** Unconfirmed changes left by an earlier page load, applied once IndexedDB has loaded. */
+  private readonly adopted: Uint8Array[];
+
   private constructor(readonly sessionId: string) {
-    this.tracker = new SaveTracker(Number(localStorage.getItem(unsavedKey(sessionId)) ?? 0) || 0);
+    this.journal = new ChangeJournal(localStorage, sessionId, newPageId());
+    this.adopted = this.journal.takeOver();
+    // They are this page's unsaved changes now: counted, and stored again under this page.
+    this.tracker = new SaveTracker(this.adopted.length);
+    this.adopted.forEach((update, index) => this.journal.record(index + 1, update));
     // Registered before the provider's own update handler, so a change is counted before it is sent.
-    this.doc.on('update', (_update: Uint8Array, _origin: unknown, _doc: Y.Doc, transaction: Y.Transaction) => {
-      if (transaction.local) this.tracker.localChange();
+    this.doc.on('update', (update: Uint8Array, _origin: unknown, _doc: Y.Doc, transaction: Y.Transaction) => {
+      if (transaction.local) this.journal.record(this.tracker.localChange(), update);
     });
-    this.tracker.onChange((unsaved) => {
-      if (unsaved > 0) localStorage.setItem(unsavedKey(sessionId), String(unsaved));
-      else localStorage.removeItem(unsavedKey(sessionId));
+    this.tracker.onChange(() => {
+      this.journal.confirmUpTo(this.tracker.confirmed);
       this.changed();
     });
     this.persistence = new IndexeddbPersistence(`mcpad:${sessionId}`, this.doc);
@@ -56,6 +70,7 @@ export class SessionConnection {
   static async open(sessionId: string, user: AwarenessUser | null): Promise<SessionConnection> {
     const connection = new SessionConnection(sessionId);
     await Promise.race([connection.persistence.whenSynced, new Promise((resolve) => setTimeout(resolve, IDB_WAIT_MS))]);
+    for (const update of connection.adopted) Y.applyUpdate(connection.doc, update, JOURNAL_ORIGIN);
     if (topicSections(connection.doc).length > 0) connection.ready = true;
     connection.connect(user);
     return connection;
