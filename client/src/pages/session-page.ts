@@ -22,7 +22,7 @@ export async function sessionPage(sessionId: string, readOnly: boolean): Promise
   const title = session?.title ?? sessionId;
 
   let name = storedName();
-  if (!readOnly && !name) name = await promptForName(title);
+  if (!readOnly && !name) name = await promptForName(title, `/s/${sessionId}/read`);
   const connection = await SessionConnection.open(sessionId, readOnly ? null : userFor(name!));
   const userName = (): string => storedName() ?? name ?? 'someone';
 

@@ -2,7 +2,7 @@
 import { h, showPage } from '../dom.ts';
 import { rememberName } from '../identity.ts';
 
-export function promptForName(sessionTitle: string): Promise<string> {
+export function promptForName(sessionTitle: string, readOnlyHref: string): Promise<string> {
   return new Promise((resolve) => {
     const input = h('input', { type: 'text', id: 'name-input', name: 'name', required: true, maxlength: 60, autocomplete: 'nickname' });
     const form = h(
@@ -12,7 +12,7 @@ export function promptForName(sessionTitle: string): Promise<string> {
       h('label', { for: 'name-input' }, 'Your name, as others will see it next to your cursor'),
       input,
       h('button', { type: 'submit' }, 'Join the notes'),
-      h('p', { class: 'muted' }, 'Remembered on this device. Just reading? Use the read-only view.'),
+      h('p', { class: 'muted' }, 'Remembered on this device. Just reading? Use the ', h('a', { href: readOnlyHref }, 'read-only view'), '.'),
     );
     form.addEventListener('submit', (event) => {
       event.preventDefault();
