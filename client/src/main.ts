@@ -1,3 +1,4 @@
+/// <reference types="vite/client" />
 /** Entry point: a three-route client (`/`, `/s/:id`, `/s/:id/read`) and the offline app shell. */
 import './styles.css';
 import { isValidId } from '../../shared/ids.ts';
@@ -18,8 +19,9 @@ function route(): Promise<void> | void {
 }
 
 // The service worker keeps the page itself available offline, so a reload without a network
-// still opens the session (its notes come from IndexedDB). Only in secure contexts (https, localhost).
-if ('serviceWorker' in navigator && window.isSecureContext) {
+// still opens the session (its notes come from IndexedDB). Only in secure contexts (https, localhost),
+// and not under `npm run dev:client`, where it would only get in the way of hot reload.
+if (import.meta.env.PROD && 'serviceWorker' in navigator && window.isSecureContext) {
   navigator.serviceWorker.register('/sw.js').catch((error: unknown) => console.warn('service worker not registered', error));
 }
 
