@@ -23,6 +23,7 @@ export interface AwarenessUser {
 
 const PROBE_DELAY_MS = 150;
 const IDB_WAIT_MS = 3000;
+const READER_RESYNC_MS = 15_000;
 /** The server will never accept these: stop reconnecting (other 4xxx, e.g. 4429, are retried). */
 const TERMINAL_CLOSE_CODES: ReadonlySet<number> = new Set([CloseCode.SESSION_NOT_FOUND, CloseCode.BAD_MESSAGE, CloseCode.FORBIDDEN]);
 
@@ -111,6 +112,10 @@ export class SessionConnection {
       disableBc: true,
       maxBackoffTime: 5000,
       shouldReconnect: (event) => !TERMINAL_CLOSE_CODES.has(event.code),
+      // y-websocket drops a socket that received nothing for 30 s. An editor hears its own presence
+      // renewal every 15 s; an invisible reader alone in a session would hear nothing, so it asks
+      // for the server's state now and then (answered by a small step 2).
+      ...(user ? {} : { resyncInterval: READER_RESYNC_MS }),
     });
     if (user) this.provider.awareness.setLocalStateField('user', user);
     else this.provider.awareness.setLocalState(null);
