@@ -20,8 +20,9 @@ function route(): Promise<void> | void {
 
 // The service worker keeps the page itself available offline, so a reload without a network
 // still opens the session (its notes come from IndexedDB). Only in secure contexts (https, localhost),
-// and not under `npm run dev:client`, where it would only get in the way of hot reload.
-if (import.meta.env.PROD && 'serviceWorker' in navigator && window.isSecureContext) {
+// and not under `npm run dev:client` (import.meta.hot exists only there), where it would only get
+// in the way of hot reload. (Not import.meta.env.PROD: that is false in a build made under vitest.)
+if (!import.meta.hot && 'serviceWorker' in navigator && window.isSecureContext) {
   navigator.serviceWorker.register('/sw.js').catch((error: unknown) => console.warn('service worker not registered', error));
 }
 

@@ -78,3 +78,23 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   await page.screenshot({ path: file, fullPage: false });
   return file;
 }
+
+/**
+ * Waits until the page's service worker is activated (it holds the offline app shell). On
+ * timeout the error says what the registration looked like.
+ */
+export async function waitForServiceWorker(page: Page, timeoutMs = 30_000): Promise<void> {
+  const describe = (): Promise<string> =>
+    page.evaluate(async () => {
+      const registration = await navigator.serviceWorker.getRegistration();
+      if (!registration) return 'no registration';
+      const state = (worker: ServiceWorker | null): string => worker?.state ?? '-';
+      return `installing=${state(registration.installing)} waiting=${state(registration.waiting)} active=${state(registration.active)}`;
+    });
+  let last = '';
+  try {
+    await waitFor(async () => (last = await describe()).endsWith('active=activated'), 'the service worker to be activated', timeoutMs, 200);
+  } catch (error) {
+    throw new Error(`${(error as Error).message} (${last})`);
+  }
+}

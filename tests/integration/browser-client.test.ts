@@ -13,6 +13,7 @@ import {
   screenshot,
   typeInTopic,
   waitForNotes,
+  waitForServiceWorker,
   waitForState,
 } from '../helpers/browser.ts';
 import { connectClient, destroyAllClients } from '../helpers/clients.ts';
@@ -140,6 +141,9 @@ describe('browser client', () => {
       const topic = first.app.meta.getSession(SESSION).topics[0]!.id;
       const aliceContext = await context('Alice');
       const alice = await aliceContext.newPage();
+      const aliceLog: string[] = [];
+      alice.on('console', (message) => aliceLog.push(`${message.type()}: ${message.text()}`));
+      aliceContext.on('serviceworker', (worker) => aliceLog.push(`service worker ${worker.url()}`));
       const bob = await (await context('Bob')).newPage();
       await alice.goto(`${first.url}/s/${SESSION}`);
       await bob.goto(`${first.url}/s/${SESSION}`);
@@ -148,12 +152,9 @@ describe('browser client', () => {
       await waitForNotes(bob, topic, (t) => t.includes('before the outage'), 'Bob to see the first line');
       await waitForState(alice, 'saved');
       // The service worker must hold the app shell before the network goes away.
-      await within(
-        alice.evaluate(async () => {
-          await navigator.serviceWorker.ready;
-        }),
-        'the service worker to be active',
-      );
+      await waitForServiceWorker(alice).catch((error: Error) => {
+        throw new Error(`${error.message}\nconsole:\n${aliceLog.join('\n')}`);
+      });
 
       // Alice's Wi-Fi drops. Chromium's offline emulation blocks new requests and WebSockets but
       // does not close a socket that is already open, so the server also goes away for a while
