@@ -4,8 +4,8 @@ import type { AwarenessUser } from './session/session-connection.ts';
 const NAME_KEY = 'mcpad:name';
 const COLOR_KEY = 'mcpad:color';
 
-/** Colours readable as text on white and as caret colours. */
-const PALETTE = ['#1f77b4', '#d62728', '#2ca02c', '#9467bd', '#e6550d', '#17becf', '#bc4b9b', '#8c6d31', '#3949ab', '#00897b'];
+/** Caret colours dark enough for the white name label on them (contrast ≥ 4.5:1). */
+const PALETTE = ['#1565c0', '#c62828', '#2e7d32', '#6a1b9a', '#bf360c', '#00695c', '#ad1457', '#6d4c41', '#283593', '#4e342e'];
 
 export function storedName(): string | null {
   const name = localStorage.getItem(NAME_KEY)?.trim();
