@@ -2,11 +2,12 @@
  * Wires the concrete parts into a Fastify app: storage → services → HTTP and WebSocket edges.
  * Never listens (main.ts does; tests listen on port 0).
  */
+import path from 'node:path';
 import fastifyHelmet from '@fastify/helmet';
 import fastifyRateLimit from '@fastify/rate-limit';
 import fastifyWebsocket from '@fastify/websocket';
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
-import type { Config } from './config.ts';
+import { PROJECT_ROOT, type Config } from './config.ts';
 import { eventRoutes } from './http/event-routes.ts';
 import { exportRoutes } from './http/export-routes.ts';
 import { clientErrorHandler, frameworkErrors, installErrorHandler } from './http/error-handler.ts';
@@ -14,6 +15,7 @@ import { followupRoutes } from './http/followup-routes.ts';
 import { healthRoutes } from './http/health-routes.ts';
 import { historyRoutes } from './http/history-routes.ts';
 import { importRoutes } from './http/import-routes.ts';
+import { clientRoutes } from './http/client-routes.ts';
 import { metricsRoutes } from './http/metrics-routes.ts';
 import { recordRoutes } from './http/record-routes.ts';
 import { tokenRoutes } from './http/token-routes.ts';
@@ -122,5 +124,6 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps = {}): Pr
     maxBufferedBytes: config.maxBufferedBytes,
     allowedOrigins: config.allowedOrigins,
   });
+  await fastify.register(clientRoutes, { distDir: path.join(PROJECT_ROOT, 'client', 'dist') });
   return { ...services, fastify, access, admin, seeded, metrics };
 }

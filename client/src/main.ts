@@ -1,0 +1,32 @@
+/// <reference types="vite/client" />
+/** Entry point: a three-route client (`/`, `/s/:id`, `/s/:id/read`) and the offline app shell. */
+import './styles.css';
+import { isValidId } from '../../shared/ids.ts';
+import { h, showPage } from './dom.ts';
+import { eventPage } from './pages/event-page.ts';
+import { sessionPage } from './pages/session-page.ts';
+
+function route(): Promise<void> | void {
+  const path = location.pathname.replace(/\/+$/, '') || '/';
+  if (path === '/') return eventPage();
+  const match = /^\/s\/([^/]+)(\/read)?$/.exec(path);
+  const sessionId = match ? decodeURIComponent(match[1]!) : '';
+  if (match && isValidId(sessionId)) {
+    const readOnly = Boolean(match[2]) || new URLSearchParams(location.search).get('view') === 'read';
+    return sessionPage(sessionId, readOnly);
+  }
+  showPage('Not found', h('div', { class: 'empty card' }, h('h1', {}, 'Page not found'), h('p', {}, h('a', { href: '/' }, 'All sessions'))));
+}
+
+// The service worker keeps the page itself available offline, so a reload without a network
+// still opens the session (its notes come from IndexedDB). Only in secure contexts (https, localhost),
+// and not under `npm run dev:client` (import.meta.hot exists only there), where it would only get
+// in the way of hot reload. (Not import.meta.env.PROD: that is false in a build made under vitest.)
+if (!import.meta.hot && 'serviceWorker' in navigator && window.isSecureContext) {
+  navigator.serviceWorker.register('/sw.js').catch((error: unknown) => console.warn('service worker not registered', error));
+}
+
+void Promise.resolve(route()).catch((error: unknown) => {
+  console.error(error);
+  showPage('Error', h('div', { class: 'empty card' }, h('h1', {}, 'Something went wrong'), h('p', {}, String(error))));
+});

@@ -1,0 +1,131 @@
+/**
+ * A section's action items: tick done, edit the text, add one (shared `addActionItem`). Assignee,
+ * due date and status are shown when an item carries them (the follow-ups work adds them).
+ * Rows are keyed by item id and updated in place, so a remote change never steals focus.
+ */
+import * as Y from 'yjs';
+import { addActionItem, readActionItem, sectionActions, type SectionMap } from '../../../shared/doc-schema.ts';
+import { h } from '../dom.ts';
+
+export interface ActionListOptions {
+  readOnly: boolean;
+  topicTitle: string;
+  userName: () => string;
+}
+
+interface Row {
+  element: HTMLLIElement;
+  done: HTMLInputElement | HTMLSpanElement;
+  text: HTMLInputElement | HTMLSpanElement;
+  meta: HTMLSpanElement;
+}
+
+function newId(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(9));
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+function extra(item: Y.Map<unknown>, key: string): string {
+  const value = item.get(key);
+  return typeof value === 'string' ? value.trim() : '';
+}
+
+export class ActionListView {
+  readonly element: HTMLElement;
+  private readonly list: HTMLUListElement;
+  private readonly empty: HTMLParagraphElement;
+  private readonly rows = new Map<string, Row>();
+  private readonly actions: Y.Array<Y.Map<unknown>>;
+
+  constructor(private readonly section: SectionMap, private readonly options: ActionListOptions) {
+    this.actions = sectionActions(section);
+    this.list = h('ul', { class: 'actions' });
+    this.empty = h('p', { class: 'muted empty-actions' }, 'No action items yet.');
+    this.element = h('div', { class: 'action-items' }, h('h3', {}, 'Action items'), this.empty, this.list);
+    if (!options.readOnly) this.element.append(this.addForm());
+    this.actions.observeDeep(() => this.render());
+    this.render();
+  }
+
+  private addForm(): HTMLFormElement {
+    const input = h('input', { type: 'text', name: 'action', placeholder: 'New action item', 'aria-label': `New action item for ${this.options.topicTitle}`, autocomplete: 'off' });
+    const form = h('form', { class: 'add-action' }, input, h('button', { type: 'submit' }, 'Add'));
+    form.addEventListener('submit', (event) => {
+      event.preventDefault();
+      const text = input.value.trim();
+      if (!text) return;
+      addActionItem(this.section, { id: newId(), text, createdBy: this.options.userName(), createdAt: new Date().toISOString() });
+      input.value = '';
+    });
+    return form;
+  }
+
+  private render(): void {
+    const items = this.actions.toArray();
+    const seen = new Set<string>();
+    items.forEach((item, index) => {
+      const key = readActionItem(item).id || `#${index}`;
+      seen.add(key);
+      let row = this.rows.get(key);
+      if (!row) {
+        row = this.newRow(item);
+        this.rows.set(key, row);
+      }
+      this.update(row, item);
+      const at = this.list.children[index];
+      if (at !== row.element) this.list.insertBefore(row.element, at ?? null);
+    });
+    for (const [key, row] of this.rows) {
+      if (!seen.has(key)) {
+        row.element.remove();
+        this.rows.delete(key);
+      }
+    }
+    this.empty.hidden = items.length > 0;
+  }
+
+  private newRow(item: Y.Map<unknown>): Row {
+    const meta = h('span', { class: 'action-meta' });
+    if (this.options.readOnly) {
+      const done = h('span', { class: 'done-mark', 'aria-hidden': 'true' });
+      const text = h('span', { class: 'action-text' });
+      return { element: h('li', { class: 'action' }, done, text, meta), done, text, meta };
+    }
+    const done = h('input', { type: 'checkbox' });
+    done.addEventListener('change', () => item.doc?.transact(() => item.set('done', done.checked)));
+    const text = h('input', { type: 'text', class: 'action-text', autocomplete: 'off' });
+    const commit = (): void => {
+      const value = text.value.trim();
+      if (value && value !== readActionItem(item).text) item.doc?.transact(() => item.set('text', value));
+    };
+    text.addEventListener('change', commit);
+    text.addEventListener('keydown', (event) => {
+      if (event.key === 'Enter') commit();
+    });
+    return { element: h('li', { class: 'action' }, done, text, meta), done, text, meta };
+  }
+
+  private update(row: Row, item: Y.Map<unknown>): void {
+    const fields = readActionItem(item);
+    row.element.classList.toggle('is-done', fields.done);
+    if (row.done instanceof HTMLInputElement) {
+      row.done.checked = fields.done;
+      row.done.setAttribute('aria-label', `Done: ${fields.text}`);
+    } else {
+      row.done.textContent = fields.done ? '☑' : '☐';
+    }
+    if (row.text instanceof HTMLInputElement) {
+      if (document.activeElement !== row.text) row.text.value = fields.text;
+      row.text.setAttribute('aria-label', `Action item text (${fields.done ? 'done' : 'open'})`);
+    } else {
+      row.text.textContent = fields.text;
+    }
+    const parts = [
+      extra(item, 'assignee') && `→ ${extra(item, 'assignee')}`,
+      extra(item, 'due') && `due ${extra(item, 'due')}`,
+      extra(item, 'status') && extra(item, 'status'),
+      fields.createdBy && `by ${fields.createdBy}`,
+    ].filter(Boolean);
+    row.meta.textContent = parts.join(' · ');
+  }
+}

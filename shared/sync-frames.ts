@@ -1,0 +1,45 @@
+/**
+ * Classifies y-websocket frames without applying them (pure, isomorphic). The browser client uses
+ * it to see which sync messages went out and came back on its socket, for the unsaved-changes count.
+ */
+import * as decoding from 'lib0/decoding';
+import * as encoding from 'lib0/encoding';
+import { MESSAGE_AWARENESS, MESSAGE_SYNC } from './protocol.ts';
+
+/** y-protocols sync sub-types (y-protocols/sync messageYjsSyncStep1 / Step2 / Update). */
+export const SYNC_STEP1 = 0;
+export const SYNC_STEP2 = 1;
+export const SYNC_UPDATE = 2;
+
+export type FrameClass = 'sync-step1' | 'sync-step2' | 'sync-update' | 'awareness' | 'other';
+
+/** What kind of y-websocket message `frame` is; 'other' for anything unknown or truncated. */
+export function classifyFrame(frame: Uint8Array): FrameClass {
+  try {
+    const decoder = decoding.createDecoder(frame);
+    const type = decoding.readVarUint(decoder);
+    if (type === MESSAGE_AWARENESS) return 'awareness';
+    if (type !== MESSAGE_SYNC) return 'other';
+    switch (decoding.readVarUint(decoder)) {
+      case SYNC_STEP1:
+        return 'sync-step1';
+      case SYNC_STEP2:
+        return 'sync-step2';
+      case SYNC_UPDATE:
+        return 'sync-update';
+      default:
+        return 'other';
+    }
+  } catch {
+    return 'other';
+  }
+}
+
+/** A sync step 1 frame carrying `stateVector` (Y.encodeStateVector); the peer answers with step 2. */
+export function encodeSyncStep1Frame(stateVector: Uint8Array): Uint8Array {
+  const encoder = encoding.createEncoder();
+  encoding.writeVarUint(encoder, MESSAGE_SYNC);
+  encoding.writeVarUint(encoder, SYNC_STEP1);
+  encoding.writeVarUint8Array(encoder, stateVector);
+  return encoding.toUint8Array(encoder);
+}

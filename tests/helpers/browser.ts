@@ -1,0 +1,100 @@
+/**
+ * Real-browser helpers: Debian's Chromium driven by playwright-core (never a downloaded browser),
+ * note-taker pages on the session page, and screenshots kept in test-artifacts/ (git-ignored).
+ */
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { PROJECT_ROOT } from '../../server/config.ts';
+import { waitFor } from './wait-for.ts';
+
+export const CHROMIUM_PATH = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
+export const ARTIFACTS_DIR = path.join(PROJECT_ROOT, 'test-artifacts');
+export const PHONE_VIEWPORT = { width: 390, height: 844 };
+
+export function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM_PATH,
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+  });
+}
+
+/** A browser context whose note-taker already chose `name` (skips the name prompt). */
+export async function noteTakerContext(browser: Browser, name: string | null, options: { phone?: boolean } = {}): Promise<BrowserContext> {
+  const context = await browser.newContext({
+    viewport: options.phone ? PHONE_VIEWPORT : { width: 1280, height: 900 },
+    ...(options.phone ? { isMobile: true, hasTouch: true, deviceScaleFactor: 2 } : {}),
+  });
+  if (name) await context.addInitScript((n) => localStorage.setItem('mcpad:name', n), name);
+  return context;
+}
+
+const section = (topicId: string): string => `section[data-topic-id="${topicId}"]`;
+
+/** Puts the caret at the end of a topic's notes and types `text` like a person would. */
+export async function typeInTopic(page: Page, topicId: string, text: string): Promise<void> {
+  await page.click(`${section(topicId)} .cm-content`);
+  await page.keyboard.press('Control+End');
+  await page.keyboard.type(text, { delay: 5 });
+}
+
+/** The text of a topic's notes as the editor shows it, without remote caret labels. */
+export function notesText(page: Page, topicId: string): Promise<string> {
+  return page.$eval(`${section(topicId)} .cm-content`, (content) => {
+    const copy = content.cloneNode(true) as HTMLElement;
+    copy.querySelectorAll('.cm-ySelectionCaret, .cm-widgetBuffer').forEach((node) => node.remove());
+    return Array.from(copy.querySelectorAll('.cm-line'), (line) => line.textContent ?? '').join('\n');
+  });
+}
+
+/** Names on the remote carets shown in a topic's editor. */
+export function remoteCaretNames(page: Page, topicId: string): Promise<string[]> {
+  return page.$$eval(`${section(topicId)} .cm-ySelectionInfo`, (infos) => infos.map((info) => info.textContent ?? ''));
+}
+
+/** The connection state shown in the status bar (`data-state`). */
+export function connectionState(page: Page): Promise<string | null> {
+  return page.getAttribute('[data-testid="status"]', 'data-state');
+}
+
+export function waitForState(page: Page, state: string, timeoutMs = 20_000): Promise<unknown> {
+  return waitFor(async () => (await connectionState(page)) === state, `status ${state}`, timeoutMs, 100);
+}
+
+export async function waitForNotes(page: Page, topicId: string, check: (text: string) => boolean, what: string, timeoutMs = 20_000): Promise<string> {
+  let last = '';
+  try {
+    await waitFor(async () => check((last = await notesText(page, topicId))), what, timeoutMs, 100);
+  } catch (error) {
+    throw new Error(`${(error as Error).message}; notes were ${JSON.stringify(last)}`);
+  }
+  return last;
+}
+
+export async function screenshot(page: Page, name: string): Promise<string> {
+  await mkdir(ARTIFACTS_DIR, { recursive: true });
+  const file = path.join(ARTIFACTS_DIR, `${name}.png`);
+  await page.screenshot({ path: file, fullPage: false });
+  return file;
+}
+
+/**
+ * Waits until the page's service worker is activated (it holds the offline app shell). On
+ * timeout the error says what the registration looked like.
+ */
+export async function waitForServiceWorker(page: Page, timeoutMs = 30_000): Promise<void> {
+  const describe = (): Promise<string> =>
+    page.evaluate(async () => {
+      const registration = await navigator.serviceWorker.getRegistration();
+      if (!registration) return 'no registration';
+      const state = (worker: ServiceWorker | null): string => worker?.state ?? '-';
+      return `installing=${state(registration.installing)} waiting=${state(registration.waiting)} active=${state(registration.active)}`;
+    });
+  let last = '';
+  try {
+    await waitFor(async () => (last = await describe()).endsWith('active=activated'), 'the service worker to be activated', timeoutMs, 200);
+  } catch (error) {
+    throw new Error(`${(error as Error).message} (${last})`);
+  }
+}
