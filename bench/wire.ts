@@ -9,30 +9,14 @@ import * as encoding from 'lib0/encoding';
 import * as Y from 'yjs';
 import { MESSAGE_AWARENESS, MESSAGE_SYNC } from '../shared/protocol.ts';
 
-export const SYNC_STEP1 = 0;
-export const SYNC_STEP2 = 1;
-export const SYNC_UPDATE = 2;
+export { SYNC_STEP1, SYNC_STEP2, SYNC_UPDATE } from '../shared/sync-frames.ts';
 
 /** Wall-clock milliseconds with sub-ms resolution, comparable across processes on one machine. */
 export function nowMs(): number {
   return performance.timeOrigin + performance.now();
 }
 
-export function syncStep1(stateVector: Uint8Array): Uint8Array {
-  const encoder = encoding.createEncoder();
-  encoding.writeVarUint(encoder, MESSAGE_SYNC);
-  encoding.writeVarUint(encoder, SYNC_STEP1);
-  encoding.writeVarUint8Array(encoder, stateVector);
-  return encoding.toUint8Array(encoder);
-}
-
-export function syncMessage(kind: typeof SYNC_STEP2 | typeof SYNC_UPDATE, update: Uint8Array): Uint8Array {
-  const encoder = encoding.createEncoder();
-  encoding.writeVarUint(encoder, MESSAGE_SYNC);
-  encoding.writeVarUint(encoder, kind);
-  encoding.writeVarUint8Array(encoder, update);
-  return encoding.toUint8Array(encoder);
-}
+export { encodeSyncStep1Frame as syncStep1, encodeSyncFrame as syncMessage } from '../shared/sync-frames.ts';
 
 /** An awareness message announcing one client's state (what y-protocols' encodeAwarenessUpdate
  *  produces for a single client), without an Awareness instance and its timers. */

@@ -1,6 +1,7 @@
 /**
- * Classifies y-websocket frames without applying them (pure, isomorphic). The browser client uses
- * it to see which sync messages went out and came back on its socket, for the unsaved-changes count.
+ * y-websocket sync frames, pure and isomorphic: the one place they are encoded (server, client,
+ * tests and the bench all use these) and classified without being applied (the browser client
+ * watches which sync messages go out and come back, for the unsaved-changes count).
  */
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
@@ -41,5 +42,14 @@ export function encodeSyncStep1Frame(stateVector: Uint8Array): Uint8Array {
   encoding.writeVarUint(encoder, MESSAGE_SYNC);
   encoding.writeVarUint(encoder, SYNC_STEP1);
   encoding.writeVarUint8Array(encoder, stateVector);
+  return encoding.toUint8Array(encoder);
+}
+
+/** A sync step 2 or update frame carrying `update`. */
+export function encodeSyncFrame(kind: typeof SYNC_STEP2 | typeof SYNC_UPDATE, update: Uint8Array): Uint8Array {
+  const encoder = encoding.createEncoder();
+  encoding.writeVarUint(encoder, MESSAGE_SYNC);
+  encoding.writeVarUint(encoder, kind);
+  encoding.writeVarUint8Array(encoder, update);
   return encoding.toUint8Array(encoder);
 }

@@ -9,6 +9,7 @@ import * as Y from 'yjs';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import * as syncProtocol from 'y-protocols/sync';
 import { CloseCode, MESSAGE_AUTH, MESSAGE_AWARENESS, MESSAGE_QUERY_AWARENESS, MESSAGE_SYNC } from '../../shared/protocol.ts';
+import { encodeSyncFrame, encodeSyncStep1Frame, SYNC_STEP2, SYNC_UPDATE } from '../../shared/sync-frames.ts';
 
 /** A frame that is not a well-formed y-websocket message, or one a limit refuses. `closeCode` is
  *  what the sender's socket is closed with (4400 for malformed frames). */
@@ -103,11 +104,7 @@ function handleSync(decoder: decoding.Decoder, doc: Y.Doc, origin: unknown, poli
       } catch (error) {
         throw new ProtocolError(`invalid state vector: ${(error as Error).message}`);
       }
-      const encoder = encoding.createEncoder();
-      encoding.writeVarUint(encoder, MESSAGE_SYNC);
-      encoding.writeVarUint(encoder, syncProtocol.messageYjsSyncStep2);
-      encoding.writeVarUint8Array(encoder, update);
-      return { kind: 'sync-step1', reply: encoding.toUint8Array(encoder) };
+      return { kind: 'sync-step1', reply: encodeSyncFrame(SYNC_STEP2, update) };
     }
     case syncProtocol.messageYjsSyncStep2:
     case syncProtocol.messageYjsUpdate: {
@@ -193,18 +190,12 @@ function encodeAwarenessEntries(entries: AwarenessEntry[]): Uint8Array {
 
 /** Sync step 1 from the server: asks the peer for what the server is missing. */
 export function encodeSyncStep1(doc: Y.Doc): Uint8Array {
-  const encoder = encoding.createEncoder();
-  encoding.writeVarUint(encoder, MESSAGE_SYNC);
-  syncProtocol.writeSyncStep1(encoder, doc);
-  return encoding.toUint8Array(encoder);
+  return encodeSyncStep1Frame(Y.encodeStateVector(doc));
 }
 
 /** A sync update message carrying `update`; encoded once and sent to every peer. */
 export function encodeUpdate(update: Uint8Array): Uint8Array {
-  const encoder = encoding.createEncoder();
-  encoding.writeVarUint(encoder, MESSAGE_SYNC);
-  syncProtocol.writeUpdate(encoder, update);
-  return encoding.toUint8Array(encoder);
+  return encodeSyncFrame(SYNC_UPDATE, update);
 }
 
 /** An awareness message with the current states of `clients`. */

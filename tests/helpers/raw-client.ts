@@ -2,6 +2,7 @@
 import * as encoding from 'lib0/encoding';
 import WebSocket from 'ws';
 import * as Y from 'yjs';
+import { encodeSyncFrame, encodeSyncStep1Frame, SYNC_UPDATE } from '../../shared/sync-frames.ts';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import * as syncProtocol from 'y-protocols/sync';
 import { MESSAGE_AWARENESS, MESSAGE_SYNC } from '../../shared/protocol.ts';
@@ -43,18 +44,12 @@ export function rawClient(url: string, options: WebSocket.ClientOptions = {}): R
 
 /** `[0, 0, stateVector]`: sync step 1 for `doc` (an empty doc asks for everything). */
 export function step1Frame(doc: Y.Doc = new Y.Doc()): Uint8Array {
-  const encoder = encoding.createEncoder();
-  encoding.writeVarUint(encoder, MESSAGE_SYNC);
-  syncProtocol.writeSyncStep1(encoder, doc);
-  return encoding.toUint8Array(encoder);
+  return encodeSyncStep1Frame(Y.encodeStateVector(doc));
 }
 
 /** `[0, 2, update]`: a sync update message. */
 export function updateFrame(update: Uint8Array): Uint8Array {
-  const encoder = encoding.createEncoder();
-  encoding.writeVarUint(encoder, MESSAGE_SYNC);
-  syncProtocol.writeUpdate(encoder, update);
-  return encoding.toUint8Array(encoder);
+  return encodeSyncFrame(SYNC_UPDATE, update);
 }
 
 /** An awareness message setting `state` (JSON text) for `clientId` at `clock`. */
