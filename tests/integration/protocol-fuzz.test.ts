@@ -5,13 +5,11 @@
  * from disk after the server stopped must equal their state.
  */
 import path from 'node:path';
-import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 import WebSocket from 'ws';
 import * as Y from 'yjs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DOCS_FOLDER } from '../../server/app.ts';
-import { decodeAwarenessEntries } from '../../server/docs/sync-handler.ts';
 import { createFileDocStore } from '../../server/storage/doc-store.ts';
 import { readSections } from '../../shared/doc-schema.ts';
 import { CloseCode } from '../../shared/protocol.ts';
@@ -119,23 +117,16 @@ const HOSTILE: Array<() => Hostile> = [
 function harmless(goodIds: number[]): { category: string; frame: Uint8Array; queries: number } {
   switch (int(5)) {
     case 0:
-      return { category: 'query awareness', frame: new Uint8Array([3]), queries: 1 };
+      return { category: 'query awareness', frame: new Uint8Array([3]), queries: 0 };
     case 1:
       return { category: 'auth message', frame: concat([2], bytes(int(10))), queries: 0 };
     case 2:
-      return { category: 'step 1 (full state request)', frame: step1Frame(), queries: 0 };
+      return { category: 'step 1 (full state request)', frame: step1Frame(), queries: 1 };
     case 3:
       return { category: 'spoofed presence of a good client', frame: awarenessFrame(goodIds[int(goodIds.length)]!, 1_000_000, '{"user":{"name":"impostor"}}'), queries: 0 };
     default:
       return { category: 'valid edit of a fuzz root', frame: updateFrame(textUpdate(`f${int(1e6)}`, `fuzz-${int(8)}`, 10_000 + int(1e6))), queries: 0 };
   }
-}
-
-function isFullPresence(message: Uint8Array, goodIds: number[]): boolean {
-  const decoder = decoding.createDecoder(message);
-  decoding.readVarUint(decoder);
-  const ids = decodeAwarenessEntries(decoding.readVarUint8Array(decoder)).map((entry) => entry.clientId);
-  return goodIds.every((id) => ids.includes(id));
 }
 
 interface Tally {
@@ -151,18 +142,19 @@ const bump = <K>(map: Map<K, number>, key: K): void => {
   map.set(key, (map.get(key) ?? 0) + 1);
 };
 
-/** One hostile connection: a few harmless frames, then one hostile frame, then a query awareness
- *  sentinel whose reply proves the hostile frame was accepted (when it was not, the socket closes). */
+/** One hostile connection: a few harmless frames, then one hostile frame, then a sync step 1
+ *  sentinel whose step 2 reply proves the hostile frame was accepted (when it was not, the socket
+ *  closes). Step 2 is only ever sent to the socket that asked, unlike presence, which broadcasts
+ *  coalesce across clients. */
 async function hostileConnection(url: string, goodIds: number[], tally: Tally): Promise<void> {
   const socket = new WebSocket(url);
-  let awarenessReplies = 0;
+  let stateReplies = 0;
   let expectedReplies = Number.POSITIVE_INFINITY;
   let onReply: () => void = () => undefined;
   socket.on('message', (data: Buffer) => {
-    // Full-state presence messages (the initial one and query replies) hold both good clients;
-    // broadcasts of other sockets' presence changes do not.
-    if (data[0] !== 1 || !isFullPresence(new Uint8Array(data), goodIds)) return;
-    if (++awarenessReplies >= expectedReplies) onReply();
+    // [0, 1, ...]: sync step 2, the answer to one of this socket's step 1 frames.
+    if (data[0] !== 0 || data[1] !== 1) return;
+    if (++stateReplies >= expectedReplies) onReply();
   });
   socket.on('error', () => undefined);
   const closed = new Promise<number>((resolve) => socket.on('close', (code) => resolve(code)));
@@ -171,7 +163,7 @@ async function hostileConnection(url: string, goodIds: number[], tally: Tally): 
     socket.once('unexpected-response', (_req, res) => reject(new Error(`upgrade refused: ${res.statusCode}`)));
   });
   tally.connections++;
-  let queries = 1; // the server's initial presence message
+  let queries = 0;
   for (let i = int(5); i > 0; i--) {
     const h = harmless(goodIds);
     socket.send(h.frame);
@@ -184,11 +176,11 @@ async function hostileConnection(url: string, goodIds: number[], tally: Tally): 
   else socket.send(hostile.frame);
   tally.frames++;
   bump(tally.byCategory, hostile.category);
-  if (!hostile.raw) socket.send(new Uint8Array([3]));
+  if (!hostile.raw) socket.send(step1Frame());
   expectedReplies = queries + 1;
   const replied = new Promise<'accepted'>((resolve) => {
     onReply = () => resolve('accepted');
-    if (awarenessReplies >= expectedReplies) resolve('accepted');
+    if (stateReplies >= expectedReplies) resolve('accepted');
   });
   const outcome = await Promise.race([closed, replied]);
   if (outcome === 'accepted') {
