@@ -1,11 +1,11 @@
 /**
  * The servers under test, each started as its own process on 127.0.0.1:
- *  - mcpad: `node --import tsx server/main.ts`, a temp DATA_DIR, durability on (as in production);
+ *  - mcpad: `node dist/main.mjs` (the bundle `npm start` runs), a temp DATA_DIR, durability on;
  *  - reference: @y/websocket-server 0.1.1 (`npm i -D y-websocket-server-ref@npm:@y/websocket-server@0.1.1`,
  *    the last release on the stable yjs 13 line), its stock `src/server.js`, in memory.
  * Both are sampled through /proc/<pid>/stat for CPU and RSS.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -71,7 +71,10 @@ export async function startServer(kind: ServerKind, options: ServerOptions = {})
   let dataDir: string | null = null;
   if (kind === 'mcpad') {
     dataDir = options.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'mcpad-bench-'));
-    child = spawn(process.execPath, [...profArgs, '--import', 'tsx', path.join(PROJECT_ROOT, 'server', 'main.ts')], {
+    // What `npm start` runs: the esbuild bundle of the server (built first if missing).
+    const bundle = path.join(PROJECT_ROOT, 'dist', 'main.mjs');
+    if (!fs.existsSync(bundle)) execFileSync('bash', [path.join(PROJECT_ROOT, 'scripts', 'build-server.sh')], { stdio: 'inherit' });
+    child = spawn(process.execPath, [...profArgs, bundle], {
       cwd: PROJECT_ROOT,
       env: {
         ...process.env,
