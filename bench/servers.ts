@@ -84,6 +84,11 @@ export async function startServer(kind: ServerKind, options: ServerOptions = {})
         SEED_DIR: 'none',
         ADMIN_TOKEN: BENCH_ADMIN_TOKEN,
         LOG_LEVEL: 'warn',
+        // Every load-generator connection comes from 127.0.0.1, and scenario (d) writes a long
+        // history as fast as it can: the bench measures throughput, not the abuse limits.
+        MAX_CONNECTIONS_PER_IP: '1000000',
+        MAX_MESSAGES_PER_SECOND: '1000000',
+        MAX_BYTES_PER_SECOND: String(1024 ** 3),
         ...options.env,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
