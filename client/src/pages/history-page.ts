@@ -99,7 +99,8 @@ export async function historyPage(sessionId: string): Promise<void> {
     );
     if (versions.length === 0) versionList.append(h('li', { class: 'muted' }, 'Not finalised yet.'));
     const options = (select: HTMLSelectElement, fallback: string): void => {
-      const keep = select.value;
+      // Keep what the reader picked; otherwise default to the newest checkpoint → the notes now.
+      const keep = select.dataset['picked'] ? select.value : fallback;
       select.replaceChildren(h('option', { value: 'live' }, 'the notes now'), ...checkpoints.map((c) => h('option', { value: c.id }, `${when(c.createdAt)} (${REASONS[c.reason]})`)));
       select.value = [...select.options].some((o) => o.value === keep) ? keep : fallback;
     };
@@ -138,6 +139,7 @@ export async function historyPage(sessionId: string): Promise<void> {
     panel.scrollIntoView({ block: 'start' });
   };
 
+  for (const select of [fromSelect, toSelect]) select.addEventListener('change', () => (select.dataset['picked'] = 'yes'));
   compare.addEventListener('click', async () => {
     const answer = await call<{ topics: TopicDiff[] }>('GET', `/diff?from=${encodeURIComponent(fromSelect.value)}&to=${encodeURIComponent(toSelect.value)}`);
     if (!answer.ok) {
@@ -155,7 +157,8 @@ export async function historyPage(sessionId: string): Promise<void> {
               'article',
               { class: 'diff-topic card', 'data-topic-id': t.topicId },
               h('h3', {}, t.title),
-              h('div', { class: 'diff' }, ...t.removed.map((text) => h('del', { class: 'diff-removed', title: 'removed' }, text)), ...t.added.map((text) => h('ins', { class: 'diff-added', title: 'added' }, text))),
+              t.added.length ? h('p', { class: 'diff' }, h('span', { class: 'diff-label' }, 'Added'), ...t.added.map((text) => h('ins', { class: 'diff-added' }, text))) : null,
+              t.removed.length ? h('p', { class: 'diff' }, h('span', { class: 'diff-label' }, 'Removed'), ...t.removed.map((text) => h('del', { class: 'diff-removed' }, text))) : null,
             ),
           )),
     );
