@@ -177,7 +177,7 @@ export async function historyPage(sessionId: string): Promise<void> {
     const answer = await call<CheckpointInfo>('POST', '/versions', confirm ? { confirm: true } : {});
     finalise.disabled = false;
     if (!answer.ok && answer.code === 'CONFIRMATION_REQUIRED') {
-      confirmText.textContent = `${answer.message.replace(/ finalise anyway with .*$/, '')} Finalise as ${nextLabel()} now? Later edits stay possible but do not change ${nextLabel()}.`;
+      confirmText.textContent = `${answer.message.replace(/;? finalise anyway with .*$/i, '.')} Finalise as ${nextLabel()} now? Later edits stay possible but do not change ${nextLabel()}.`;
       dialog.showModal();
       return;
     }
