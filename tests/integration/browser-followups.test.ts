@@ -82,13 +82,15 @@ describe('follow-ups in the browser', () => {
       expect(stored).toMatchObject({ assignee: { name: 'Carol', email: 'carol@example.org' }, due: '2026-12-15', status: 'in-progress' });
       expect(stored.history[0].by).toContain('Lena');
 
-      // A server-side refusal shows inline: the lead's link is revoked meanwhile.
-      const tokens = (await api(s, 'GET', `/api/sessions/${SESSION}/tokens`)).json.tokens as { id: string; role: string }[];
+      // Errors show inline, next to the form.
       await row.locator('details.assign summary').click();
-      await row.locator('select[name="status"]').selectOption('done');
+      await row.locator('input[name="assignee"]').fill('');
+      await row.locator('button[type="submit"]').click();
+      expect(await row.locator('[data-testid="assign-error"]').textContent()).toBe('An email needs a name.');
+
+      // Revoking the lead link closes the lead's sockets (4403): the page says the link is refused.
+      const tokens = (await api(s, 'GET', `/api/sessions/${SESSION}/tokens`)).json.tokens as { id: string; role: string }[];
       for (const t of tokens.filter((t) => t.role === 'lead')) await api(s, 'DELETE', `/api/sessions/${SESSION}/tokens/${t.id}`);
-      await row.locator('button[type="submit"]').click().catch(() => undefined);
-      // Revoking closes the lead's sockets (4403): the page says the link is refused.
       await lead.locator('[data-testid="link-refused"]').waitFor();
 
       await item(participant, itemId).scrollIntoViewIfNeeded();
