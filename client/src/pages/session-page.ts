@@ -87,8 +87,8 @@ export async function sessionPage(sessionId: string, readOnlyRoute: boolean): Pr
     links,
   );
   const nowLink = h('a', { class: 'now-link', 'data-testid': 'now-discussing', href: '#', hidden: true });
-  const follow = h('input', { type: 'checkbox', id: 'follow-toggle', 'data-testid': 'follow' });
-  const byAuthor = h('input', { type: 'checkbox', id: 'author-toggle', 'data-testid': 'colour-by-author' });
+  const follow = h('input', { type: 'checkbox', id: 'follow-toggle', class: 'view-toggle', 'data-testid': 'follow' });
+  const byAuthor = h('input', { type: 'checkbox', id: 'author-toggle', class: 'view-toggle', 'data-testid': 'colour-by-author' });
   const toggles = h(
     'div',
     { class: 'toggles' },
