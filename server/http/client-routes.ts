@@ -1,6 +1,7 @@
 /**
  * Serves the browser client built by Vite (client/dist/): the page for `/`, `/s/:sessionId`,
- * `/s/:sessionId/read`, `/s/:sessionId/history` and `/e/:eventId/followups` (one SPA shell), and the static files next to it. `/api`, `/collab` and
+ * `/s/:sessionId/read`, `/s/:sessionId/history` and `/e/:eventId/followups` (one SPA shell), and
+ * the static files next to it. `/api`, `/collab` and
  * `/healthz` are more specific routes and keep working. When the build is missing the page routes
  * answer 503 with how to build it, instead of the server failing to start.
  */
