@@ -9,6 +9,7 @@ import { can, type Role } from '../../../shared/roles.ts';
 import { apiCall, getJson, type ApiAnswer, type ApiSession } from '../api.ts';
 import { adoptTokenFromUrl, sessionToken } from '../auth/session-token.ts';
 import { h, showPage } from '../dom.ts';
+import { refusedLink } from '../views/refused-link.ts';
 import { roleBadge } from '../views/role-badge.ts';
 
 interface CheckpointInfo {
@@ -36,6 +37,7 @@ export async function historyPage(sessionId: string): Promise<void> {
   const token = sessionToken(sessionId);
   const base = `/api/sessions/${encodeURIComponent(sessionId)}`;
   const [meta, access] = await Promise.all([getJson<ApiSession>(base, token), apiCall<{ role: Role }>('GET', `${base}/access`, { token })]);
+  if (!access.ok && access.status === 403) return refusedLink(sessionId);
   if (meta.kind !== 'ok') {
     showPage('Unknown session', h('div', { class: 'empty card' }, h('h1', {}, meta.kind === 'not-found' ? 'Unknown session' : 'The server cannot be reached'), h('p', {}, h('a', { href: '/' }, 'All sessions'))));
     return;

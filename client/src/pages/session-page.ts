@@ -12,10 +12,11 @@ import { can } from '../../../shared/roles.ts';
 import { slotsByTopic } from '../../../shared/discussion.ts';
 import { topicSections, SectionKey, type SectionMap } from '../../../shared/doc-schema.ts';
 import { apiCall, getJson, type ApiSession } from '../api.ts';
-import { adoptTokenFromUrl, forgetToken, sessionToken } from '../auth/session-token.ts';
+import { adoptTokenFromUrl, sessionToken } from '../auth/session-token.ts';
 import { h, showPage } from '../dom.ts';
 import { StateConnection } from '../session/state-connection.ts';
 import { downloadLinks } from '../views/download-links.ts';
+import { refusedLink } from '../views/refused-link.ts';
 import { roleBadge } from '../views/role-badge.ts';
 import { rememberName, storedName, userFor } from '../identity.ts';
 import { SessionConnection } from '../session/session-connection.ts';
@@ -251,25 +252,6 @@ function unknownSession(sessionId: string): void {
       h('h1', {}, 'Unknown session'),
       h('p', {}, `There is no session “${sessionId}” on this server. Check the link, or pick a session from the list.`),
       h('p', {}, h('a', { href: '/' }, 'All sessions')),
-    ),
-  );
-}
-
-/** The server refused this device's link for the session: say so, and offer to go on without it. */
-function refusedLink(sessionId: string): void {
-  const without = h('button', { type: 'button', 'data-testid': 'continue-without-link' }, 'Continue without the link');
-  without.addEventListener('click', () => {
-    forgetToken(sessionId);
-    location.reload();
-  });
-  showPage(
-    'Link not valid',
-    h(
-      'div',
-      { class: 'empty card', 'data-testid': 'link-refused' },
-      h('h1', {}, 'This link is not valid'),
-      h('p', {}, 'The server refused the link you opened this session with: it was revoked, or it belongs to another session. Ask the session lead for a new link.'),
-      h('p', {}, without, ' ', h('a', { href: '/' }, 'All sessions')),
     ),
   );
 }
