@@ -145,10 +145,13 @@ describe('session record in the browser', () => {
       s = await startServer();
       const { topics } = await importSession();
       const topic = topics[1]!;
+      // Caret colours are picked at random from a palette: give the two different ones.
       const alice = await page('Alice');
+      await alice.context().addInitScript(() => localStorage.setItem('mcpad:color', '#2e7d32'));
       await alice.goto(`${s.url}/s/${SESSION}`);
       await waitForState(alice, 'saved');
       const bob = await page('Bob');
+      await bob.context().addInitScript(() => localStorage.setItem('mcpad:color', '#1565c0'));
       await bob.goto(`${s.url}/s/${SESSION}`);
       await waitForState(bob, 'saved');
       await typeInTopic(alice, topic, 'Alice wrote this. ');

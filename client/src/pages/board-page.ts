@@ -144,6 +144,8 @@ export async function boardPage(eventId: string): Promise<void> {
     // Never redraw under a lead who is filling in an assignment.
     if (!force && list.querySelector('details.assign[open]')) return;
     const answer = await apiCall<{ items: Followup[] }>('GET', query());
+    // A form may have been opened while the request was on its way.
+    if (!force && list.querySelector('details.assign[open]')) return;
     if (!answer.ok) {
       note.textContent = `Could not load the follow-ups: ${answer.message}`;
       return;
