@@ -3,6 +3,8 @@
  * reloaded while the server is unreachable still has titles and topics (the notes come from
  * IndexedDB).
  */
+import { authHeaders } from './auth/session-token.ts';
+
 export interface ApiTopic {
   id: string;
   title: string;
@@ -42,9 +44,9 @@ export type ApiResult<T> =
 
 const cacheKey = (path: string): string => `mcpad:api:${path}`;
 
-export async function getJson<T>(path: string): Promise<ApiResult<T>> {
+export async function getJson<T>(path: string, token?: string): Promise<ApiResult<T>> {
   try {
-    const response = await fetch(path, { headers: { accept: 'application/json' } });
+    const response = await fetch(path, { headers: { accept: 'application/json', ...authHeaders(token) } });
     if (response.status === 404) {
       localStorage.removeItem(cacheKey(path));
       return { kind: 'not-found' };
@@ -60,5 +62,25 @@ export async function getJson<T>(path: string): Promise<ApiResult<T>> {
   } catch {
     const cached = localStorage.getItem(cacheKey(path));
     return cached ? { kind: 'ok', value: JSON.parse(cached) as T, fromCache: true } : { kind: 'unreachable' };
+  }
+}
+
+/** The answer to a call that is not cached: the value, or the server's error code and message. */
+export type ApiAnswer<T> =
+  | { ok: true; status: number; value: T }
+  | { ok: false; status: number; code: string; message: string };
+
+/** Calls the API with the session's link token; network failures are status 0, code `UNREACHABLE`. */
+export async function apiCall<T>(method: string, path: string, options: { token?: string | undefined; body?: unknown } = {}): Promise<ApiAnswer<T>> {
+  try {
+    const headers: Record<string, string> = { accept: 'application/json', ...authHeaders(options.token) };
+    if (options.body !== undefined) headers['content-type'] = 'application/json';
+    const response = await fetch(path, { method, headers, ...(options.body !== undefined ? { body: JSON.stringify(options.body) } : {}) });
+    const value = (await response.json().catch(() => null)) as unknown;
+    if (response.ok) return { ok: true, status: response.status, value: value as T };
+    const error = (value as { error?: { code?: string; message?: string } } | null)?.error;
+    return { ok: false, status: response.status, code: error?.code ?? `HTTP_${response.status}`, message: error?.message ?? `The server answered ${response.status}.` };
+  } catch {
+    return { ok: false, status: 0, code: 'UNREACHABLE', message: 'The server cannot be reached.' };
   }
 }

@@ -1,14 +1,25 @@
 /// <reference types="vite/client" />
-/** Entry point: a three-route client (`/`, `/s/:id`, `/s/:id/read`) and the offline app shell. */
+/**
+ * Entry point: the routes `/`, `/s/:id`, `/s/:id/read`, `/s/:id/history`, `/e/:eventId/followups`
+ * (registered on the server in client-routes.ts) and the offline app shell.
+ */
 import './styles.css';
 import { isValidId } from '../../shared/ids.ts';
 import { h, showPage } from './dom.ts';
+import { boardPage } from './pages/board-page.ts';
 import { eventPage } from './pages/event-page.ts';
+import { historyPage } from './pages/history-page.ts';
 import { sessionPage } from './pages/session-page.ts';
 
 function route(): Promise<void> | void {
   const path = location.pathname.replace(/\/+$/, '') || '/';
   if (path === '/') return eventPage();
+  const board = /^\/e\/([^/]+)\/followups$/.exec(path);
+  const eventId = board ? decodeURIComponent(board[1]!) : '';
+  if (board && isValidId(eventId)) return boardPage(eventId);
+  const historyMatch = /^\/s\/([^/]+)\/history$/.exec(path);
+  const historyId = historyMatch ? decodeURIComponent(historyMatch[1]!) : '';
+  if (historyMatch && isValidId(historyId)) return historyPage(historyId);
   const match = /^\/s\/([^/]+)(\/read)?$/.exec(path);
   const sessionId = match ? decodeURIComponent(match[1]!) : '';
   if (match && isValidId(sessionId)) {

@@ -1,6 +1,7 @@
 /**
- * Serves the browser client built by Vite (client/dist/): the page for `/`, `/s/:sessionId` and
- * `/s/:sessionId/read` (one SPA shell), and the static files next to it. `/api`, `/collab` and
+ * Serves the browser client built by Vite (client/dist/): the page for `/`, `/s/:sessionId`,
+ * `/s/:sessionId/read`, `/s/:sessionId/history` and `/e/:eventId/followups` (one SPA shell), and
+ * the static files next to it. `/api`, `/collab` and
  * `/healthz` are more specific routes and keep working. When the build is missing the page routes
  * answer 503 with how to build it, instead of the server failing to start.
  */
@@ -14,7 +15,7 @@ export interface ClientRoutesOptions {
   distDir: string;
 }
 
-const PAGE_ROUTES = ['/', '/s/:sessionId', '/s/:sessionId/read'];
+const PAGE_ROUTES = ['/', '/s/:sessionId', '/s/:sessionId/read', '/s/:sessionId/history', '/e/:eventId/followups'];
 
 const NOT_BUILT_PAGE = `<!doctype html><meta charset="utf-8"><title>mcpad: client not built</title>
 <h1>The browser client has not been built</h1>

@@ -1,6 +1,7 @@
 /** `/`: every event with its sessions, each session's topics, and how many people are in it now. */
 import { getJson, type ApiEvent, type ApiEventSummary, type ApiSession } from '../api.ts';
 import { h, showPage } from '../dom.ts';
+import { downloadLinks } from '../views/download-links.ts';
 
 const REFRESH_MS = 15_000;
 
@@ -55,6 +56,13 @@ function eventBlock(event: ApiEvent): HTMLElement {
     { class: 'event', 'aria-labelledby': `event-${event.id}` },
     h('h2', { id: `event-${event.id}` }, event.title),
     event.description ? h('p', { class: 'muted' }, event.description) : null,
+    h(
+      'p',
+      { class: 'session-links' },
+      h('a', { href: `/e/${event.id}/followups`, 'data-testid': 'board-link' }, 'Follow-ups board'),
+      ' · ',
+      downloadLinks(`/api/events/${encodeURIComponent(event.id)}/export`, 'Download the summary'),
+    ),
     event.sessions.length === 0 ? h('p', { class: 'muted' }, 'No sessions yet.') : h('ul', { class: 'session-list' }, ...event.sessions.map(sessionItem)),
   );
 }

@@ -9,10 +9,13 @@ export type ConnectionState =
   /** Connected, synced, and the server has confirmed every change made here. */
   | { kind: 'saved' }
   /** The server has no such session (close code 4404). */
-  | { kind: 'not-found' };
+  | { kind: 'not-found' }
+  /** The server refused this page's link (close code 4403: revoked, or for another session). */
+  | { kind: 'forbidden' };
 
 export interface ConnectionFacts {
   notFound: boolean;
+  forbidden?: boolean;
   everConnected: boolean;
   failedOnce: boolean;
   connected: boolean;
@@ -23,6 +26,7 @@ export interface ConnectionFacts {
 export function connectionStateOf(facts: ConnectionFacts): ConnectionState {
   const { unsaved } = facts;
   if (facts.notFound) return { kind: 'not-found' };
+  if (facts.forbidden) return { kind: 'forbidden' };
   if (!facts.connected) return facts.everConnected || facts.failedOnce ? { kind: 'offline', unsaved } : { kind: 'connecting', unsaved };
   if (!facts.synced || unsaved > 0) return { kind: 'syncing', unsaved };
   return { kind: 'saved' };
@@ -41,12 +45,14 @@ export function stateLabel(state: ConnectionState, readOnly = false): string {
       return readOnly ? 'Connected · live' : 'Connected · all changes saved';
     case 'not-found':
       return 'No such session';
+    case 'forbidden':
+      return 'Link refused by the server';
   }
 }
 
 /** "3 changes not yet saved on the server", or '' when everything is saved. */
 export function unsavedLabel(state: ConnectionState): string {
-  if (state.kind === 'saved' || state.kind === 'not-found') return '';
+  if (state.kind === 'saved' || state.kind === 'not-found' || state.kind === 'forbidden') return '';
   const n = state.unsaved;
   if (n === 0) return '';
   return `${n} ${n === 1 ? 'change' : 'changes'} not yet saved on the server`;

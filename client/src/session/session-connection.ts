@@ -42,6 +42,7 @@ export class SessionConnection {
   /** True once the doc has its structure (from IndexedDB or the first sync): editing may start. */
   ready = false;
   private notFound = false;
+  private forbidden = false;
   private everConnected = false;
   private failedOnce = false;
   private readonly listeners = new Set<() => void>();
@@ -50,7 +51,7 @@ export class SessionConnection {
   /** Unconfirmed changes left by an earlier page load, applied once IndexedDB has loaded. */
   private readonly adopted: Uint8Array[];
 
-  private constructor(readonly sessionId: string) {
+  private constructor(readonly sessionId: string, private readonly token: string | undefined) {
     this.journal = new ChangeJournal(localStorage, sessionId, newPageId());
     this.adopted = this.journal.takeOver();
     // They are this page's unsaved changes now: counted, and stored again under this page.
@@ -67,9 +68,9 @@ export class SessionConnection {
     this.persistence = new IndexeddbPersistence(`mcpad:${sessionId}`, this.doc);
   }
 
-  /** Loads the local copy, then connects. `user` null: invisible (read-only view). */
-  static async open(sessionId: string, user: AwarenessUser | null): Promise<SessionConnection> {
-    const connection = new SessionConnection(sessionId);
+  /** Loads the local copy, then connects (presenting `token`, a session link). `user` null: invisible (read-only view). */
+  static async open(sessionId: string, user: AwarenessUser | null, token?: string): Promise<SessionConnection> {
+    const connection = new SessionConnection(sessionId, token);
     await Promise.race([connection.persistence.whenSynced, new Promise((resolve) => setTimeout(resolve, IDB_WAIT_MS))]);
     for (const update of connection.adopted) Y.applyUpdate(connection.doc, update, JOURNAL_ORIGIN);
     if (topicSections(connection.doc).length > 0) connection.ready = true;
@@ -80,6 +81,7 @@ export class SessionConnection {
   get state(): ConnectionState {
     return connectionStateOf({
       notFound: this.notFound,
+      forbidden: this.forbidden,
       everConnected: this.everConnected,
       failedOnce: this.failedOnce,
       connected: this.provider.wsconnected,
@@ -110,6 +112,7 @@ export class SessionConnection {
       WebSocketPolyfill: this.trackedSocketClass(),
       // One path for every change: the server (and IndexedDB). Tabs do not talk to each other.
       disableBc: true,
+      ...(this.token ? { params: { token: this.token } } : {}),
       maxBackoffTime: 5000,
       shouldReconnect: (event) => !TERMINAL_CLOSE_CODES.has(event.code),
       // y-websocket drops a socket that received nothing for 30 s. An editor hears its own presence
@@ -137,6 +140,7 @@ export class SessionConnection {
     });
     this.provider.on('closed', ({ code }) => {
       if (code === CloseCode.SESSION_NOT_FOUND) this.notFound = true;
+      if (code === CloseCode.FORBIDDEN) this.forbidden = true;
       this.changed();
     });
   }

@@ -1,19 +1,28 @@
 /**
  * A section's action items: tick done, edit the text, add one (shared `addActionItem`). Assignee,
- * due date and status are shown when an item carries them (the follow-ups work adds them).
- * Rows are keyed by item id and updated in place, so a remote change never steals focus.
+ * due date and status come from the session state doc (`followup`), never from the item map;
+ * leads get an assignment form per item. Rows are keyed by item id and updated in place, so a
+ * remote change never steals focus.
  */
 import * as Y from 'yjs';
 import { addActionItem, readActionItem, sectionActions, type SectionMap } from '../../../shared/doc-schema.ts';
+import { UNASSIGNED, type Assignment, type FollowupEntry } from '../../../shared/followups.ts';
 import { h } from '../dom.ts';
+import { assignForm, assignmentText, type AssignForm } from './assign-form.ts';
 
 export interface ActionListOptions {
   readOnly: boolean;
   topicTitle: string;
   userName: () => string;
+  /** The item's follow-up fields from the state doc, if it has any. */
+  followup: (itemId: string) => FollowupEntry | undefined;
+  /** Present for leads and admins: sends an assignment. */
+  assign?: ((itemId: string, patch: Assignment) => ReturnType<Parameters<typeof assignForm>[1]>) | undefined;
 }
 
 interface Row {
+  assignment: HTMLSpanElement;
+  form: AssignForm | null;
   element: HTMLLIElement;
   done: HTMLInputElement | HTMLSpanElement;
   text: HTMLInputElement | HTMLSpanElement;
@@ -23,11 +32,6 @@ interface Row {
 function newId(): string {
   const bytes = crypto.getRandomValues(new Uint8Array(9));
   return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
-}
-
-function extra(item: Y.Map<unknown>, key: string): string {
-  const value = item.get(key);
-  return typeof value === 'string' ? value.trim() : '';
 }
 
 export class ActionListView {
@@ -60,6 +64,11 @@ export class ActionListView {
     return form;
   }
 
+  /** Re-reads the follow-up fields (called when the state doc changes). */
+  refresh(): void {
+    this.render();
+  }
+
   private render(): void {
     const items = this.actions.toArray();
     const seen = new Set<string>();
@@ -86,10 +95,15 @@ export class ActionListView {
 
   private newRow(item: Y.Map<unknown>): Row {
     const meta = h('span', { class: 'action-meta' });
+    const assignment = h('span', { class: 'followup', 'data-testid': 'followup' });
+    const assign = this.options.assign;
+    const itemId = readActionItem(item).id;
+    const form = assign && itemId ? assignForm(() => readActionItem(item).text, (patch) => assign(itemId, patch)) : null;
+    const details = h('span', { class: 'action-details' }, assignment, meta);
     if (this.options.readOnly) {
       const done = h('span', { class: 'done-mark', 'aria-hidden': 'true' });
       const text = h('span', { class: 'action-text' });
-      return { element: h('li', { class: 'action' }, done, text, meta), done, text, meta };
+      return { element: h('li', { class: 'action', 'data-item-id': itemId }, done, text, details), done, text, meta, assignment, form: null };
     }
     const done = h('input', { type: 'checkbox' });
     done.addEventListener('change', () => item.doc?.transact(() => item.set('done', done.checked)));
@@ -102,7 +116,7 @@ export class ActionListView {
     text.addEventListener('keydown', (event) => {
       if (event.key === 'Enter') commit();
     });
-    return { element: h('li', { class: 'action' }, done, text, meta), done, text, meta };
+    return { element: h('li', { class: 'action', 'data-item-id': itemId }, done, text, details, form?.element), done, text, meta, assignment, form };
   }
 
   private update(row: Row, item: Y.Map<unknown>): void {
@@ -120,12 +134,10 @@ export class ActionListView {
     } else {
       row.text.textContent = fields.text;
     }
-    const parts = [
-      extra(item, 'assignee') && `→ ${extra(item, 'assignee')}`,
-      extra(item, 'due') && `due ${extra(item, 'due')}`,
-      extra(item, 'status') && extra(item, 'status'),
-      fields.createdBy && `by ${fields.createdBy}`,
-    ].filter(Boolean);
-    row.meta.textContent = parts.join(' · ');
+    const followup = this.options.followup(fields.id) ?? UNASSIGNED;
+    row.assignment.textContent = assignmentText(followup);
+    row.element.dataset['status'] = followup.status;
+    row.form?.show(followup);
+    row.meta.textContent = fields.createdBy ? `captured by ${fields.createdBy}` : '';
   }
 }

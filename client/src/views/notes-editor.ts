@@ -6,16 +6,25 @@
 import { defaultKeymap } from '@codemirror/commands';
 import { markdown } from '@codemirror/lang-markdown';
 import { defaultHighlightStyle, syntaxHighlighting } from '@codemirror/language';
-import { EditorState } from '@codemirror/state';
+import { Compartment, EditorState } from '@codemirror/state';
 import { EditorView, keymap, placeholder } from '@codemirror/view';
 import { yCollab, yUndoManagerKeymap } from 'y-codemirror.next';
 import type { Awareness } from 'y-protocols/awareness';
 import type * as Y from 'yjs';
+import type { Author } from '../../../shared/authorship.ts';
+import { authorshipMarks } from './authorship-marks.ts';
 
 export interface NotesEditorOptions {
   readOnly: boolean;
   /** Accessible name, e.g. "Notes: <topic title>". */
   label: string;
+}
+
+const authorship = new Compartment();
+
+/** Switches "colour by author" on (with the authors to use) or off for one editor. */
+export function showAuthorship(view: EditorView, notes: Y.Text, authors: (() => ReadonlyMap<number, Author>) | null): void {
+  view.dispatch({ effects: authorship.reconfigure(authors ? authorshipMarks(notes, authors) : []) });
 }
 
 export function notesEditor(parent: HTMLElement, notes: Y.Text, awareness: Awareness, options: NotesEditorOptions): EditorView {
@@ -32,6 +41,7 @@ export function notesEditor(parent: HTMLElement, notes: Y.Text, awareness: Aware
         EditorView.lineWrapping,
         EditorView.contentAttributes.of({ 'aria-label': options.label }),
         ...editing,
+        authorship.of([]),
       ],
     }),
   });

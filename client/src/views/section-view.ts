@@ -1,11 +1,17 @@
-/** One topic: its heading (from the doc), speakers (from the metadata), notes and action items. */
+/**
+ * One topic: its heading (from the doc), speakers (from the metadata), the "now discussing" mark
+ * and its real times (state doc), notes and action items.
+ */
 import type { EditorView } from '@codemirror/view';
 import type { Awareness } from 'y-protocols/awareness';
+import type { Author } from '../../../shared/authorship.ts';
+import type { DiscussionSlot } from '../../../shared/discussion.ts';
+import type { Assignment, FollowupEntry } from '../../../shared/followups.ts';
 import { SectionKey, sectionNotes, type SectionMap } from '../../../shared/doc-schema.ts';
-import type { ApiTopic } from '../api.ts';
+import type { ApiAnswer, ApiTopic } from '../api.ts';
 import { h } from '../dom.ts';
 import { ActionListView } from './action-list.ts';
-import { notesEditor } from './notes-editor.ts';
+import { notesEditor, showAuthorship } from './notes-editor.ts';
 
 export interface SectionViewOptions {
   readOnly: boolean;
@@ -13,6 +19,12 @@ export interface SectionViewOptions {
   topic: ApiTopic | undefined;
   awareness: Awareness;
   userName: () => string;
+  followup: (itemId: string) => FollowupEntry | undefined;
+  /** Leads and admins: assignment and "now discussing" controls. */
+  lead?: {
+    assign: (itemId: string, patch: Assignment) => Promise<ApiAnswer<unknown>>;
+    discuss: (topicId: string | null) => Promise<ApiAnswer<unknown>>;
+  } | undefined;
 }
 
 /** The element id of a topic's section, the target of jump-to-topic links. */
@@ -23,25 +35,66 @@ export function sectionTitle(section: SectionMap): string {
   return typeof title === 'string' && title ? title : 'Untitled topic';
 }
 
+const timeOf = (iso: string): string => new Date(iso).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' });
+
 export class SectionView {
   readonly element: HTMLElement;
   readonly editor: EditorView;
+  readonly topicId: string;
+  private readonly actions: ActionListView;
+  private readonly times: HTMLElement;
+  private readonly badge: HTMLElement;
+  private readonly discussButton: HTMLButtonElement | null = null;
+  private readonly discussError = h('span', { class: 'form-error', role: 'alert' });
+  private discussing = false;
 
-  constructor(section: SectionMap, options: SectionViewOptions) {
+  constructor(private readonly section: SectionMap, options: SectionViewOptions) {
     const id = String(section.get(SectionKey.id) ?? '');
+    this.topicId = id;
     const title = sectionTitle(section);
     const headingId = `heading-${id}`;
     const speakers = options.topic?.speakers.length ? h('p', { class: 'speakers muted' }, options.topic.speakers.join(', ')) : null;
     const notesHost = h('div', { class: 'notes' });
+    this.badge = h('span', { class: 'now-badge', 'data-testid': 'now-badge', hidden: true }, 'Now discussing');
+    this.times = h('p', { class: 'discussed-times muted', 'data-testid': 'discussed-times' });
+    const lead = options.lead;
+    if (lead) {
+      const button = h('button', { type: 'button', class: 'small secondary discuss', 'data-testid': 'discuss' }, 'Discussing now');
+      button.addEventListener('click', async () => {
+        this.discussError.textContent = '';
+        button.disabled = true;
+        const answer = await lead.discuss(this.discussing ? null : id);
+        button.disabled = false;
+        if (!answer.ok) this.discussError.textContent = answer.message;
+      });
+      this.discussButton = button;
+    }
     this.element = h(
       'section',
       { class: 'topic', id: topicAnchor(id), 'aria-labelledby': headingId, 'data-topic-id': id, tabindex: '-1' },
       h('h2', { id: headingId }, h('span', { class: 'topic-number' }, `${options.number}.`), ' ', title),
+      h('div', { class: 'topic-facts' }, this.badge, this.discussButton, this.discussError),
       speakers,
+      this.times,
       notesHost,
     );
     this.editor = notesEditor(notesHost, sectionNotes(section), options.awareness, { readOnly: options.readOnly, label: `Notes: ${title}` });
-    this.element.append(new ActionListView(section, { readOnly: options.readOnly, topicTitle: title, userName: options.userName }).element);
+    this.actions = new ActionListView(section, { readOnly: options.readOnly, topicTitle: title, userName: options.userName, followup: options.followup, assign: lead?.assign });
+    this.element.append(this.actions.element);
+  }
+
+  /** The state doc changed: follow-up fields, the discussion pointer, the real times. */
+  showState(current: string | null, slots: readonly DiscussionSlot[]): void {
+    this.actions.refresh();
+    this.discussing = current === this.topicId;
+    this.element.classList.toggle('is-discussing', this.discussing);
+    this.badge.hidden = !this.discussing;
+    if (this.discussButton) this.discussButton.textContent = this.discussing ? 'Stop discussing' : 'Discussing now';
+    this.times.textContent = slots.length ? `Discussed ${slots.map((s) => `${timeOf(s.start)}–${s.end ? timeOf(s.end) : 'now'}`).join(', ')}` : '';
+  }
+
+  colourByAuthor(authors: (() => ReadonlyMap<number, Author>) | null): void {
+    showAuthorship(this.editor, sectionNotes(this.section), authors);
   }
 
   destroy(): void {
