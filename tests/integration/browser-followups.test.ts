@@ -86,7 +86,7 @@ describe('follow-ups in the browser', () => {
       await row.locator('details.assign summary').click();
       await row.locator('input[name="assignee"]').fill('');
       await row.locator('button[type="submit"]').click();
-      expect(await row.locator('[data-testid="assign-error"]').textContent()).toBe('An email needs a name.');
+      await waitFor(async () => (await row.locator('[data-testid="assign-error"]').textContent()) === 'An email needs a name.', 'the inline assignment error');
 
       // Revoking the lead link closes the lead's sockets (4403): the page says the link is refused.
       const tokens = (await api(s, 'GET', `/api/sessions/${SESSION}/tokens`)).json.tokens as { id: string; role: string }[];
@@ -170,7 +170,7 @@ describe('follow-ups in the browser', () => {
       await waitFor(async () => (await board.locator('li[data-item-id]').count()) === 3, 'all items again');
 
       await carol.check('#group-session');
-      expect(await board.locator('section[data-group]').count()).toBe(1);
+      await waitFor(async () => (await board.locator('section[data-group]').count()) === 1, 'grouping by session');
       expect(await board.locator('section[data-group] h2').textContent()).toContain('Containers and Checkpoint/Restore MC');
 
       await carol.click('[data-testid="my-followups"]');

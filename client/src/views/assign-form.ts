@@ -46,9 +46,12 @@ export function assignForm(itemText: () => string, assign: AssignFn): AssignForm
     due.value = current.due ?? '';
     status.value = current.status;
   };
+  // The fields always hold the latest assignment while the form is closed (show() below), so
+  // opening it needs no refill; 'toggle' fires asynchronously and a refill there could overwrite
+  // what the lead has just started typing. Closing it drops unsaved edits.
   element.addEventListener('toggle', () => {
     summary.setAttribute('aria-label', `Assign: ${itemText()}`);
-    if (element.open && last) fill(last);
+    if (!element.open && last) fill(last);
   });
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
