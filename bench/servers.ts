@@ -64,6 +64,8 @@ async function waitForPort(port: number, timeoutMs: number): Promise<void> {
   }
 }
 
+let bundleBuilt = false;
+
 export async function startServer(kind: ServerKind, options: ServerOptions = {}): Promise<ServerProcess> {
   const port = await freePort();
   const profArgs = options.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfDir}`] : [];
@@ -71,9 +73,13 @@ export async function startServer(kind: ServerKind, options: ServerOptions = {})
   let dataDir: string | null = null;
   if (kind === 'mcpad') {
     dataDir = options.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'mcpad-bench-'));
-    // What `npm start` runs: the esbuild bundle of the server (built first if missing).
+    // What `npm start` runs: the esbuild bundle of the server, rebuilt from the sources once per
+    // bench process (it takes well under a second) so a stale bundle is never measured.
     const bundle = path.join(PROJECT_ROOT, 'dist', 'main.mjs');
-    if (!fs.existsSync(bundle)) execFileSync('bash', [path.join(PROJECT_ROOT, 'scripts', 'build-server.sh')], { stdio: 'inherit' });
+    if (!bundleBuilt) {
+      execFileSync('bash', [path.join(PROJECT_ROOT, 'scripts', 'build-server.sh')], { stdio: 'inherit' });
+      bundleBuilt = true;
+    }
     child = spawn(process.execPath, [...profArgs, bundle], {
       cwd: PROJECT_ROOT,
       env: {

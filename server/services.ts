@@ -63,6 +63,7 @@ export async function openServices(config: Readonly<Config>, log: Logger, deps: 
     docIdleUnloadMs: config.docIdleUnloadMs,
     maxQueuedFrames: 256,
     maxLoadedDocs: config.maxLoadedDocs,
+    broadcastDelayMs: config.broadcastDelayMs,
     docLimits: {
       maxDocBytes: config.maxDocBytes,
       maxAwarenessStateBytes: config.maxAwarenessStateBytes,

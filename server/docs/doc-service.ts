@@ -46,6 +46,8 @@ export interface DocServiceOptions {
   maxLoadedDocs?: number;
   /** Limits every live doc enforces on its peers' frames. */
   docLimits?: Partial<LiveDocLimits>;
+  /** See LiveDocOptions.broadcastDelayMs. */
+  broadcastDelayMs?: number;
   log: Logger;
   metrics?: DocMetrics;
 }
@@ -287,6 +289,7 @@ export class DocService {
         ...(this.#options.docLimits ? { limits: this.#options.docLimits } : {}),
         ...(loaded.isNew ? {} : { loadedBytes }),
         ...(this.#options.metrics ? { metrics: this.#options.metrics } : {}),
+        ...(this.#options.broadcastDelayMs ? { broadcastDelayMs: this.#options.broadcastDelayMs } : {}),
       });
       // A doc loaded from a snapshot alone: that snapshot is its full state for fresh clients.
       if (!loaded.isNew && loaded.updates.length === 1) live.cacheState(loaded.updates[0]!);

@@ -49,6 +49,9 @@ export interface LiveDocOptions {
   metrics?: DocMetrics;
   /** Re-encode the full state for fresh clients once the doc has had no update this long. */
   stateWarmMs?: number;
+  /** Wait this long after the first queued change before flushing, so that more changes share
+   *  one write per peer; 0 flushes on the next event-loop turn. */
+  broadcastDelayMs?: number;
 }
 
 const DEFAULT_STATE_WARM_MS = 2000;
@@ -323,7 +326,9 @@ export class LiveDoc {
   #scheduleFlush(): void {
     if (this.#flushScheduled) return;
     this.#flushScheduled = true;
-    setImmediate(this.#flush);
+    const delay = this.#options.broadcastDelayMs ?? 0;
+    if (delay > 0) setTimeout(this.#flush, delay);
+    else setImmediate(this.#flush);
   }
 
   /** Sends what was queued since the last flush: one update message and one awareness message,

@@ -95,7 +95,7 @@ function countingMetrics(): DocMetrics & { flushedUpdates: number; flushes: numb
 }
 
 const docs: LiveDoc[] = [];
-async function liveDoc(metrics?: DocMetrics, stateWarmMs?: number) {
+async function liveDoc(metrics?: DocMetrics, stateWarmMs?: number, broadcastDelayMs?: number) {
   const store = createMemoryDocStore();
   const { handle: inner } = await store.open('doc');
   const handle = recordingHandle(inner);
@@ -104,6 +104,7 @@ async function liveDoc(metrics?: DocMetrics, stateWarmMs?: number) {
     log,
     ...(metrics ? { metrics } : {}),
     ...(stateWarmMs !== undefined ? { stateWarmMs } : {}),
+    ...(broadcastDelayMs !== undefined ? { broadcastDelayMs } : {}),
   });
   docs.push(live);
   return { live, handle, store };
@@ -135,6 +136,29 @@ describe('live doc broadcast coalescing', () => {
     Y.applyUpdate(replica, others[0]!.updates()[0]!);
     expect(replica.store.pendingStructs).toBeNull();
     expect(replica.getText('t').toString()).toBe(a.doc.getText('t').toString());
+  });
+
+  it('with a broadcast delay, holds changes that many turns and sends them as one message', async () => {
+    const { live, handle } = await liveDoc(undefined, undefined, 30);
+    const sender = fakePeer();
+    const watcher = fakePeer();
+    live.addPeer(sender);
+    live.addPeer(watcher);
+    const a = author(111);
+    a.type('first ');
+    live.receive(sender, a.frames[0]!);
+    await turn();
+    a.type('second');
+    live.receive(sender, a.frames[1]!);
+    await turn();
+    // Both are on disk already, but nothing is relayed before the delay has passed.
+    expect(handle.appends).toBe(2);
+    expect(watcher.updates()).toHaveLength(0);
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    expect(watcher.updates()).toHaveLength(1);
+    const replica = new Y.Doc();
+    Y.applyUpdate(replica, watcher.updates()[0]!);
+    expect(replica.getText('t').toString()).toBe('first second');
   });
 
   it('relays every update exactly once over many turns and senders', async () => {
