@@ -5,6 +5,7 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll } from 'vitest';
 import { PROJECT_ROOT } from '../../server/config.ts';
 import { waitFor } from './wait-for.ts';
 
@@ -18,6 +19,39 @@ export function launchBrowser(): Promise<Browser> {
     headless: true,
     args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'],
   });
+}
+
+/**
+ * One Chromium for the test file and a fresh context per note-taker, closed after each test.
+ * Call at the top level of a test file; a file that stops servers in its own afterEach calls
+ * `closeContexts()` first (a server's graceful close waits for the pages' open connections).
+ */
+export function useBrowser(): {
+  context(name: string | null, options?: { phone?: boolean }): Promise<BrowserContext>;
+  page(name: string | null, options?: { phone?: boolean }): Promise<Page>;
+  closeContexts(): Promise<void>;
+} {
+  let browser: Browser | undefined;
+  let contexts: BrowserContext[] = [];
+  beforeAll(async () => {
+    browser = await launchBrowser();
+  }, 60_000);
+  afterAll(async () => {
+    await browser?.close();
+  });
+  const closeContexts = async (): Promise<void> => {
+    const open = contexts;
+    contexts = [];
+    for (const context of open) await context.close();
+  };
+  afterEach(closeContexts);
+  const context = async (name: string | null, options: { phone?: boolean } = {}): Promise<BrowserContext> => {
+    if (!browser) throw new Error('useBrowser(): the browser is not launched yet (call it at the top level of the file)');
+    const created = await noteTakerContext(browser, name, options);
+    contexts.push(created);
+    return created;
+  };
+  return { context, page: async (name, options) => (await context(name, options)).newPage(), closeContexts };
 }
 
 /** A browser context whose note-taker already chose `name` (skips the name prompt). */

@@ -2,16 +2,14 @@
  * The browser client end to end (issue 3): Debian's Chromium against the real server on port 0.
  * Screenshots of the session page (desktop and phone width) go to test-artifacts/.
  */
-import type { Browser, BrowserContext } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import {
   connectionState,
-  launchBrowser,
-  noteTakerContext,
   notesText,
   remoteCaretNames,
   screenshot,
   typeInTopic,
+  useBrowser,
   waitForNotes,
   waitForServiceWorker,
   waitForState,
@@ -23,22 +21,12 @@ import { waitFor, within } from '../helpers/wait-for.ts';
 const SESSION = 'containers-cr';
 const TIMEOUT_MS = 120_000;
 
-let browser: Browser;
-let contexts: BrowserContext[] = [];
+const browser = useBrowser();
 let servers: TestServer[] = [];
 
-beforeAll(async () => {
-  browser = await launchBrowser();
-}, 60_000);
-
-afterAll(async () => {
-  await browser?.close();
-});
-
 afterEach(async () => {
+  await browser.closeContexts();
   destroyAllClients();
-  for (const context of contexts) await context.close();
-  contexts = [];
   for (const s of servers) await s.close();
   servers = [];
 });
@@ -49,11 +37,7 @@ async function server(overrides: Parameters<typeof startServer>[0] = {}): Promis
   return started;
 }
 
-async function context(name: string | null, options: { phone?: boolean } = {}): Promise<BrowserContext> {
-  const created = await noteTakerContext(browser, name, options);
-  contexts.push(created);
-  return created;
-}
+const context = browser.context;
 
 describe('browser client', () => {
   it(

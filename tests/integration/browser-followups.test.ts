@@ -4,9 +4,9 @@
  * "my follow-ups", lead assigning); the "now discussing" pointer in a second browser; downloads.
  * Screenshots (desktop and phone width) go to test-artifacts/.
  */
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, noteTakerContext, screenshot, waitForState } from '../helpers/browser.ts';
+import type { Page } from 'playwright-core';
+import { afterEach, describe, expect, it } from 'vitest';
+import { screenshot, useBrowser, waitForState } from '../helpers/browser.ts';
 import { addItem, api, sessionLink } from '../helpers/session-api.ts';
 import { startServer, type TestServer } from '../helpers/server.ts';
 import { waitFor } from '../helpers/wait-for.ts';
@@ -15,29 +15,15 @@ const SESSION = 'containers-cr';
 const EVENT = 'lpc2019';
 const TIMEOUT_MS = 120_000;
 
-let browser: Browser;
-let contexts: BrowserContext[] = [];
 let s: TestServer;
-
-beforeAll(async () => {
-  browser = await launchBrowser();
-}, 60_000);
-
-afterAll(async () => {
-  await browser?.close();
-});
+const browser = useBrowser();
 
 afterEach(async () => {
-  for (const context of contexts) await context.close();
-  contexts = [];
+  await browser.closeContexts();
   await s?.close();
 });
 
-async function page(name: string | null, options: { phone?: boolean } = {}): Promise<Page> {
-  const context = await noteTakerContext(browser, name, options);
-  contexts.push(context);
-  return context.newPage();
-}
+const page = browser.page;
 
 const item = (p: Page, itemId: string) => p.locator(`li.action[data-item-id="${itemId}"]`);
 

@@ -3,9 +3,9 @@
  * restore a topic that another browser receives live, finalise with confirmation before the
  * scheduled end) and "colour by author" with names on hover. Screenshots go to test-artifacts/.
  */
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, noteTakerContext, screenshot, typeInTopic, waitForNotes, waitForState } from '../helpers/browser.ts';
+import type { Page } from 'playwright-core';
+import { afterEach, describe, expect, it } from 'vitest';
+import { screenshot, typeInTopic, useBrowser, waitForNotes, waitForState } from '../helpers/browser.ts';
 import { api } from '../helpers/session-api.ts';
 import { startServer, TEST_ADMIN_TOKEN, type TestServer } from '../helpers/server.ts';
 import { waitFor } from '../helpers/wait-for.ts';
@@ -13,29 +13,15 @@ import { waitFor } from '../helpers/wait-for.ts';
 const TIMEOUT_MS = 120_000;
 const SESSION = 'kernel-mc';
 
-let browser: Browser;
-let contexts: BrowserContext[] = [];
 let s: TestServer;
-
-beforeAll(async () => {
-  browser = await launchBrowser();
-}, 60_000);
-
-afterAll(async () => {
-  await browser?.close();
-});
+const browser = useBrowser();
 
 afterEach(async () => {
-  for (const context of contexts) await context.close();
-  contexts = [];
+  await browser.closeContexts();
   await s?.close();
 });
 
-async function page(name: string | null, options: { phone?: boolean } = {}): Promise<Page> {
-  const context = await noteTakerContext(browser, name, options);
-  contexts.push(context);
-  return context.newPage();
-}
+const page = browser.page;
 
 /** Imports a session that ends tomorrow; returns its lead link and topic ids. */
 async function importSession(): Promise<{ leadLink: string; topics: string[] }> {
