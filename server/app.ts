@@ -103,9 +103,9 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps = {}): Pr
   await fastify.register(healthRoutes, { docs });
   await fastify.register(metricsRoutes, { metrics });
   await fastify.register(eventRoutes, { meta, docs });
-  await fastify.register(importRoutes, { meta, docs, state: stateDocs, adminToken: admin.token });
+  await fastify.register(importRoutes, { meta, docs, state: stateDocs, access });
   await fastify.register(exportRoutes, { exports });
-  await fastify.register(tokenRoutes, { meta, access, adminToken: admin.token });
+  await fastify.register(tokenRoutes, { meta, access });
   await fastify.register(followupRoutes, { meta, access, followups });
   await fastify.register(recordRoutes, { access, record });
   await fastify.register(historyRoutes, { access, history });

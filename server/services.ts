@@ -110,7 +110,7 @@ export async function openServices(config: Readonly<Config>, log: Logger, deps: 
     followups: new FollowupsService(meta, docs, stateDocs),
     record: recordReady,
     history: historyReady,
-    exports: new ExportService(meta, docs, stateDocs, recordReady),
+    exports: new ExportService(meta, docs, stateDocs),
     async close() {
       await historyReady.close();
       await Promise.all([docs.shutdown(), stateDocs.shutdown()]);

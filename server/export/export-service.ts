@@ -10,7 +10,8 @@ import { buildSummaryModel, type SummaryInput, type SummaryModel } from '../../s
 import { readExportSections } from '../../shared/export/read-doc.ts';
 import { readDiscussion, slotsByTopic } from '../../shared/discussion.ts';
 import { readFollowups } from '../../shared/followups.ts';
-import type { SessionRecord } from '../docs/session-record.ts';
+import { contributors, readAuthors } from '../../shared/authorship.ts';
+import { sectionNotes, topicSections } from '../../shared/doc-schema.ts';
 import { renderJson } from '../../shared/export/render-json.ts';
 import { renderMarkdown } from '../../shared/export/render-markdown.ts';
 import { renderText } from '../../shared/export/render-text.ts';
@@ -53,13 +54,11 @@ export class ExportService {
   #meta: MetaService;
   #docs: DocService;
   #state: DocService;
-  #record: SessionRecord;
 
-  constructor(meta: MetaService, docs: DocService, state: DocService, record: SessionRecord) {
+  constructor(meta: MetaService, docs: DocService, state: DocService) {
     this.#meta = meta;
     this.#docs = docs;
     this.#state = state;
-    this.#record = record;
   }
 
   /** The summary model of one session; throws SESSION_NOT_FOUND. */
@@ -94,12 +93,17 @@ export class ExportService {
     const inputs: SummaryInput['sessions'] = [];
     for (const [index, session] of sessions.entries()) {
       options.onProgress?.(index + 1, sessions.length, session);
-      const { followups, discussion } = await this.#state.withDoc(session.id, (live) => ({
+      const { followups, discussion, authorsById } = await this.#state.withDoc(session.id, (live) => ({
         followups: readFollowups(live.doc),
         discussion: readDiscussion(live.doc),
+        authorsById: readAuthors(live.doc),
       }));
-      const sections = await this.#docs.withDoc(session.id, (live) => readExportSections(live.doc, followups));
-      inputs.push({ session, sections, authors: await this.#record.contributors(session.id), discussed: slotsByTopic(discussion) });
+      // Sections and their authors from the same read of the notes doc.
+      const { sections, authors } = await this.#docs.withDoc(session.id, (live) => ({
+        sections: readExportSections(live.doc, followups),
+        authors: contributors(topicSections(live.doc).toArray().map(sectionNotes), authorsById),
+      }));
+      inputs.push({ session, sections, authors, discussed: slotsByTopic(discussion) });
     }
     return buildSummaryModel({
       generatedAt: (options.now ?? new Date()).toISOString(),

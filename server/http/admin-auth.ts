@@ -1,17 +1,14 @@
-/** `Authorization: Bearer <ADMIN_TOKEN>` check for admin-only routes (constant-time compare). */
-import { createHash, timingSafeEqual } from 'node:crypto';
+/** Admin-only routes: the ADMIN_TOKEN as a bearer token (never from the query string, which ends up in logs). */
 import type { FastifyRequest } from 'fastify';
 import { AppError } from '../../shared/errors.ts';
-
-const digest = (value: string): Buffer => createHash('sha256').update(value).digest();
+import type { AccessPolicy } from '../meta/access-policy.ts';
+import { bearerOf } from './request-token.ts';
 
 /** A preHandler that lets only requests carrying the admin token through. */
-export function requireAdmin(adminToken: string) {
-  const expected = digest(adminToken);
+export function requireAdmin(access: AccessPolicy) {
   return async (request: FastifyRequest): Promise<void> => {
-    const header = request.headers.authorization;
-    const match = header ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
-    if (!match?.[1]) throw new AppError('UNAUTHORIZED', 'This endpoint needs the admin token: send "Authorization: Bearer <token>".');
-    if (!timingSafeEqual(digest(match[1]), expected)) throw new AppError('FORBIDDEN', 'The admin token is not valid.');
+    const token = bearerOf(request);
+    if (!token) throw new AppError('UNAUTHORIZED', 'This endpoint needs the admin token: send "Authorization: Bearer <token>".');
+    if (!access.isAdmin(token)) throw new AppError('FORBIDDEN', 'The admin token is not valid.');
   };
 }

@@ -9,7 +9,7 @@ import type { AccessPolicy } from '../meta/access-policy.ts';
 import type { MetaService } from '../meta/meta-service.ts';
 import { followupsCsv, followupsICalendar } from '../export/followups-calendar.ts';
 import { tokenOf } from './request-token.ts';
-import { eventParams, idSchema, sessionParams } from './schemas.ts';
+import { eventParams, idSchema, paramsSchema, sessionParams } from './schemas.ts';
 
 export interface FollowupRoutesOptions {
   meta: MetaService;
@@ -24,12 +24,7 @@ const assigneeSchema = {
   required: ['name'],
   additionalProperties: false,
 } as const;
-const itemParams = {
-  type: 'object',
-  properties: { sessionId: idSchema, itemId: { type: 'string', pattern: '^[A-Za-z0-9_-]{1,64}$' } },
-  required: ['sessionId', 'itemId'],
-  additionalProperties: false,
-} as const;
+const itemParams = paramsSchema({ sessionId: idSchema, itemId: { type: 'string', pattern: '^[A-Za-z0-9_-]{1,64}$' } });
 
 export async function followupRoutes(app: FastifyInstance, { meta, access, followups }: FollowupRoutesOptions): Promise<void> {
   app.get<{ Params: { sessionId: string } }>(

@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { CheckpointService } from '../docs/checkpoint-service.ts';
 import type { AccessPolicy } from '../meta/access-policy.ts';
 import { tokenOf } from './request-token.ts';
-import { idSchema, sessionParams } from './schemas.ts';
+import { idSchema, paramsSchema, sessionParams } from './schemas.ts';
 
 export interface HistoryRoutesOptions {
   access: AccessPolicy;
@@ -11,12 +11,7 @@ export interface HistoryRoutesOptions {
 }
 
 const ref = { type: 'string', pattern: '^(live|[0-9]{8}T[0-9]{9}Z-[a-z0-9]{4})$' } as const;
-const refParams = {
-  type: 'object',
-  properties: { sessionId: idSchema, ref },
-  required: ['sessionId', 'ref'],
-  additionalProperties: false,
-} as const;
+const refParams = paramsSchema({ sessionId: idSchema, ref });
 
 export async function historyRoutes(app: FastifyInstance, { access, history }: HistoryRoutesOptions): Promise<void> {
   const allow = (sessionId: string, request: Parameters<typeof tokenOf>[0], operation: 'read' | 'edit' | 'assign'): void => {
@@ -72,7 +67,7 @@ export async function historyRoutes(app: FastifyInstance, { access, history }: H
 
   app.get<{ Params: { sessionId: string; label: string } }>(
     '/api/sessions/:sessionId/versions/:label',
-    { schema: { params: { type: 'object', properties: { sessionId: idSchema, label: { type: 'string', pattern: '^-?[0-9]{1,3}$' } }, required: ['sessionId', 'label'], additionalProperties: false } } },
+    { schema: { params: paramsSchema({ sessionId: idSchema, label: { type: 'string', pattern: '^-?[0-9]{1,3}$' } }) } },
     async (request) => {
       allow(request.params.sessionId, request, 'read');
       return history.get(request.params.sessionId, await history.versionRef(request.params.sessionId, request.params.label));

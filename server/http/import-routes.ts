@@ -10,6 +10,7 @@ import { importWithRestore } from '../export/restore.ts';
 import type { MetaService } from '../meta/meta-service.ts';
 import { parseImportRequest, type ImportQuery } from '../meta/import-request.ts';
 import { IMPORT_FORMATS } from '../meta/import/index.ts';
+import type { AccessPolicy } from '../meta/access-policy.ts';
 import { requireAdmin } from './admin-auth.ts';
 import { eventParams, idSchema } from './schemas.ts';
 
@@ -18,7 +19,7 @@ export interface ImportRoutesOptions {
   docs: DocService;
   /** The session state docs, where a restore writes follow-up fields. */
   state: DocService;
-  adminToken: string;
+  access: AccessPolicy;
 }
 
 const importQuery = {
@@ -32,12 +33,12 @@ const importQuery = {
   additionalProperties: false,
 } as const;
 
-export async function importRoutes(app: FastifyInstance, { meta, docs, state, adminToken }: ImportRoutesOptions): Promise<void> {
+export async function importRoutes(app: FastifyInstance, { meta, docs, state, access }: ImportRoutesOptions): Promise<void> {
   app.addContentTypeParser(['text/markdown', 'text/x-markdown'], { parseAs: 'string' }, (_request, body, done) => done(null, body));
 
   app.post<{ Params: { eventId: string }; Querystring: ImportQuery; Body: unknown }>(
     '/api/events/:eventId/sessions',
-    { schema: { params: eventParams, querystring: importQuery }, preHandler: requireAdmin(adminToken) },
+    { schema: { params: eventParams, querystring: importQuery }, preHandler: requireAdmin(access) },
     async (request, reply) => {
       const contentType = request.headers['content-type'] ?? '';
       if (request.body === undefined || request.body === null || request.body === '') {

@@ -9,15 +9,14 @@ import type { AccessPolicy } from '../meta/access-policy.ts';
 import type { MetaService } from '../meta/meta-service.ts';
 import { requireAdmin } from './admin-auth.ts';
 import { tokenOf } from './request-token.ts';
-import { eventParams, idSchema, sessionParams } from './schemas.ts';
+import { eventParams, idSchema, paramsSchema, sessionParams } from './schemas.ts';
 
 export interface TokenRoutesOptions {
   meta: MetaService;
   access: AccessPolicy;
-  adminToken: string;
 }
 
-export async function tokenRoutes(app: FastifyInstance, { meta, access, adminToken }: TokenRoutesOptions): Promise<void> {
+export async function tokenRoutes(app: FastifyInstance, { meta, access }: TokenRoutesOptions): Promise<void> {
   const manager = (sessionId: string, token: string | undefined, role?: TokenRole) => {
     const who = access.inSession(sessionId, token);
     access.require(who, 'manage');
@@ -62,12 +61,7 @@ export async function tokenRoutes(app: FastifyInstance, { meta, access, adminTok
     '/api/sessions/:sessionId/tokens/:tokenId',
     {
       schema: {
-        params: {
-          type: 'object',
-          properties: { sessionId: idSchema, tokenId: { type: 'string', pattern: '^[a-f0-9]{12}$' } },
-          required: ['sessionId', 'tokenId'],
-          additionalProperties: false,
-        },
+        params: paramsSchema({ sessionId: idSchema, tokenId: { type: 'string', pattern: '^[a-f0-9]{12}$' } }),
       },
     },
     async (request) => {
@@ -90,7 +84,7 @@ export async function tokenRoutes(app: FastifyInstance, { meta, access, adminTok
           additionalProperties: false,
         },
       },
-      preHandler: requireAdmin(adminToken),
+      preHandler: requireAdmin(access),
     },
     async (request) => {
       await meta.setParticipantAccess(request.params.eventId, request.body.participantAccess);

@@ -5,9 +5,7 @@
  */
 import type { SessionDraft } from '../../shared/domain.ts';
 import { AppError } from '../../shared/errors.ts';
-import { detectFormat, parseImport, parseJsonText, type ImportFormat } from './import/index.ts';
-import { isIndicoExport, parseIndicoExport } from './import/parse-indico.ts';
-import { parseJsonImportFull } from './import/parse-json.ts';
+import { detectFormat, parseImport, parseJsonDocument, parseJsonText, type ImportFormat } from './import/index.ts';
 import type { ParsedExport } from './import/parse-export.ts';
 import { ImportError } from './import/import-error.ts';
 
@@ -24,12 +22,6 @@ export interface ImportRequest {
   restore: ParsedExport | null;
 }
 
-/** A JSON import: an Indico export, an mcpad export (with content to restore) or session JSON. */
-function parseJsonRequest(value: unknown, format?: ImportFormat): { drafts: SessionDraft[]; export: ParsedExport | null } {
-  if (format === 'indico' || isIndicoExport(value)) return { drafts: parseIndicoExport(value), export: null };
-  return parseJsonImportFull(value);
-}
-
 /** Parses `body` (a string, or an already-parsed JSON value) into drafts, applying overrides. */
 export function draftsFromBody(body: unknown, contentTypeOrFileName: string, query: ImportQuery): SessionDraft[] {
   return parseImportRequest(body, contentTypeOrFileName, query).drafts;
@@ -42,13 +34,13 @@ export function parseImportRequest(body: unknown, contentTypeOrFileName: string,
   try {
     if (typeof body === 'string') {
       const format = query.format ?? detectFormat(contentTypeOrFileName, body);
-      if (format === 'json' || format === 'indico') ({ drafts, export: restore } = parseJsonRequest(parseJsonText(body), format));
+      if (format === 'json' || format === 'indico') ({ drafts, export: restore } = parseJsonDocument(parseJsonText(body), format));
       else drafts = parseImport(format, body);
     } else {
       if (query.format && query.format !== 'json' && query.format !== 'indico') {
         throw new ImportError(`format=${query.format} needs a text body, but JSON was sent`);
       }
-      ({ drafts, export: restore } = parseJsonRequest(body, query.format));
+      ({ drafts, export: restore } = parseJsonDocument(body, query.format));
     }
   } catch (error) {
     if (error instanceof ImportError) throw new AppError('IMPORT_INVALID', error.message);

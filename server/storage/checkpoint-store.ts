@@ -9,6 +9,7 @@ import path from 'node:path';
 import { Low } from 'lowdb';
 import { JSONFile } from 'lowdb/node';
 import { isValidId } from '../../shared/ids.ts';
+import { writeFileDurably } from './durable-file.ts';
 import { decodeSingleFrame, encodeFrame } from './frame-codec.ts';
 
 export type CheckpointReason = 'auto' | 'idle' | 'manual' | 'final';
@@ -85,15 +86,7 @@ export function createFileCheckpointStore(rootDir: string): CheckpointStore {
       return serial(info.sessionId, async () => {
         const file = fileOf(info.sessionId, info.id);
         await fs.promises.mkdir(path.dirname(file), { recursive: true });
-        const tmp = `${file}.tmp`;
-        const handle = await fs.promises.open(tmp, 'w');
-        try {
-          await handle.writeFile(encodeFrame(state));
-          await handle.sync();
-        } finally {
-          await handle.close();
-        }
-        await fs.promises.rename(tmp, file);
+        await writeFileDurably(file, encodeFrame(state));
         const low = await index(info.sessionId);
         low.data.push(info);
         await low.write();

@@ -8,6 +8,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { isValidId } from '../../shared/ids.ts';
+import { writeFileDurably } from './durable-file.ts';
 import { decodeFrames, decodeSingleFrame, encodeFrame, FRAME_HEADER_BYTES } from './frame-codec.ts';
 
 export interface DocStoreOptions {
@@ -299,21 +300,7 @@ class FileDocHandle implements DocHandle {
   private async writeSnapshot(gen: number, state: Uint8Array, oldClosed: Promise<void>): Promise<void> {
     // Until the snapshot exists the old log is the only copy of its updates: have it synced first.
     await oldClosed;
-    const file = path.join(this.dir, snapshotName(gen));
-    const tmp = `${file}.tmp`;
-    try {
-      const out = await fs.promises.open(tmp, 'w');
-      try {
-        await out.writeFile(encodeFrame(state));
-        await out.sync();
-      } finally {
-        await out.close();
-      }
-      await fs.promises.rename(tmp, file);
-    } catch (err) {
-      await fs.promises.rm(tmp, { force: true }).catch(() => undefined);
-      throw err;
-    }
+    await writeFileDurably(path.join(this.dir, snapshotName(gen)), encodeFrame(state));
     // Also makes the new log's directory entry durable. Must precede deleting what it replaces.
     await syncDir(this.dir);
     const files = await scanDocDir(this.dir);

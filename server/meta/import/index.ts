@@ -7,7 +7,8 @@
  */
 import type { SessionDraft } from '../../../shared/domain.ts';
 import { ImportError } from './import-error.ts';
-import { parseJsonImport } from './parse-json.ts';
+import { parseJsonImportFull } from './parse-json.ts';
+import type { ParsedExport } from './parse-export.ts';
 import { parseMarkdownOutline } from './parse-markdown.ts';
 import { parsePageText } from './parse-page.ts';
 import { isIndicoExport, parseIndicoExport } from './parse-indico.ts';
@@ -31,9 +32,8 @@ export function parseImport(format: ImportFormat, body: string): SessionDraft[] 
     case 'markdown':
       return parseMarkdownOutline(body);
     case 'json':
-      return parseJsonValue(parseJsonText(body));
     case 'indico':
-      return parseIndicoExport(parseJsonText(body));
+      return parseJsonDocument(parseJsonText(body), format).drafts;
     default: {
       const unknownFormat: never = format;
       throw new ImportError(`unknown import format "${String(unknownFormat)}" (expected ${IMPORT_FORMATS.join(', ')})`);
@@ -41,9 +41,13 @@ export function parseImport(format: ImportFormat, body: string): SessionDraft[] 
   }
 }
 
-/** A parsed JSON body: an Indico export, or mcpad's own session JSON. */
-export function parseJsonValue(value: unknown): SessionDraft[] {
-  return isIndicoExport(value) ? parseIndicoExport(value) : parseJsonImport(value);
+/**
+ * A parsed JSON body: an Indico export (or any body when `format` is 'indico'), an mcpad export
+ * (drafts plus the content to restore), or mcpad's session JSON.
+ */
+export function parseJsonDocument(value: unknown, format?: ImportFormat): { drafts: SessionDraft[]; export: ParsedExport | null } {
+  if (format === 'indico' || isIndicoExport(value)) return { drafts: parseIndicoExport(value), export: null };
+  return parseJsonImportFull(value);
 }
 
 /**
