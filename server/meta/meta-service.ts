@@ -137,6 +137,7 @@ export class MetaService {
       const event = data.events.find((e) => e.id === eventId);
       if (!event) throw new AppError('EVENT_NOT_FOUND', `No event with id "${eventId}".`);
       event.participantAccess = access;
+      return { result: undefined };
     });
   }
 
@@ -151,7 +152,7 @@ export class MetaService {
     return this.#mutate((data, now) => {
       const session = data.sessions.find((s) => s.id === sessionId);
       if (!session) throw new AppError('SESSION_NOT_FOUND', `No session with id "${sessionId}".`);
-      return addToken(data, session, role, label, now);
+      return { result: addToken(data, session, role, label, now) };
     });
   }
 
@@ -173,7 +174,7 @@ export class MetaService {
       const record = (data.tokens ?? []).find((t) => t.sessionId === sessionId && t.id === tokenId);
       if (!record) throw new AppError('NOT_FOUND', `Session "${sessionId}" has no link "${tokenId}".`);
       record.revokedAt ??= now;
-      return tokenInfo(record);
+      return { result: tokenInfo(record) };
     });
     for (const listener of this.#revokeListeners) listener(info);
     return info;
@@ -184,15 +185,15 @@ export class MetaService {
   }
 
   /** Runs `change` on a copy, saves it, then publishes it; writes run one at a time. */
-  #mutate<T>(change: (data: MetaData, now: string) => T | { result: T; changed?: Session[] }): Promise<T> {
+  #mutate<T>(change: (data: MetaData, now: string) => Mutation<T>): Promise<T> {
     const run = async (): Promise<T> => {
       const draft = structuredClone(this.#data);
       const outcome = change(draft, new Date().toISOString());
       await this.#store.save(draft);
       this.#data = draft;
       this.#indexTokens();
-      const { result, changed } = isOutcome<T>(outcome) ? outcome : { result: outcome, changed: [] };
-      for (const session of changed ?? []) for (const listener of this.#topicsListeners) listener(structuredClone(session));
+      const { result, changed = [] } = outcome;
+      for (const session of changed) for (const listener of this.#topicsListeners) listener(structuredClone(session));
       return result;
     };
     const next = this.#writes.then(run, run);
@@ -204,8 +205,10 @@ export class MetaService {
   }
 }
 
-function isOutcome<T>(value: unknown): value is { result: T; changed?: Session[] } {
-  return typeof value === 'object' && value !== null && 'result' in value;
+/** What a change computed, and the sessions whose topics it added to (their docs get sections). */
+interface Mutation<T> {
+  result: T;
+  changed?: Session[];
 }
 
 function summarise(session: Session): SessionSummary {
