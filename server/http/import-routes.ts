@@ -25,7 +25,7 @@ export interface ImportRoutesOptions {
 const importQuery = {
   type: 'object',
   properties: {
-    format: { type: 'string', enum: ['page', 'markdown', 'json', 'indico'] },
+    format: { type: 'string', enum: [...IMPORT_FORMATS] },
     sessionId: idSchema,
     title: { type: 'string', minLength: 1, maxLength: 300 },
     eventTitle: { type: 'string', minLength: 1, maxLength: 300 },

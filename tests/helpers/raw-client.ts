@@ -4,8 +4,7 @@ import WebSocket from 'ws';
 import * as Y from 'yjs';
 import { encodeSyncFrame, encodeSyncStep1Frame, SYNC_UPDATE } from '../../shared/sync-frames.ts';
 import * as awarenessProtocol from 'y-protocols/awareness';
-import * as syncProtocol from 'y-protocols/sync';
-import { MESSAGE_AWARENESS, MESSAGE_SYNC } from '../../shared/protocol.ts';
+import { MESSAGE_AWARENESS } from '../../shared/protocol.ts';
 
 export interface RawClient {
   socket: WebSocket;

@@ -3,7 +3,6 @@
  * restore a topic that another browser receives live, finalise with confirmation before the
  * scheduled end) and "colour by author" with names on hover. Screenshots go to test-artifacts/.
  */
-import type { Page } from 'playwright-core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { screenshot, typeInTopic, useBrowser, waitForNotes, waitForState } from '../helpers/browser.ts';
 import { api } from '../helpers/session-api.ts';
