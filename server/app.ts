@@ -115,6 +115,7 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps = {}): Pr
     access,
     meta,
     pingIntervalMs: config.pingIntervalMs,
+    closeHandshakeTimeoutMs: config.closeHandshakeTimeoutMs,
     rateLimits: {
       maxMessagesPerSecond: config.maxMessagesPerSecond,
       maxBytesPerSecond: config.maxBytesPerSecond,

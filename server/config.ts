@@ -26,6 +26,8 @@ export interface Config {
   docIdleUnloadMs: number;
   /** Ping every socket this often; one that has not answered the previous ping is dropped. */
   pingIntervalMs: number;
+  /** After the server closes a socket, the peer has this long to answer before the TCP is cut. */
+  closeHandshakeTimeoutMs: number;
   /** Hold relayed changes this long to send more of them in one write per client (0: next tick). */
   broadcastDelayMs: number;
   /** Checkpoint a session's notes this often while they change. */
@@ -76,6 +78,7 @@ export const DEFAULT_CONFIG: Readonly<Config> = Object.freeze({
   compactLogBytes: 8 * 1024 * 1024,
   docIdleUnloadMs: 30_000,
   pingIntervalMs: 30_000,
+  closeHandshakeTimeoutMs: 2_000,
   broadcastDelayMs: 3,
   checkpointIntervalMs: 5 * 60_000,
   maxAutoCheckpoints: 100,
@@ -112,6 +115,7 @@ const ENV_SPEC = {
   COMPACT_LOG_BYTES: { key: 'compactLogBytes', parse: integer(4096, 1024 ** 3) },
   DOC_IDLE_UNLOAD_MS: { key: 'docIdleUnloadMs', parse: integer(0, 86_400_000) },
   PING_INTERVAL_MS: { key: 'pingIntervalMs', parse: integer(100, 3_600_000) },
+  CLOSE_HANDSHAKE_TIMEOUT_MS: { key: 'closeHandshakeTimeoutMs', parse: integer(10, 60_000) },
   BROADCAST_DELAY_MS: { key: 'broadcastDelayMs', parse: integer(0, 1000) },
   CHECKPOINT_INTERVAL_MS: { key: 'checkpointIntervalMs', parse: integer(1000, 86_400_000) },
   MAX_AUTO_CHECKPOINTS: { key: 'maxAutoCheckpoints', parse: integer(1, 100_000) },

@@ -28,6 +28,7 @@ export interface CollabRouteOptions {
   access: AccessPolicy;
   meta: MetaService;
   pingIntervalMs: number;
+  closeHandshakeTimeoutMs: number;
   /** Rates of one connection (per connection, never per address). */
   rateLimits: ConnectionRateLimits;
   maxConnectionsPerIp: number;
@@ -40,19 +41,19 @@ export interface CollabRouteOptions {
 type Room = { kind: 'notes' | 'state'; sessionId: string };
 
 const OPEN = 1;
-/** After asking a too-slow client to close, give the close frame this long before cutting the TCP. */
-const SLOW_CLIENT_TERMINATE_MS = 2_000;
-
-function peerSocketOf(socket: WebSocket, maxBufferedBytes: number): PeerSocket {
+function peerSocketOf(socket: WebSocket, limits: { maxBufferedBytes: number; closeHandshakeTimeoutMs: number }): PeerSocket {
+  const { maxBufferedBytes, closeHandshakeTimeoutMs } = limits;
   const close = (code: number, reason: string): void => {
-    if (socket.readyState === OPEN) socket.close(code, reason);
+    if (socket.readyState !== OPEN) return;
+    socket.close(code, reason);
+    // ws would wait 30 s for the answer; an offline client must not hold a shutdown that long.
+    setTimeout(() => socket.terminate(), closeHandshakeTimeoutMs).unref();
   };
   // Checked before queueing, so one large message (a joining client's full state) always goes out
   // when the buffer is empty; a client that does not read is dropped instead of buffered.
   const tooSlow = (): boolean => {
     if (socket.bufferedAmount <= maxBufferedBytes) return false;
     close(CloseCode.CLIENT_TOO_SLOW, `too far behind: more than ${maxBufferedBytes} bytes waiting to be sent; reconnect to resync`);
-    setTimeout(() => socket.terminate(), SLOW_CLIENT_TERMINATE_MS).unref();
     return true;
   };
   return {
@@ -140,7 +141,7 @@ export async function collabRoute(app: FastifyInstance, options: CollabRouteOpti
       wsHandler: (socket, request) => {
         const { sessionId } = request.params;
         const address = request.ip;
-        const peer = peerSocketOf(socket, options.maxBufferedBytes);
+        const peer = peerSocketOf(socket, options);
         if (!perAddress.tryAcquire(address)) {
           peer.close(CloseCode.RATE_LIMITED, `too many connections from your address (limit ${options.maxConnectionsPerIp})`);
           return;

@@ -200,6 +200,22 @@ describe('WebSocket limits', () => {
     const probe = connectClient(s.collabUrl, SESSION);
     await waitFor(() => probe.provider.synced && probe.notes('android-containers').toString() === 'fine', 'good client still edits');
   });
+
+  it('a client that never answers the close frame cannot hold a shutdown: its TCP is cut after the handshake timeout', async () => {
+    const s = await server();
+    const silent = raw(s);
+    await silent.opened;
+    await waitFor(() => s.app.docs.peerCount(SESSION) === 1, 'silent client joined');
+    // Stops reading, so it never sees (nor answers) the server's 1001; ws alone would wait 30 s.
+    const tcp = (silent.socket as unknown as { _socket: import('node:net').Socket })._socket;
+    tcp.pause();
+    const started = Date.now();
+    await s.stop();
+    // A bound on a hang, not a speed figure: without the timeout this is ws's 30 s closeTimeout.
+    expect(Date.now() - started).toBeLessThan(15_000);
+    tcp.resume();
+    expect((await silent.closed).code).toBe(CloseCode.GOING_AWAY);
+  });
 });
 
 describe('awareness limits', () => {
