@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the test suite needs, when they are missing:
 #   chromium      — browser tests drive /usr/bin/chromium with playwright-core (never a downloaded browser)
+#   redis-server  — cluster tests start their own redis-server on a free port with a temp dir
 set -euo pipefail
 
 missing=()
 [ -x /usr/bin/chromium ] || missing+=(chromium)
+command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
 [ ${#missing[@]} -eq 0 ] && exit 0
 
 echo "Installing missing system packages: ${missing[*]}"
