@@ -61,6 +61,14 @@ export interface Config {
   /** Trust X-Forwarded-For from this many proxy hops (0: use the socket address). Needed behind a
    *  reverse proxy, or every client counts as the proxy's address for per-IP limits. */
   trustProxyHops: number;
+  /** Cluster mode (issue #8): several instances share sessions through this Redis; null: embedded. */
+  redisUrl: string | null;
+  /** Prefix of every Redis key and channel, so several clusters can share one Redis. */
+  redisKeyPrefix: string;
+  /** How long a session's compaction lease lasts without renewal. */
+  redisLeaseMs: number;
+  /** Give up connecting to Redis at start after this long, with a clear error. */
+  redisConnectTimeoutMs: number;
 }
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -95,6 +103,10 @@ export const DEFAULT_CONFIG: Readonly<Config> = Object.freeze({
   maxWriteRequestsPerMinute: 600,
   allowedOrigins: [],
   trustProxyHops: 0,
+  redisUrl: null,
+  redisKeyPrefix: 'mcpad:',
+  redisLeaseMs: 15_000,
+  redisConnectTimeoutMs: 5_000,
 });
 
 /** Thrown for a bad configuration value; the message names the variable and what it accepts. */
@@ -131,6 +143,10 @@ const ENV_SPEC = {
   MAX_WRITE_REQUESTS_PER_MINUTE: { key: 'maxWriteRequestsPerMinute', parse: integer(1, 1_000_000) },
   ALLOWED_ORIGINS: { key: 'allowedOrigins', parse: origins },
   TRUST_PROXY_HOPS: { key: 'trustProxyHops', parse: integer(0, 10) },
+  REDIS_URL: { key: 'redisUrl', parse: redisUrl },
+  REDIS_KEY_PREFIX: { key: 'redisKeyPrefix', parse: nonEmpty },
+  REDIS_LEASE_MS: { key: 'redisLeaseMs', parse: integer(1000, 600_000) },
+  REDIS_CONNECT_TIMEOUT_MS: { key: 'redisConnectTimeoutMs', parse: integer(100, 600_000) },
   LOG_LEVEL: { key: 'logLevel', parse: oneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const) },
 } as const;
 
@@ -194,6 +210,18 @@ function origins(value: string): string[] {
 
 function nonEmpty(value: string): string {
   if (value.trim() === '') throw new Error('must not be empty');
+  return value.trim();
+}
+
+function redisUrl(value: string): string | null {
+  if (value.trim() === '') return null;
+  let parsed: URL;
+  try {
+    parsed = new URL(value.trim());
+  } catch {
+    throw new Error(`expected a URL like redis://127.0.0.1:6379, got "${value}"`);
+  }
+  if (parsed.protocol !== 'redis:' && parsed.protocol !== 'rediss:') throw new Error(`expected a redis:// or rediss:// URL, got "${value}"`);
   return value.trim();
 }
 

@@ -13,6 +13,7 @@ import type { DocMetrics } from './docs/doc-metrics.ts';
 import type { Logger } from './docs/peer.ts';
 import { SessionRecord } from './docs/session-record.ts';
 import { ExportService } from './export/export-service.ts';
+import { joinCluster } from './cluster/cluster.ts';
 import { MetaService } from './meta/meta-service.ts';
 import { createFileCheckpointStore } from './storage/checkpoint-store.ts';
 import { createFileDocStore, type DocStore } from './storage/doc-store.ts';
@@ -50,6 +51,8 @@ export interface ServiceOptions {
 }
 
 export async function openServices(config: Readonly<Config>, log: Logger, deps: ServiceDeps = {}, options: ServiceOptions = {}): Promise<Services> {
+  // Cluster mode: documents (and below, metadata) shared with the other instances through Redis.
+  const cluster = config.redisUrl ? await joinCluster({ ...config, redisUrl: config.redisUrl }, log) : null;
   const meta = await MetaService.open(deps.metaStore ?? createFileMetaStore(path.join(config.dataDir, META_FILE)));
   const storeOptions = (folder: string) => ({
     rootDir: path.join(config.dataDir, folder),
@@ -75,8 +78,9 @@ export async function openServices(config: Readonly<Config>, log: Logger, deps: 
   // The notes docs report to the record and the history, which need the notes docs: set below.
   let record: SessionRecord | null = null;
   let history: CheckpointService | null = null;
+  const docStore = (folder: string): DocStore => cluster?.docStore(folder, config.maxMessageBytes) ?? createFileDocStore(storeOptions(folder));
   const docs = new DocService(
-    deps.docStore ?? createFileDocStore(storeOptions(DOCS_FOLDER)),
+    deps.docStore ?? docStore(DOCS_FOLDER),
     notesTemplate((sessionId) => meta.findSession(sessionId)?.topics),
     {
       ...docOptions,
@@ -90,7 +94,7 @@ export async function openServices(config: Readonly<Config>, log: Logger, deps: 
     },
   );
   const stateDocs = new DocService(
-    deps.stateStore ?? createFileDocStore(storeOptions(STATE_FOLDER)),
+    deps.stateStore ?? docStore(STATE_FOLDER),
     stateTemplate((sessionId) => meta.hasSession(sessionId)),
     docOptions,
   );
@@ -114,6 +118,7 @@ export async function openServices(config: Readonly<Config>, log: Logger, deps: 
     async close() {
       await historyReady.close();
       await Promise.all([docs.shutdown(), stateDocs.shutdown()]);
+      await cluster?.close();
     },
   };
 }

@@ -228,7 +228,14 @@ export class DocService {
   /** Reconciles a loaded doc with its changed session (the next load does it otherwise). */
   sessionChanged(sessionId: string): void {
     const entry = this.#entries.get(sessionId);
-    if (entry?.kind === 'ready') this.#template.reconcile(entry.doc.doc, sessionId);
+    if (entry?.kind === 'ready') this.#reconcile(entry.doc);
+  }
+
+  /** Brings the doc's structure up to date with its session, once cluster-wide (on the leader). */
+  #reconcile(live: LiveDoc): void {
+    live.asLeader(() => this.#template.reconcile(live.doc, live.sessionId)).catch((error: unknown) => {
+      this.#options.log.warn({ err: error, sessionId: live.sessionId }, 'sections of new topics could not be added yet');
+    });
   }
 
   /** Number of connected peers of a session (0 when not loaded). */
@@ -272,7 +279,7 @@ export class DocService {
   }
 
   async #load(sessionId: string): Promise<LiveDoc> {
-    const { handle, loaded } = await this.#store.open(sessionId);
+    const { handle, loaded, bus } = await this.#store.open(sessionId);
     try {
       const doc = new Y.Doc();
       const loadedBytes = loaded.updates.reduce((sum, update) => sum + update.length, 0);
@@ -290,12 +297,17 @@ export class DocService {
         ...(loaded.isNew ? {} : { loadedBytes }),
         ...(this.#options.metrics ? { metrics: this.#options.metrics } : {}),
         ...(this.#options.broadcastDelayMs ? { broadcastDelayMs: this.#options.broadcastDelayMs } : {}),
+        ...(bus ? { bus } : {}),
       });
       // A doc loaded from a snapshot alone: that snapshot is its full state for fresh clients.
       if (!loaded.isNew && loaded.updates.length === 1) live.cacheState(loaded.updates[0]!);
       // The template is on disk before any client can sync, so every client sees it exactly once.
       if (loaded.isNew) await live.compact();
-      this.#template.reconcile(doc, sessionId);
+      if (bus) {
+        // A new leader (the previous one died) adds what its predecessor may not have.
+        live.onLeadership(() => this.#reconcile(live));
+        await live.asLeader(() => this.#template.reconcile(doc, sessionId));
+      } else this.#template.reconcile(doc, sessionId);
       this.#options.onLoaded?.(live);
       return live;
     } catch (error) {

@@ -10,11 +10,16 @@
  * same buffer for everyone) and one awareness message. With N peers and k edits in a turn that is
  * N sends instead of k·N. The full state of the doc (sync step 2 for a fresh client) is cached
  * until the next update.
+ *
+ * Cluster mode (issue #8): appends resolve once the update is in Redis, and an update is relayed
+ * (or sent in a fresh client's sync step 2) only after that. Updates and presence of other
+ * instances arrive through the doc bus with REMOTE_ORIGIN: relayed here, never stored again.
  */
 import * as Y from 'yjs';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import { CloseCode } from '../../shared/protocol.ts';
 import type { DocHandle } from '../storage/doc-store.ts';
+import { REMOTE_ORIGIN, type DocBus } from './doc-bus.ts';
 import { NO_DOC_METRICS, type DocMetrics } from './doc-metrics.ts';
 import type { Logger, PeerSocket } from './peer.ts';
 import {
@@ -52,6 +57,8 @@ export interface LiveDocOptions {
   /** Wait this long after the first queued change before flushing, so that more changes share
    *  one write per peer; 0 flushes on the next event-loop turn. */
   broadcastDelayMs?: number;
+  /** Cluster mode: the link to the other instances. */
+  bus?: DocBus;
 }
 
 const DEFAULT_STATE_WARM_MS = 2000;
@@ -73,6 +80,13 @@ interface PeerState {
 
 type AwarenessChange = { added: number[]; updated: number[]; removed: number[] };
 
+/** An update waiting to be relayed: `stored` once it is durable (at once in embedded mode). */
+interface PendingUpdate {
+  update: Uint8Array;
+  origin: unknown;
+  stored: boolean;
+}
+
 export class LiveDoc {
   readonly sessionId: string;
   readonly doc: Y.Doc;
@@ -87,11 +101,13 @@ export class LiveDoc {
   #docBytes: number;
   #awarenessOwners = new Map<number, PeerSocket>();
   #metrics: DocMetrics;
-  /** Appended updates not relayed yet, in order, with the peer each came from. */
-  #pendingUpdates: Uint8Array[] = [];
-  #pendingOrigins = new Set<unknown>();
+  /** Updates not relayed yet, in order, with the peer each came from. */
+  #pendingUpdates: PendingUpdate[] = [];
   /** Awareness client ids changed since the last flush. */
   #pendingAwareness = new Set<number>();
+  /** Of those, the ids changed by local peers (published to the other instances). */
+  #pendingLocalAwareness = new Set<number>();
+  #bus: DocBus | null;
   #flushScheduled = false;
   /** Y.encodeStateAsUpdate(doc) as of the last update, or null. */
   #stateCache: Uint8Array | null = null;
@@ -117,6 +133,33 @@ export class LiveDoc {
     this.awareness.setLocalState(null);
     doc.on('update', this.#onDocUpdate);
     this.awareness.on('update', this.#onAwarenessUpdate);
+    this.#bus = options.bus ?? null;
+    this.#bus?.onRemoteUpdates(this.#applyRemoteUpdates);
+    this.#bus?.onRemoteAwareness((update) => awarenessProtocol.applyAwarenessUpdate(this.awareness, update, REMOTE_ORIGIN));
+    this.#bus?.onAwarenessQuery(() => {
+      const ids = this.#localAwarenessIds();
+      if (ids.length > 0) this.#bus?.publishAwareness(awarenessProtocol.encodeAwarenessUpdate(this.awareness, ids));
+    });
+  }
+
+  /** True when this instance may compact, checkpoint and build structure (always when embedded). */
+  get isLeader(): boolean {
+    return this.#bus?.isLeader ?? true;
+  }
+
+  /** Runs `build` (an edit the server makes, like sections of new topics) once cluster-wide: here
+   *  when embedded, on the leader with every stored update applied in cluster mode. */
+  async asLeader(build: () => void): Promise<boolean> {
+    if (!this.#bus) {
+      build();
+      return true;
+    }
+    return this.#bus.asLeader(build);
+  }
+
+  /** Called when this instance becomes the leader of the doc (never when embedded). */
+  onLeadership(listener: () => void): void {
+    this.#bus?.onLeadership(listener);
   }
 
   get peerCount(): number {
@@ -156,7 +199,10 @@ export class LiveDoc {
     }
     try {
       const { reply } = handleFrame(frame, this.doc, this.awareness, peer, state.policy, this.#stateAsUpdate);
-      if (reply) peer.send(reply);
+      // Step 2 may hold updates still on their way to Redis: it waits for them like a relay does.
+      const storing = reply ? this.#handle.pendingWrites?.() : null;
+      if (storing) storing.then(() => this.#peers.has(peer) && peer.send(reply!), () => undefined);
+      else if (reply) peer.send(reply);
     } catch (error) {
       const protocolError = error instanceof ProtocolError ? error : null;
       if (!protocolError) this.#options.log.error({ err: error, sessionId: this.sessionId }, 'frame handling failed');
@@ -230,25 +276,39 @@ export class LiveDoc {
   }
 
   #onDocUpdate = (update: Uint8Array, origin: unknown): void => {
-    const started = performance.now();
-    try {
-      this.#handle.append(update);
-    } catch (error) {
-      this.#failStorage(error as Error);
-      return;
+    const pending: PendingUpdate = { update, origin, stored: true };
+    if (origin !== REMOTE_ORIGIN) {
+      const started = performance.now();
+      let storing: void | Promise<void>;
+      try {
+        storing = this.#handle.append(update);
+      } catch (error) {
+        this.#failStorage(error as Error);
+        return;
+      }
+      if (storing) {
+        // In Redis only once the promise resolves: relayed by the flush that follows.
+        pending.stored = false;
+        storing.then(
+          () => {
+            this.#metrics.storeWrite((performance.now() - started) / 1000);
+            pending.stored = true;
+            this.#scheduleFlush();
+          },
+          (error: unknown) => this.#failStorage(error as Error),
+        );
+      } else this.#metrics.storeWrite((performance.now() - started) / 1000);
     }
-    this.#metrics.storeWrite((performance.now() - started) / 1000);
     this.#metrics.updateApplied(update.length);
-    // Durable from here on: only now may it be queued for relaying.
+    // Durable from here on (or relayed only once it is): now it may be queued for relaying.
     this.#stateCache = null;
     if (this.#stateWarmer) this.#stateWarmer.refresh();
     else {
       this.#stateWarmer = setTimeout(() => this.#fullState(), this.#options.stateWarmMs ?? DEFAULT_STATE_WARM_MS);
       this.#stateWarmer.unref();
     }
-    this.#pendingUpdates.push(update);
-    this.#pendingOrigins.add(origin);
-    this.#scheduleFlush();
+    this.#pendingUpdates.push(pending);
+    if (pending.stored) this.#scheduleFlush();
     if (this.#handle.logBytes > this.#options.compactLogBytes && !this.#compaction) {
       this.compact().catch((error: unknown) => {
         this.#options.log.error({ err: error, sessionId: this.sessionId }, 'compaction failed; the log is kept');
@@ -262,9 +322,9 @@ export class LiveDoc {
       for (const id of added) owner.awarenessIds.add(id);
       for (const id of removed) owner.awarenessIds.delete(id);
     }
-    for (const id of added) this.#pendingAwareness.add(id);
-    for (const id of updated) this.#pendingAwareness.add(id);
-    for (const id of removed) this.#pendingAwareness.add(id);
+    const changed = [...added, ...updated, ...removed];
+    for (const id of changed) this.#pendingAwareness.add(id);
+    if (this.#bus && origin !== REMOTE_ORIGIN) for (const id of changed) this.#pendingLocalAwareness.add(id);
     this.#metrics.awarenessApplied();
     this.#scheduleFlush();
   };
@@ -335,12 +395,24 @@ export class LiveDoc {
    *  each encoded once and handed to every peer. */
   #flush = (): void => {
     this.#flushScheduled = false;
-    const updates = this.#pendingUpdates;
-    const origins = this.#pendingOrigins;
+    // Updates still on their way to Redis wait for the flush their write schedules.
+    const updates: Uint8Array[] = [];
+    const origins = new Set<unknown>();
+    const waiting: PendingUpdate[] = [];
+    for (const pending of this.#pendingUpdates) {
+      if (!pending.stored) waiting.push(pending);
+      else {
+        updates.push(pending.update);
+        origins.add(pending.origin);
+      }
+    }
     const awarenessIds = this.#pendingAwareness;
-    this.#pendingUpdates = [];
-    this.#pendingOrigins = new Set();
+    this.#pendingUpdates = waiting;
     this.#pendingAwareness = new Set();
+    if (this.#pendingLocalAwareness.size > 0) {
+      this.#bus?.publishAwareness(awarenessProtocol.encodeAwarenessUpdate(this.awareness, [...this.#pendingLocalAwareness]));
+      this.#pendingLocalAwareness = new Set();
+    }
     // With a storage error every peer was closed; with no peers there is nobody to tell.
     if (this.#storageError || this.#peers.size === 0) return;
     let update: Uint8Array | null = null;
@@ -381,6 +453,21 @@ export class LiveDoc {
     if (!isEmptyStateVector(stateVector)) return Y.encodeStateAsUpdate(this.doc, stateVector);
     return this.#fullState();
   };
+
+  /** Updates other instances stored: applied as one transaction, relayed, not stored again. */
+  #applyRemoteUpdates = (updates: Uint8Array[]): void => {
+    this.doc.transact(() => {
+      for (const update of updates) Y.applyUpdate(this.doc, update);
+    }, REMOTE_ORIGIN);
+    for (const update of updates) this.#docBytes += update.length;
+  };
+
+  /** Awareness client ids of the peers connected to this instance. */
+  #localAwarenessIds(): number[] {
+    const ids = new Set<number>();
+    for (const state of this.#peers.values()) for (const id of [...state.awarenessIds, ...state.ownedIds]) ids.add(id);
+    return [...ids].filter((id) => this.awareness.getStates().has(id));
+  }
 
   #fullState(): Uint8Array {
     this.#stateCache ??= Y.encodeStateAsUpdate(this.doc);

@@ -8,6 +8,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { isValidId } from '../../shared/ids.ts';
+import type { DocBus } from '../docs/doc-bus.ts';
 import { writeFileDurably } from './durable-file.ts';
 import { decodeFrames, decodeSingleFrame, encodeFrame, FRAME_HEADER_BYTES } from './frame-codec.ts';
 
@@ -31,11 +32,15 @@ export interface DocHandle {
   readonly logBytes: number;
   /** Frames appended to the current log generation (loaded + appended). */
   readonly logFrames: number;
-  /** Appends one update with fs.writeSync before returning: after it returns the update survives a
-   *  kill -9 of the process. fdatasync is batched (timer, at most every fsyncIntervalMs while dirty).
+  /** Appends one update. The file store writes it with fs.writeSync before returning: after it
+   *  returns the update survives a kill -9 of the process; a cluster store returns a promise that
+   *  resolves once the update is in Redis. fdatasync is batched (timer, at most every fsyncIntervalMs while dirty).
    *  Throws (e.g. ENOSPC/EROFS/EIO) when the write fails; a failed write leaves no partial frame that
    *  later loads would accept (truncate back to the last good offset if possible). */
-  append(update: Uint8Array): void;
+  append(update: Uint8Array): void | Promise<void>;
+  /** Cluster stores: resolves once every append so far is stored (null when nothing is in
+   *  flight). The file store writes synchronously and has nothing in flight. */
+  pendingWrites?(): Promise<void> | null;
   /** Crash-safe compaction: `state` is Y.encodeStateAsUpdate(doc) taken *now* (synchronously by the
    *  caller). Synchronously switch appends to log-(gen+1), then asynchronously write snapshot-(gen+1)
    *  (tmp + fsync + rename + dir fsync), then delete older generations. A crash at any point leaves a
@@ -51,9 +56,16 @@ export interface DocHandle {
   diskBytes(): Promise<number>;
 }
 
+export interface OpenedDoc {
+  handle: DocHandle;
+  loaded: LoadedDoc;
+  /** Cluster stores: the doc's link to the other instances. */
+  bus?: DocBus;
+}
+
 export interface DocStore {
   /** Opens (loading and repairing) a doc. Opening an id that is already open throws. */
-  open(docId: string): Promise<{ handle: DocHandle; loaded: LoadedDoc }>;
+  open(docId: string): Promise<OpenedDoc>;
   /** True when something is stored for this id (no repair, no open). */
   exists(docId: string): Promise<boolean>;
   /** close() every open handle. */
