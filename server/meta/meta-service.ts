@@ -1,13 +1,16 @@
 /**
  * Events, sessions and their topic lists: reads from memory, writes through the metadata store.
  * Every change is computed on a copy and saved before it becomes visible, so a failed or invalid
- * import leaves nothing half-written.
+ * import leaves nothing half-written. Over a shared store (cluster mode, issue #8) a change is
+ * computed on the latest stored data and saved only if nobody saved meanwhile (else retried), and
+ * other instances' saves are reloaded and announced to the same listeners as local ones.
  */
 import type { ConferenceEvent, Session, SessionDraft, Topic } from '../../shared/domain.ts';
 import { AppError } from '../../shared/errors.ts';
 import { isValidId, slugify, uniqueId } from '../../shared/ids.ts';
 import type { ParticipantAccess, TokenRole } from '../../shared/roles.ts';
-import { META_SCHEMA_VERSION, type MetaData, type MetaStore } from '../storage/meta-store.ts';
+import { isSharedMetaStore, META_SCHEMA_VERSION, type MetaData, type MetaStore, type SharedMetaStore } from '../storage/meta-store.ts';
+import { metaChanges } from './meta-changes.ts';
 import { hashToken, newToken, newTokenId, tokenInfo, type TokenInfo, type TokenRecord } from './tokens.ts';
 
 export interface SessionSummary {
@@ -46,6 +49,14 @@ export interface ImportOptions {
 
 type TopicsListener = (session: Session) => void;
 
+export interface MetaServiceOptions {
+  /** Reports a failed reload of another instance's change (shared store only; default: console). */
+  onReloadError?: (error: unknown) => void;
+}
+
+/** Saves over a shared store that lose the race this often in a row give up (a write storm). */
+const MAX_SHARED_SAVE_ATTEMPTS = 20;
+
 /** Orders sessions by schedule start (unscheduled last), then by creation. */
 function scheduleOrder(a: Session, b: Session): number {
   const sa = a.schedule?.start ?? '\uffff';
@@ -61,19 +72,49 @@ export class MetaService {
   #revokeListeners = new Set<(info: TokenInfo) => void>();
   /** Live (not revoked) tokens by hash. */
   #tokensByHash = new Map<string, TokenRecord>();
-  /** True when the store held nothing at open (first start: seed it). */
+  /** Shared store only: the stored revision `#data` is, and the notice subscription. */
+  #revision = 0;
+  #stopListening: (() => void) | null = null;
+  #reloadQueued = false;
+  #onReloadError: (error: unknown) => void;
+  /** True when the store held nothing at open (first start: seed it). Over a shared store several
+   *  instances may all start fresh; seeding stays single because imports merge by id and each
+   *  retry computes on the data another instance saved first. */
   readonly isFresh: boolean;
 
-  private constructor(store: MetaStore, data: MetaData | null) {
+  private constructor(store: MetaStore, data: MetaData | null, options: MetaServiceOptions) {
     this.#store = store;
     this.isFresh = data === null;
     this.#data = data ?? { version: META_SCHEMA_VERSION, events: [], sessions: [] };
+    this.#onReloadError = options.onReloadError ?? ((error) => console.error('mcpad: reloading shared metadata failed', error));
     this.#indexTokens();
   }
 
-  /** Loads the metadata from `store`. */
-  static async open(store: MetaStore): Promise<MetaService> {
-    return new MetaService(store, await store.load());
+  /** Loads the metadata from `store`; over a shared store, follows other instances' saves until `close()`. */
+  static async open(store: MetaStore, options: MetaServiceOptions = {}): Promise<MetaService> {
+    if (!isSharedMetaStore(store)) return new MetaService(store, await store.load(), options);
+    // Listen before loading: a save between the load and the constructor would go unheard.
+    let service: MetaService | null = null;
+    let missed = false;
+    const stopListening = store.onRemoteChange(() => (service ? service.#queueReload(store) : (missed = true)));
+    try {
+      const { data, revision } = await store.loadRevision();
+      service = new MetaService(store, data, options);
+      service.#revision = revision;
+    } catch (error) {
+      stopListening();
+      throw error;
+    }
+    service.#stopListening = stopListening;
+    if (missed) service.#queueReload(store);
+    return service;
+  }
+
+  /** Stops following other instances and waits for queued writes (the store stays open). */
+  async close(): Promise<void> {
+    this.#stopListening?.();
+    this.#stopListening = null;
+    await this.#writes;
   }
 
   /** Called after a session gains topics (an import appended to it). */
@@ -185,17 +226,83 @@ export class MetaService {
   }
 
   /** Runs `change` on a copy, saves it, then publishes it; writes run one at a time. */
-  #mutate<T>(change: (data: MetaData, now: string) => Mutation<T>): Promise<T> {
-    const run = async (): Promise<T> => {
+  #mutate<T>(change: Change<T>): Promise<T> {
+    const store = this.#store;
+    if (isSharedMetaStore(store)) return this.#serial(() => this.#commitShared(store, change));
+    return this.#serial(async () => {
       const draft = structuredClone(this.#data);
       const outcome = change(draft, new Date().toISOString());
-      await this.#store.save(draft);
-      this.#data = draft;
-      this.#indexTokens();
-      const { result, changed = [] } = outcome;
-      for (const session of changed) for (const listener of this.#topicsListeners) listener(structuredClone(session));
-      return result;
+      await store.save(draft);
+      return this.#publish(draft, outcome);
+    });
+  }
+
+  /** Makes a saved draft visible and tells listeners which sessions gained topics. */
+  #publish<T>(draft: MetaData, { result, changed = [] }: Mutation<T>): T {
+    this.#data = draft;
+    this.#indexTokens();
+    for (const session of changed) for (const listener of this.#topicsListeners) listener(structuredClone(session));
+    return result;
+  }
+
+  /** Optimistic write: compute on the latest stored data, save unless another instance saved
+   *  since, else take that in and compute again. */
+  async #commitShared<T>(store: SharedMetaStore, change: Change<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      const latest = await store.loadRevision();
+      this.#adopt(latest);
+      const draft = structuredClone(this.#data);
+      const outcome = change(draft, new Date().toISOString());
+      // Based on the revision Redis holds; if Redis lost everything, #data is still our copy
+      // (see #adopt), and this save writes it back instead of computing on nothing.
+      const saved = await store.saveIfCurrent(draft, latest.revision);
+      if (saved.saved) {
+        this.#revision = saved.revision;
+        return this.#publish(draft, outcome);
+      }
+      if (attempt === MAX_SHARED_SAVE_ATTEMPTS) {
+        throw new AppError('STORAGE_UNAVAILABLE', `Metadata changed under this write ${attempt} times in a row; try again.`);
+      }
+      // Jitter, so instances that collided do not collide again in lockstep.
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * 5 * attempt));
+    }
+  }
+
+  /** Reloads after another instance's save; queued with the writes, and coalesced. */
+  #queueReload(store: SharedMetaStore): void {
+    if (this.#reloadQueued) return;
+    this.#reloadQueued = true;
+    this.#serial(async () => {
+      this.#reloadQueued = false;
+      this.#adopt(await store.loadRevision());
+    }).catch((error: unknown) => this.#onReloadError(error));
+  }
+
+  /**
+   * Takes in stored data another instance saved and announces what it changed. Loads and saves
+   * run one at a time, so a stored revision other than ours is newer (or Redis was reset; then an
+   * empty store does not wipe our copy, and the next write puts it back).
+   */
+  #adopt({ data, revision }: { data: MetaData | null; revision: number }): void {
+    if (data === null || revision === this.#revision) return;
+    const { topicsAdded, revoked } = metaChanges(this.#data, data);
+    this.#data = data;
+    this.#revision = revision;
+    this.#indexTokens();
+    // A throwing listener must not stop the others, nor fail the local write that triggered this.
+    const call = (listener: () => void): void => {
+      try {
+        listener();
+      } catch (error) {
+        this.#onReloadError(error);
+      }
     };
+    for (const session of topicsAdded) for (const listener of this.#topicsListeners) call(() => listener(structuredClone(session)));
+    for (const info of revoked) for (const listener of this.#revokeListeners) call(() => listener({ ...info }));
+  }
+
+  /** Runs `run` after every queued write or reload, whatever their outcome. */
+  #serial<T>(run: () => Promise<T>): Promise<T> {
     const next = this.#writes.then(run, run);
     this.#writes = next.then(
       () => undefined,
@@ -204,6 +311,8 @@ export class MetaService {
     return next;
   }
 }
+
+type Change<T> = (data: MetaData, now: string) => Mutation<T>;
 
 /** What a change computed, and the sessions whose topics it added to (their docs get sections). */
 interface Mutation<T> {

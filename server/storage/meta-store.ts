@@ -27,16 +27,42 @@ export interface MetaStore {
   save(data: MetaData): Promise<void>;
 }
 
+/**
+ * Metadata shared by several instances (cluster mode, issue #8). Each instance keeps a copy in
+ * memory; writes are optimistic (compare the revision, retry on conflict), and the others hear of
+ * each saved revision so they reload.
+ */
+export interface SharedMetaStore extends MetaStore {
+  readonly shared: true;
+  /** Stored data with its revision (0 and null when nothing stored yet). */
+  loadRevision(): Promise<{ data: MetaData | null; revision: number }>;
+  /** Replaces the data only if the stored revision is still `basedOn` (atomic); publishes a change notice. */
+  saveIfCurrent(data: MetaData, basedOn: number): Promise<{ saved: true; revision: number } | { saved: false }>;
+  /** Calls `listener` after another instance saved (not for own saves), and after a reconnect
+   *  (notices sent meanwhile are lost); returns unsubscribe. */
+  onRemoteChange(listener: () => void): () => void;
+  /** Stops listening for notices; the Redis connections stay open (their owner closes them). */
+  close(): Promise<void>;
+}
+
+export function isSharedMetaStore(store: MetaStore): store is SharedMetaStore {
+  return (store as Partial<SharedMetaStore>).shared === true;
+}
+
+/** `data` if its schema version is the one this code reads; throws otherwise. */
+export function checkMetaVersion(data: MetaData): MetaData {
+  if (data.version !== META_SCHEMA_VERSION) {
+    throw new Error(`metadata schema version ${String(data.version)} is not supported (expected ${META_SCHEMA_VERSION})`);
+  }
+  return data;
+}
+
 function lowStore(low: Low<MetaData | null>): MetaStore {
   return {
     async load() {
       await low.read();
       const data = low.data;
-      if (data === null) return null;
-      if (data.version !== META_SCHEMA_VERSION) {
-        throw new Error(`metadata schema version ${String(data.version)} is not supported (expected ${META_SCHEMA_VERSION})`);
-      }
-      return data;
+      return data === null ? null : checkMetaVersion(data);
     },
     async save(data) {
       low.data = structuredClone(data);
