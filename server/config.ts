@@ -67,6 +67,9 @@ export interface Config {
   redisKeyPrefix: string;
   /** How long a session's compaction lease lasts without renewal. */
   redisLeaseMs: number;
+  /** Entries stay in a session's stream this long after a snapshot covered them, so an instance
+   *  whose tail lags behind a compaction still reads every entry. */
+  redisStreamRetainMs: number;
   /** Give up connecting to Redis at start after this long, with a clear error. */
   redisConnectTimeoutMs: number;
 }
@@ -106,6 +109,7 @@ export const DEFAULT_CONFIG: Readonly<Config> = Object.freeze({
   redisUrl: null,
   redisKeyPrefix: 'mcpad:',
   redisLeaseMs: 15_000,
+  redisStreamRetainMs: 60_000,
   redisConnectTimeoutMs: 5_000,
 });
 
@@ -146,6 +150,7 @@ const ENV_SPEC = {
   REDIS_URL: { key: 'redisUrl', parse: redisUrl },
   REDIS_KEY_PREFIX: { key: 'redisKeyPrefix', parse: nonEmpty },
   REDIS_LEASE_MS: { key: 'redisLeaseMs', parse: integer(1000, 600_000) },
+  REDIS_STREAM_RETAIN_MS: { key: 'redisStreamRetainMs', parse: integer(100, 86_400_000) },
   REDIS_CONNECT_TIMEOUT_MS: { key: 'redisConnectTimeoutMs', parse: integer(100, 600_000) },
   LOG_LEVEL: { key: 'logLevel', parse: oneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const) },
 } as const;
@@ -178,6 +183,10 @@ export function makeConfig(overrides: Partial<Config> = {}): Readonly<Config> {
   // budget, and a doc must be sendable to a joining client in one message.
   if (config.maxMessageBytes > config.maxDocBytes) {
     throw new ConfigError(`Invalid configuration: MAX_MESSAGE_BYTES (${config.maxMessageBytes}) must not exceed MAX_DOC_BYTES (${config.maxDocBytes})`);
+  }
+  // Each instance would otherwise generate its own, and a token would work on one instance only.
+  if (config.redisUrl && !config.adminToken) {
+    throw new ConfigError('Invalid configuration: with REDIS_URL (cluster mode) set ADMIN_TOKEN, the same value on every instance');
   }
   Object.freeze(config.allowedOrigins);
   return Object.freeze(config);

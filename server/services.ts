@@ -17,7 +17,9 @@ import { joinCluster } from './cluster/cluster.ts';
 import { MetaService } from './meta/meta-service.ts';
 import { createFileCheckpointStore } from './storage/checkpoint-store.ts';
 import { createFileDocStore, type DocStore } from './storage/doc-store.ts';
-import { createFileMetaStore, type MetaStore } from './storage/meta-store.ts';
+import { createFileMetaStore, isSharedMetaStore, type MetaStore } from './storage/meta-store.ts';
+import { createRedisCheckpointStore } from './cluster/redis-checkpoint-store.ts';
+import { createRedisMetaStore } from './cluster/redis-meta-store.ts';
 
 export const META_FILE = 'meta.json';
 export const DOCS_FOLDER = 'docs';
@@ -53,7 +55,18 @@ export interface ServiceOptions {
 export async function openServices(config: Readonly<Config>, log: Logger, deps: ServiceDeps = {}, options: ServiceOptions = {}): Promise<Services> {
   // Cluster mode: documents (and below, metadata) shared with the other instances through Redis.
   const cluster = config.redisUrl ? await joinCluster({ ...config, redisUrl: config.redisUrl }, log) : null;
-  const meta = await MetaService.open(deps.metaStore ?? createFileMetaStore(path.join(config.dataDir, META_FILE)));
+  const metaStore =
+    deps.metaStore ??
+    (cluster
+      ? createRedisMetaStore(cluster.commands, cluster.subscriber, config.redisKeyPrefix, cluster.instanceId)
+      : createFileMetaStore(path.join(config.dataDir, META_FILE)));
+  let meta: MetaService;
+  try {
+    meta = await MetaService.open(metaStore, { onReloadError: (err) => log.error({ err }, 'reloading the shared metadata failed') });
+  } catch (error) {
+    await cluster?.close();
+    throw error;
+  }
   const storeOptions = (folder: string) => ({
     rootDir: path.join(config.dataDir, folder),
     fsyncIntervalMs: config.fsyncIntervalMs,
@@ -99,7 +112,10 @@ export async function openServices(config: Readonly<Config>, log: Logger, deps: 
     docOptions,
   );
   record = new SessionRecord(meta, docs, stateDocs, log);
-  history = new CheckpointService(createFileCheckpointStore(path.join(config.dataDir, CHECKPOINTS_FOLDER)), meta, docs, record, {
+  const checkpointStore = cluster
+    ? createRedisCheckpointStore(cluster.commands, config.redisKeyPrefix)
+    : createFileCheckpointStore(path.join(config.dataDir, CHECKPOINTS_FOLDER));
+  history = new CheckpointService(checkpointStore, meta, docs, record, {
     intervalMs: config.checkpointIntervalMs,
     maxAutoPerSession: config.maxAutoCheckpoints,
     log,
@@ -118,6 +134,9 @@ export async function openServices(config: Readonly<Config>, log: Logger, deps: 
     async close() {
       await historyReady.close();
       await Promise.all([docs.shutdown(), stateDocs.shutdown()]);
+      await meta.close();
+      // The metadata store unsubscribes on the subscriber connection: before the cluster closes it.
+      if (isSharedMetaStore(metaStore)) await metaStore.close();
       await cluster?.close();
     },
   };

@@ -12,9 +12,6 @@ import { RedisChannels } from './redis-channels.ts';
 import { createRedisDocStore, newInstanceId } from './redis-doc-store.ts';
 import { StreamTailer } from './stream-tailer.ts';
 
-/** Entries stay in a stream this long after a compaction covered them, for instances whose tail lags. */
-const STREAM_RETAIN_MS = 60_000;
-
 export interface Cluster {
   readonly instanceId: string;
   readonly commands: Redis;
@@ -68,7 +65,7 @@ export async function joinCluster(config: Readonly<Config> & { redisUrl: string 
         prefix: `${config.redisKeyPrefix}${kind}:`,
         instanceId,
         leaseMs: config.redisLeaseMs,
-        retainMs: STREAM_RETAIN_MS,
+        retainMs: config.redisStreamRetainMs,
         maxUpdateBytes,
         log,
       }),

@@ -66,7 +66,8 @@ export class CheckpointService {
   /** Starts periodic checkpoints of a loaded notes doc. */
   track(live: LiveDoc): void {
     this.untrack(live.sessionId);
-    const timer = setInterval(() => this.#auto(live.sessionId, 'auto'), this.#options.intervalMs);
+    // In a cluster every instance holding the doc has this timer; only the session's leader acts.
+    const timer = setInterval(() => live.isLeader && this.#auto(live.sessionId, 'auto'), this.#options.intervalMs);
     timer.unref();
     this.#timers.set(live.sessionId, timer);
   }

@@ -2,6 +2,7 @@
  * The session record kept in the state doc besides follow-ups: the "now discussing" pointer with
  * real topic times, and authorship (client id → the name that client announced in its presence).
  */
+import { REMOTE_ORIGIN } from './doc-bus.ts';
 import { readAuthors, recordAuthor, contributors, type Author } from '../../shared/authorship.ts';
 import { sectionNotes, topicSections } from '../../shared/doc-schema.ts';
 import { readDiscussion, setDiscussing, type DiscussionState } from '../../shared/discussion.ts';
@@ -71,7 +72,8 @@ export class SessionRecord {
         .catch((error: unknown) => this.#log.warn({ err: error, sessionId: notes.sessionId }, 'authorship could not be recorded'));
     };
     notes.awareness.on('change', ({ added, updated }: { added: number[]; updated: number[] }, origin: unknown) => {
-      if (origin === null || origin === undefined) return;
+      // Only presence set by this instance's own peers: another instance records its own.
+      if (origin === null || origin === undefined || origin === REMOTE_ORIGIN) return;
       for (const clientId of [...added, ...updated]) {
         const user = (notes.awareness.getStates().get(clientId) as { user?: { name?: unknown; color?: unknown } } | undefined)?.user;
         if (typeof user?.name !== 'string' || user.name.trim() === '') continue;

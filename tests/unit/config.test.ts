@@ -21,4 +21,11 @@ describe('configuration from the environment', () => {
     for (const name of ['PORT', 'MAX_MESSAGE_BYTES', 'ADMIN_TOKEN', 'LOG_LEVEL']) expect(message).toContain(name);
     expect(message).toContain('whole number from 0 to 65535');
   });
+
+  it('cluster mode: REDIS_URL must be a redis URL, and needs one ADMIN_TOKEN for every instance', () => {
+    expect(() => configFromEnv({ REDIS_URL: 'http://localhost:6379', ADMIN_TOKEN: 'a-long-enough-admin-token' })).toThrow(/REDIS_URL.*redis:\/\//);
+    expect(() => configFromEnv({ REDIS_URL: 'redis://127.0.0.1:6379' })).toThrow(/set ADMIN_TOKEN/);
+    const config = configFromEnv({ REDIS_URL: 'redis://127.0.0.1:6379', ADMIN_TOKEN: 'a-long-enough-admin-token', REDIS_LEASE_MS: '5000' });
+    expect(config).toMatchObject({ redisUrl: 'redis://127.0.0.1:6379', redisLeaseMs: 5000, redisKeyPrefix: 'mcpad:' });
+  });
 });
