@@ -207,10 +207,13 @@ describe('cluster mode', () => {
 
   it('kill -9 of an instance during a write burst: its clients go on elsewhere, nothing relayed is lost', async () => {
     newCluster();
-    const doomed = await childInstance();
-    const survivor = await instance();
+    // Short leases: the survivor must take over the session once the leader is dead.
+    const doomed = await childInstance({ REDIS_LEASE_MS: '1000' });
+    const survivor = await instance({ redisLeaseMs: 1000 });
     const topic = survivor.app.meta.getSession(SESSION).topics[0]!.id;
+    // The doomed instance loads the doc first and so leads it.
     const writers = [0, 1, 2].map(() => connectClient(doomed.collabUrl, SESSION));
+    await Promise.all(writers.map((w) => w.synced()));
     // Readers see only what an instance relayed: what the doomed one relayed must survive it.
     const readerOnDoomed = connectClient(doomed.collabUrl, SESSION);
     const readerOnSurvivor = connectClient(survivor.collabUrl, SESSION);
@@ -236,6 +239,7 @@ describe('cluster mode', () => {
     const final = textOf(readerOnSurvivor, topic);
     expect(typed.filter((token) => occurrences(final, token) !== 1)).toEqual([]);
     for (const writer of writers) await waitFor(() => textOf(writer, topic) === final, 'writers to converge');
+    await waitFor(() => survivor.app.docs.withDoc(SESSION, (live) => live.isLeader), 'the survivor to take over the lease', 5000);
     console.log(`kill -9 in cluster: ${relayedByDoomed.length} tokens relayed by the killed instance, ${typed.length} typed in all; lost: ${lost.length}`);
   });
 
