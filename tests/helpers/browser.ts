@@ -89,11 +89,18 @@ export function remoteCaretNames(page: Page, topicId: string): Promise<string[]>
 
 /** The connection state shown in the status bar (`data-state`). */
 export function connectionState(page: Page): Promise<string | null> {
-  return page.getAttribute('[data-testid="status"]', 'data-state');
+  return page.getAttribute('[data-testid="status"]', 'data-state', { timeout: 5000 });
 }
 
-export function waitForState(page: Page, state: string, timeoutMs = 20_000): Promise<unknown> {
-  return waitFor(async () => (await connectionState(page)) === state, `status ${state}`, timeoutMs, 100);
+export async function waitForState(page: Page, state: string, timeoutMs = 20_000): Promise<unknown> {
+  let last: string | null = null;
+  try {
+    return await waitFor(async () => (last = await connectionState(page)) === state, `status ${state}`, timeoutMs, 100);
+  } catch (error) {
+    // Say what the page showed instead: a status never rendered is a different bug from a wrong one.
+    const shown = await page.evaluate(() => document.body?.innerText.slice(0, 300) ?? '(no body)').catch((e: Error) => `(unreadable: ${e.message})`);
+    throw new Error(`${(error as Error).message}; last status ${JSON.stringify(last)} at ${page.url()}; page showed: ${JSON.stringify(shown)}`);
+  }
 }
 
 export async function waitForNotes(page: Page, topicId: string, check: (text: string) => boolean, what: string, timeoutMs = 20_000): Promise<string> {
