@@ -1,8 +1,10 @@
 /**
- * `npm run bench [-- --quick] [--server mcpad|reference|both] [--scenario a,b,c,d] [--generators N]
+ * `npm run bench [-- --quick] [--server mcpad|reference|both] [--scenario a,b,c,d,e] [--generators N]
  * [--cpu-prof]`: the load benchmark of issue #7. Starts each server as its own process (fresh for
  * every scenario), drives it from forked load-generator processes over real WebSockets on
  * 127.0.0.1, prints progress and a comparison table, and writes JSON to bench/results/.
+ * Scenario (e) (issue #8, mcpad only, needs redis-server) compares one instance with two sharing
+ * a Redis: edit latency on the authors' instance and on the other one.
  */
 import { fork, type ChildProcess, execSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -14,7 +16,18 @@ import { PROJECT_ROOT } from '../server/config.ts';
 import { sectionNotes, topicSections } from '../shared/doc-schema.ts';
 import { buildTemplateUpdate, type TemplateTopic } from '../shared/topic-template.ts';
 import type { GeneratorCommand, GeneratorReport } from './generator.ts';
-import { BENCH_ADMIN_TOKEN, dirBytes, machineCpu, sampleProcess, startServer, type ServerKind, type ServerProcess } from './servers.ts';
+import {
+  BENCH_ADMIN_TOKEN,
+  dirBytes,
+  machineCpu,
+  sampleProcess,
+  startRedisProcess,
+  startServer,
+  type RedisProcess,
+  type ServerKind,
+  type ServerOptions,
+  type ServerProcess,
+} from './servers.ts';
 import { nowMs, SYNC_STEP2, SYNC_UPDATE, syncMessage, syncStep1 } from './wire.ts';
 
 // ---------------------------------------------------------------------------------------------
@@ -50,12 +63,15 @@ function parseArgs(argv: string[]): Options {
     else if (arg === '--steps') options.steps = value().split(',').map(Number);
     else if (arg === '--help' || arg === '-h') {
       console.log(
-        'npm run bench -- [--quick] [--server mcpad|reference|both] [--scenario a,b,c,d] [--generators N] [--cpu-prof]\n' +
+        'npm run bench -- [--quick] [--server mcpad|reference|both] [--scenario a,b,c,d,e] [--generators N] [--cpu-prof]\n' +
           '                 [--window SECONDS] [--steps 50,100,...]  (override the measuring window of a/c and the ramp steps of b)\n' +
           '  (a) 1 session, 50 authors x 2 edits/s + 1,000 lurkers\n' +
           '  (b) 1 session, 1,000 lurkers, authors at 4 edits/s (+ cursor) ramped until p95 > 150 ms\n' +
           '  (c) 20 sessions x (10 authors x 2/s + 100 lurkers)\n' +
           '  (d) fresh-client sync of a session with 10,000 and 100,000 edits of history (cold and warm)\n' +
+          '  (e) cluster, mcpad only, not in the default list (needs /usr/bin/redis-server): 1 session, 50 authors x 2 edits/s\n' +
+          '      + 500 lurkers, on one instance, then on two sharing a redis-server (authors on the first, lurkers split);\n' +
+          '      edit latency at probes on the authors\' instance and on the other one\n' +
           '  --quick: small loads and short windows (< 1 min); --cpu-prof: V8 CPU profile of the server in bench/results/prof/',
       );
       process.exit(0);
@@ -69,6 +85,11 @@ function parseArgs(argv: string[]): Options {
 
 /** Every child process still running, killed when a scenario times out or the bench is stopped. */
 const liveChildren = new Set<ChildProcess>();
+
+function track(child: ChildProcess): void {
+  liveChildren.add(child);
+  child.on('exit', () => liveChildren.delete(child));
+}
 
 function killAll(): void {
   for (const child of liveChildren) child.kill('SIGKILL');
@@ -84,9 +105,8 @@ class LoadGenerator {
       execArgv: ['--import', 'tsx'],
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
-    liveChildren.add(this.child);
+    track(this.child);
     this.child.on('exit', () => {
-      liveChildren.delete(this.child);
       for (const pending of this.#pending.values()) pending.reject(new Error('load generator exited'));
       this.#pending.clear();
     });
@@ -261,44 +281,93 @@ function serverView(before: Map<string, number> | null, after: Map<string, numbe
   };
 }
 
-async function measure(server: ServerProcess, fleet: Fleet, durationMs: number): Promise<WindowResult> {
-  await Promise.all(fleet.all.map((g) => g.request({ cmd: 'window' })));
-  const metricsBefore = await scrapeMetrics(server);
-  const start = sampleProcess(server.pid)!;
-  const machineStart = machineCpu();
-  let maxRss = start.rssBytes;
-  const sampler = setInterval(() => {
-    const sample = sampleProcess(server.pid);
-    if (sample) maxRss = Math.max(maxRss, sample.rssBytes);
-  }, 250);
-  await sleep(durationMs);
-  clearInterval(sampler);
-  const end = sampleProcess(server.pid)!;
-  const machineEnd = machineCpu();
-  const metricsAfter = await scrapeMetrics(server);
-  const reports = await Promise.all(fleet.all.map((g) => g.request<GeneratorReport>({ cmd: 'report' })));
-  const windowS = (end.atMs - start.atMs) / 1000;
-  const editsSent = reports.reduce((sum, r) => sum + r.editsSent, 0);
-  const generators = reports.map((r) => ({ cpuPercent: round(r.cpuPercent), loopLagP99Ms: round(r.loopLagP99Ms), rssMB: round(r.rssBytes / 2 ** 20) }));
+/** A process measured over a window; a server's /metrics are scraped too. */
+interface Watched {
+  name: string;
+  pid: number;
+  server?: ServerProcess;
+}
+
+interface ProcessUsage {
+  name: string;
+  cpuPercent: number;
+  rssMB: number;
+  /** mcpad only, from its GET /metrics. */
+  server: Record<string, number> | null;
+}
+
+/** Samples CPU time at both ends and RSS every 250 ms; `stop` gives each process's CPU % of a
+ *  core and max RSS over the window. */
+function watchProcesses(watched: Watched[]): { stop(): { windowS: number; usage: Omit<ProcessUsage, 'server'>[] } } {
+  const startedAt = Date.now();
+  const starts = watched.map((w) => sampleProcess(w.pid)!);
+  const maxRss = starts.map((sample) => sample.rssBytes);
+  const sampleRss = (): void =>
+    watched.forEach((w, i) => {
+      const sample = sampleProcess(w.pid);
+      if (sample) maxRss[i] = Math.max(maxRss[i]!, sample.rssBytes);
+    });
+  const sampler = setInterval(sampleRss, 250);
   return {
+    stop() {
+      clearInterval(sampler);
+      sampleRss();
+      const windowS = (Date.now() - startedAt) / 1000;
+      const usage = watched.map((w, i) => {
+        const end = sampleProcess(w.pid)!;
+        return { name: w.name, cpuPercent: round(((end.cpuSeconds - starts[i]!.cpuSeconds) / windowS) * 100), rssMB: round(maxRss[i]! / 2 ** 20) };
+      });
+      return { windowS, usage };
+    },
+  };
+}
+
+interface WindowDetail {
+  /** The figures of scenarios (a) to (c); its server fields are the first watched process's. */
+  window: WindowResult;
+  processes: ProcessUsage[];
+  /** Per generator, in the order given. */
+  reports: GeneratorReport[];
+}
+
+async function measureWindow(watched: Watched[], generators: LoadGenerator[], durationMs: number): Promise<WindowDetail> {
+  await Promise.all(generators.map((g) => g.request({ cmd: 'window' })));
+  const scrapeAll = (): Promise<(Map<string, number> | null)[]> => Promise.all(watched.map((w) => (w.server ? scrapeMetrics(w.server) : null)));
+  const metricsBefore = await scrapeAll();
+  const watch = watchProcesses(watched);
+  const machineStart = machineCpu();
+  await sleep(durationMs);
+  const { windowS, usage } = watch.stop();
+  const machineEnd = machineCpu();
+  const metricsAfter = await scrapeAll();
+  const reports = await Promise.all(generators.map((g) => g.request<GeneratorReport>({ cmd: 'report' })));
+  const processes = usage.map((u, i) => ({ ...u, server: serverView(metricsBefore[i]!, metricsAfter[i]!, windowS) }));
+  const editsSent = reports.reduce((sum, r) => sum + r.editsSent, 0);
+  const generatorFigures = reports.map((r) => ({ cpuPercent: round(r.cpuPercent), loopLagP99Ms: round(r.loopLagP99Ms), rssMB: round(r.rssBytes / 2 ** 20) }));
+  const window: WindowResult = {
     windowS: round(windowS),
     editsSent,
     editsPerS: round(editsSent / windowS),
     latencyMs: roundAll(percentiles(reports.flatMap((r) => r.latenciesMs))),
     serverMessagesOutPerS: Math.round(reports.reduce((sum, r) => sum + r.messagesIn, 0) / windowS),
     serverBytesOutPerS: Math.round(reports.reduce((sum, r) => sum + r.bytesIn, 0) / windowS),
-    serverCpuPercent: round(((end.cpuSeconds - start.cpuSeconds) / windowS) * 100),
-    serverRssMB: round(Math.max(maxRss, end.rssBytes) / 2 ** 20),
+    serverCpuPercent: processes[0]!.cpuPercent,
+    serverRssMB: processes[0]!.rssMB,
     machineBusyPercent: round(((machineEnd.busy - machineStart.busy) / (machineEnd.total - machineStart.total)) * 100),
-    generators,
-    generatorLimited: generators.some((g) => g.cpuPercent > GENERATOR_CPU_LIMIT || g.loopLagP99Ms > GENERATOR_LAG_LIMIT_MS),
-    server: serverView(metricsBefore, metricsAfter, windowS),
+    generators: generatorFigures,
+    generatorLimited: generatorFigures.some((g) => g.cpuPercent > GENERATOR_CPU_LIMIT || g.loopLagP99Ms > GENERATOR_LAG_LIMIT_MS),
+    server: processes[0]!.server,
   };
+  return { window, processes, reports };
+}
+
+async function measure(server: ServerProcess, fleet: Fleet, durationMs: number): Promise<WindowResult> {
+  return (await measureWindow([{ name: server.kind, pid: server.pid, server }], fleet.all, durationMs)).window;
 }
 
 /** After the authors stopped: waits until every probe has every edit (or `timeoutMs`), returns the
  *  number of (probe, edit) pairs missing. */
-async function lostEdits(fleet: Fleet, timeoutMs: number): Promise<{ lost: number; checked: number; connectMs: Percentiles; connectFailures: number; unexpectedCloses: number }> {
+async function lostEdits(fleet: Pick<Fleet, 'all'>, timeoutMs: number): Promise<{ lost: number; checked: number; connectMs: Percentiles; connectFailures: number; unexpectedCloses: number }> {
   await Promise.all(fleet.all.map((g) => g.request({ cmd: 'stopAuthors' })));
   const deadline = Date.now() + timeoutMs;
   for (;;) {
@@ -340,6 +409,8 @@ interface Scale {
   authorsC: number;
   lurkersC: number;
   historySizes: number[];
+  authorsE: number;
+  lurkersE: number;
 }
 
 const FULL: Scale = {
@@ -353,6 +424,8 @@ const FULL: Scale = {
   authorsC: 10,
   lurkersC: 100,
   historySizes: [10_000, 100_000],
+  authorsE: 50,
+  lurkersE: 500,
 };
 
 const QUICK: Scale = {
@@ -366,6 +439,8 @@ const QUICK: Scale = {
   authorsC: 5,
   lurkersC: 20,
   historySizes: [5_000],
+  authorsE: 10,
+  lurkersE: 50,
 };
 
 const PROBES = 2;
@@ -377,20 +452,29 @@ interface RunContext {
   profDir: string;
 }
 
+async function startTracked(kind: ServerKind, ctx: RunContext, options: ServerOptions = {}): Promise<ServerProcess> {
+  const server = await startServer(kind, { ...(ctx.options.cpuProf ? { cpuProfDir: ctx.profDir } : {}), ...options });
+  track(server.child);
+  return server;
+}
+
+async function stopAndClean(server: ServerProcess): Promise<void> {
+  await server.stop('SIGTERM');
+  if (server.dataDir) fs.rmSync(server.dataDir, { recursive: true, force: true });
+}
+
 async function withServer<T>(kind: ServerKind, ctx: RunContext, run: (server: ServerProcess) => Promise<T>, keepDataDir = false): Promise<T> {
-  const server = await startServer(kind, ctx.options.cpuProf ? { cpuProfDir: ctx.profDir } : {});
-  liveChildren.add(server.child);
-  server.child.on('exit', () => liveChildren.delete(server.child));
+  const server = await startTracked(kind, ctx);
   try {
     return await run(server);
   } finally {
-    await server.stop('SIGTERM');
-    if (server.dataDir && !keepDataDir) fs.rmSync(server.dataDir, { recursive: true, force: true });
+    if (keepDataDir) await server.stop('SIGTERM');
+    else await stopAndClean(server);
   }
 }
 
-async function withFleet<T>(server: ServerProcess, ctx: RunContext, run: (fleet: Fleet) => Promise<T>): Promise<T> {
-  const fleet = await startFleet(ctx.options.generators, server.collabUrl, ctx.epochMs);
+async function withFleet<T>(server: ServerProcess, ctx: RunContext, run: (fleet: Fleet) => Promise<T>, count = ctx.options.generators): Promise<T> {
+  const fleet = await startFleet(count, server.collabUrl, ctx.epochMs);
   try {
     return await run(fleet);
   } finally {
@@ -569,9 +653,7 @@ async function scenarioD(kind: ServerKind, ctx: RunContext): Promise<unknown> {
     if (kind === 'mcpad' && dataDir) {
       const dir: string = dataDir;
       const restart = async (label: string): Promise<void> => {
-        const server = await startServer('mcpad', { dataDir: dir, ...(ctx.options.cpuProf ? { cpuProfDir: ctx.profDir } : {}) });
-        liveChildren.add(server.child);
-        server.child.on('exit', () => liveChildren.delete(server.child));
+        const server = await startTracked('mcpad', ctx, { dataDir: dir });
         try {
           entry[label] = await freshSync(server.collabUrl, session);
         } catch (error) {
@@ -589,6 +671,113 @@ async function scenarioD(kind: ServerKind, ctx: RunContext): Promise<unknown> {
     results[String(size)] = entry;
   }
   return results;
+}
+
+const SESSION_E = 'bench-e';
+
+type Setup = 'single' | 'cluster';
+
+/** Where clients connect: `near` is the authors' instance, `far` the other one (the same one when single). */
+interface Instances {
+  near: ServerProcess;
+  far: ServerProcess;
+  redis: RedisProcess | null;
+}
+
+/** Fresh processes for one setup: one embedded mcpad, or redis-server + two mcpad instances sharing it. */
+async function withInstances<T>(setup: Setup, ctx: RunContext, run: (instances: Instances) => Promise<T>): Promise<T> {
+  const servers: ServerProcess[] = [];
+  let redis: RedisProcess | null = null;
+  try {
+    if (setup === 'single') {
+      servers.push(await startTracked('mcpad', ctx));
+    } else {
+      redis = await startRedisProcess();
+      track(redis.child);
+      // A fresh redis-server per setup already isolates runs; the prefix also keeps them apart if
+      // this ever points at a shared Redis.
+      const env = { REDIS_URL: redis.url, REDIS_KEY_PREFIX: `mcpad-bench-${Date.now().toString(36)}:` };
+      servers.push(await startTracked('mcpad', ctx, { env }));
+      servers.push(await startTracked('mcpad', ctx, { env }));
+    }
+    return await run({ near: servers[0]!, far: servers.at(-1)!, redis });
+  } finally {
+    // Instances first: they close their docs into Redis on the way down.
+    await Promise.all(servers.map(stopAndClean));
+    await redis?.stop();
+  }
+}
+
+/** Cluster metadata is shared: the far instance knows a session created through the near one
+ *  within milliseconds. Returns how long that took. */
+async function waitForSession(server: ServerProcess, session: string, timeoutMs: number): Promise<number> {
+  const started = Date.now();
+  for (;;) {
+    const response = await fetch(`${server.httpUrl}/api/sessions/${session}`).catch(() => null);
+    await response?.body?.cancel();
+    if (response?.status === 200) return Date.now() - started;
+    if (Date.now() - started > timeoutMs) throw new Error(`${server.httpUrl} does not know session ${session} after ${timeoutMs} ms (last status ${response?.status})`);
+    await sleep(5);
+  }
+}
+
+async function clusterSetup(setup: Setup, ctx: RunContext): Promise<unknown> {
+  log(` ${setup === 'single' ? 'single: one instance, no Redis' : 'cluster: redis-server + two instances'}`);
+  return withInstances(setup, ctx, async (instances) => {
+    const { near, far } = instances;
+    await createSessions(near, [SESSION_E]);
+    const sessionVisibleMs = far === near ? null : await waitForSession(far, SESSION_E, 10_000);
+    // The same generator processes in both setups, so that only the server side differs: load
+    // generators on each side, and one probe process per side.
+    const [nearCount, farCount] = split(Math.max(2, ctx.options.generators), 2) as [number, number];
+    const result = await withFleet(near, ctx, (nearFleet) => withFleet(far, ctx, (farFleet) => loadBothSides(instances, nearFleet, farFleet, ctx), farCount), nearCount);
+    const { sameInstance, crossInstance } = result.latencyMs;
+    log(`  same instance p50/p99 ${sameInstance.p50}/${sameInstance.p99} ms, cross instance ${crossInstance.p50}/${crossInstance.p99} ms, lost ${result.lost} of ${result.checked}`);
+    return { ...result, sessionVisibleOnFarInstanceMs: sessionVisibleMs };
+  });
+}
+
+/** Authors on the near side, lurkers split, probes on both sides; one window, then the lost-edit check. */
+async function loadBothSides({ near, far, redis }: Instances, nearFleet: Fleet, farFleet: Fleet, ctx: RunContext) {
+  const { scale } = ctx;
+  const [nearLurkers, farLurkers] = split(scale.lurkersE, 2) as [number, number];
+  log(`  ${nearLurkers} + ${farLurkers} lurkers, ${PROBES} + ${PROBES} probes...`);
+  await addLurkers(nearFleet, SESSION_E, nearLurkers);
+  await addLurkers(farFleet, SESSION_E, farLurkers);
+  await nearFleet.probe.request({ cmd: 'probes', session: SESSION_E, count: PROBES });
+  await farFleet.probe.request({ cmd: 'probes', session: SESSION_E, count: PROBES });
+  log(`  ${scale.authorsE} authors x 2 edits/s on the first instance...`);
+  await addAuthors(nearFleet, SESSION_E, scale.authorsE, 2);
+  await sleep(scale.warmupMs);
+  log(`  measuring ${scale.windowMs / 1000} s...`);
+  const watched: Watched[] = [
+    { name: 'mcpad 1', pid: near.pid, server: near },
+    ...(far === near ? [] : [{ name: 'mcpad 2', pid: far.pid, server: far }]),
+    ...(redis ? [{ name: 'redis-server', pid: redis.pid }] : []),
+  ];
+  const generators = [...nearFleet.all, ...farFleet.all];
+  const { window, processes, reports } = await measureWindow(watched, generators, scale.windowMs);
+  const latencyAt = (probe: LoadGenerator): Percentiles => roundAll(percentiles(reports[generators.indexOf(probe)]!.latenciesMs));
+  const check = await lostEdits({ all: generators }, 10_000);
+  return {
+    instances: far === near ? 1 : 2,
+    authors: scale.authorsE,
+    lurkers: [nearLurkers, farLurkers],
+    windowS: window.windowS,
+    editsSent: window.editsSent,
+    editsPerS: window.editsPerS,
+    latencyMs: { sameInstance: latencyAt(nearFleet.probe), crossInstance: latencyAt(farFleet.probe) },
+    processes,
+    machineBusyPercent: window.machineBusyPercent,
+    generators: window.generators,
+    generatorLimited: window.generatorLimited,
+    ...check,
+  };
+}
+
+async function scenarioE(kind: ServerKind, ctx: RunContext): Promise<unknown> {
+  if (kind !== 'mcpad') return { skipped: 'no cluster mode' };
+  return { single: await clusterSetup('single', ctx), cluster: await clusterSetup('cluster', ctx) };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -648,7 +837,7 @@ function table(results: Results, quick: boolean): string {
     ['mcpad /metrics: flushes/s, updates per flush', (r) => (r.server ? `${r.server.flushesPerS}, ${r.server.updatesPerFlush}` : undefined)],
     ['mcpad /metrics: event-loop lag p99 ms', (r) => r.server?.eventLoopLagP99Ms],
   ];
-  out.push('| metric | mcpad | reference |', '|---|---|---|');
+  if (['a', 'b', 'c', 'd'].some((key) => results[key])) out.push('| metric | mcpad | reference |', '|---|---|---|');
   section('(a) 1 session, 50 authors × 2/s + 1,000 lurkers', 'a', windowMetrics);
   section('(b) ramp at 4 edits/s + cursor, 1,000 lurkers', 'b', [
     ['authors with p95 ≤ 150 ms', (r) => r.authorsAtP95Under150],
@@ -675,6 +864,41 @@ function table(results: Results, quick: boolean): string {
       out.push(`| ${size} edits: bytes on disk, log / snapshot | ${m ? `${m.diskBytesLog} / ${m.diskBytesSnapshot}` : '–'} | n/a |`);
     }
   }
+  const e = results.e;
+  if (e) out.push('', clusterTable(e, quick));
+  return out.join('\n');
+}
+
+/** Scenario (e) in its own tables: its columns are setups and probe sides, not servers. */
+function clusterTable(e: Partial<Record<ServerKind, any>>, quick: boolean): string {
+  const m = e.mcpad;
+  const load = m?.single ? `${m.single.authors} authors × 2/s on instance 1, ${m.single.lurkers.join(' + ')} lurkers` : 'authors × 2/s on instance 1, lurkers split';
+  const out = [`**(e) cluster: 1 session, ${load}, ${PROBES} + ${PROBES} probes${quick ? ' (--quick: scaled down)' : ''}**`, ''];
+  if (!m) return [...out, `not run against mcpad${e.reference?.skipped ? `; reference: ${e.reference.skipped}` : ''}`].join('\n');
+  if (m.error) return [...out, `failed: ${m.error}`].join('\n');
+  const setups: [string, string, any][] = [
+    ['single (1 instance, no Redis)', 'single', m.single],
+    ['cluster (2 instances + Redis)', 'cluster', m.cluster],
+  ];
+  const latency = (p: Percentiles): string => `${p.p50} / ${p.p95} / ${p.p99} / ${p.max} | ${p.n}`;
+  out.push('| setup | probes | edit latency ms p50 / p95 / p99 / max | samples |', '|---|---|---|---|');
+  for (const [title, , r] of setups) {
+    out.push(`| ${title} | same instance as the authors | ${latency(r.latencyMs.sameInstance)} |`);
+    out.push(`| ${title} | ${r.instances === 1 ? 'other probe process, same instance' : 'cross instance (1 → Redis → 2)'} | ${latency(r.latencyMs.crossInstance)} |`);
+  }
+  out.push(
+    '',
+    '| setup | edits sent/s | edits not at every probe 10 s after the authors stopped (of checked) | connect ms p50 / max, failed / dropped | CPU % of a core / max RSS MB | instance 1 store write mean ms (% > 1 ms): disk, or XADD in cluster | generators CPU % (lag p99 ms) | machine busy % (2 cores) |',
+    '|---|---|---|---|---|---|---|---|',
+  );
+  for (const [, name, r] of setups) {
+    const processes = r.processes.map((p: ProcessUsage) => `${p.name}: ${p.cpuPercent} / ${p.rssMB}`).join(', ');
+    const generators = r.generators.map((g: any) => `${g.cpuPercent} (${g.loopLagP99Ms})`).join(', ') + (r.generatorLimited ? ' LIMITED' : '');
+    const writes = r.processes[0].server;
+    const storeWrite = writes ? `${writes.storeWriteMeanMs} (${writes.storeWritesOver1msPercent} %)` : '–';
+    out.push(`| ${name} | ${r.editsPerS} | ${r.lost} (of ${r.checked}) | ${r.connectMs.p50} / ${r.connectMs.max}, ${r.connectFailures} / ${r.unexpectedCloses} | ${processes} | ${storeWrite} | ${generators} | ${r.machineBusyPercent} |`);
+  }
+  if (m.cluster.sessionVisibleOnFarInstanceMs !== null) out.push('', `A session created through instance 1 was served by instance 2 after ${m.cluster.sessionVisibleOnFarInstanceMs} ms.`);
   return out.join('\n');
 }
 
@@ -701,7 +925,7 @@ async function main(): Promise<void> {
   }
   const loadBefore = os.loadavg();
   log(`mcpad bench (${options.quick ? 'quick' : 'full'}) at ${commit}: servers ${options.servers.join(', ')}, scenarios ${options.scenarios.join(', ')}, ${options.generators} load generators + 1 probe process; load average ${loadBefore.map((l) => l.toFixed(2)).join(' ')} on ${os.cpus().length} CPUs`);
-  const scenarios: Record<string, (kind: ServerKind, ctx: RunContext) => Promise<unknown>> = { a: scenarioA, b: scenarioB, c: scenarioC, d: scenarioD };
+  const scenarios: Record<string, (kind: ServerKind, ctx: RunContext) => Promise<unknown>> = { a: scenarioA, b: scenarioB, c: scenarioC, d: scenarioD, e: scenarioE };
   const results: Results = {};
   for (const name of options.scenarios) {
     const scenario = scenarios[name];

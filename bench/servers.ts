@@ -3,7 +3,8 @@
  *  - mcpad: `node dist/main.mjs` (the bundle `npm start` runs), a temp DATA_DIR, durability on;
  *  - reference: @y/websocket-server 0.1.1 (`npm i -D y-websocket-server-ref@npm:@y/websocket-server@0.1.1`,
  *    the last release on the stable yjs 13 line), its stock `src/server.js`, in memory.
- * Both are sampled through /proc/<pid>/stat for CPU and RSS.
+ *  - for scenario (e), a redis-server (the Debian package) that mcpad instances share in cluster mode.
+ * All are sampled through /proc/<pid>/stat for CPU and RSS.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -48,20 +49,68 @@ function freePort(): Promise<number> {
   });
 }
 
-async function waitForPort(port: number, timeoutMs: number): Promise<void> {
+async function waitUntil(check: () => Promise<boolean>, failure: string, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const ok = await new Promise<boolean>((resolve) => {
-      const socket = net.connect(port, '127.0.0.1', () => {
-        socket.end();
-        resolve(true);
-      });
-      socket.on('error', () => resolve(false));
-    });
-    if (ok) return;
-    if (Date.now() > deadline) throw new Error(`nothing listens on ${port} after ${timeoutMs} ms`);
+    if (await check()) return;
+    if (Date.now() > deadline) throw new Error(`${failure} after ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, 50));
   }
+}
+
+function acceptsConnections(port: number): Promise<boolean> {
+  return new Promise<boolean>((resolve) => {
+    const socket = net.connect(port, '127.0.0.1', () => {
+      socket.end();
+      resolve(true);
+    });
+    socket.on('error', () => resolve(false));
+  });
+}
+
+/** Redis accepts connections while it is still loading its AOF; PONG means it serves commands. */
+function answersPing(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect(port, '127.0.0.1', () => socket.write('PING\r\n'));
+    let reply = '';
+    socket.setTimeout(500, () => socket.destroy());
+    socket.on('data', (data: Buffer) => {
+      reply += data.toString();
+      if (reply.includes('\r\n')) socket.end();
+    });
+    socket.on('error', () => undefined);
+    socket.on('close', () => resolve(reply.startsWith('+PONG')));
+  });
+}
+
+/** Resolves once `ready` does, rejects with the process's output if it exits first (and kills it on failure). */
+async function readyOrExited(child: ChildProcess, ready: Promise<void>, name: string, output: () => string): Promise<void> {
+  const exited = new Promise<never>((_, reject) =>
+    child.on('exit', () => reject(new Error(`${name} exited before it was ready:\n${output()}`))),
+  );
+  try {
+    await Promise.race([ready, exited]);
+  } catch (error) {
+    child.kill('SIGKILL');
+    throw error;
+  }
+}
+
+function captureOutput(child: ChildProcess): () => string {
+  let output = '';
+  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  return () => output;
+}
+
+/** Sends `signal` and waits for the exit; SIGKILL if it takes longer than 15 s. */
+async function stopProcess(child: ChildProcess, signal: NodeJS.Signals): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
+  child.kill(signal);
+  const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+  await exited;
+  clearTimeout(timer);
 }
 
 let bundleBuilt = false;
@@ -107,21 +156,8 @@ export async function startServer(kind: ServerKind, options: ServerOptions = {})
       stdio: ['ignore', 'pipe', 'pipe'],
     });
   }
-  let output = '';
-  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
-  try {
-    await Promise.race([
-      waitForPort(port, 30_000),
-      exited.then(() => {
-        throw new Error(`${kind} server exited before listening:\n${output}`);
-      }),
-    ]);
-  } catch (error) {
-    child.kill('SIGKILL');
-    throw error;
-  }
+  const output = captureOutput(child);
+  await readyOrExited(child, waitUntil(() => acceptsConnections(port), `nothing listens on ${port}`, 30_000), `${kind} server`, output);
   return {
     kind,
     child,
@@ -130,13 +166,51 @@ export async function startServer(kind: ServerKind, options: ServerOptions = {})
     httpUrl: `http://127.0.0.1:${port}`,
     collabUrl: `ws://127.0.0.1:${port}/collab`,
     dataDir,
-    output: () => output,
-    async stop(signal = 'SIGTERM') {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      child.kill(signal);
-      const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
-      await exited;
-      clearTimeout(timer);
+    output,
+    stop: (signal = 'SIGTERM') => stopProcess(child, signal),
+  };
+}
+
+const REDIS_SERVER = '/usr/bin/redis-server';
+
+export interface RedisProcess {
+  child: ChildProcess;
+  pid: number;
+  url: string;
+  output(): string;
+  /** SIGTERM (Redis flushes its AOF), wait for the exit, remove its temp dir. */
+  stop(): Promise<void>;
+}
+
+/** A redis-server on a free port with its own temp dir, persisting as the deployment guide
+ *  documents for production (AOF fsynced every second, no eviction; no RDB snapshots), so the bench measures
+ *  the write path a real cluster has. */
+export async function startRedisProcess(): Promise<RedisProcess> {
+  if (!fs.existsSync(REDIS_SERVER)) {
+    throw new Error(`${REDIS_SERVER} not found: scenario (e) needs the Debian redis-server package (apt-get install redis-server)`);
+  }
+  const port = await freePort();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mcpad-bench-redis-'));
+  const child = spawn(
+    REDIS_SERVER,
+    ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes', '--appendfsync', 'everysec', '--save', '', '--maxmemory-policy', 'noeviction', '--protected-mode', 'no'],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  const output = captureOutput(child);
+  try {
+    await readyOrExited(child, waitUntil(() => answersPing(port), `redis-server on ${port} does not answer PING`, 10_000), 'redis-server', output);
+  } catch (error) {
+    fs.rmSync(dir, { recursive: true, force: true });
+    throw error;
+  }
+  return {
+    child,
+    pid: child.pid!,
+    url: `redis://127.0.0.1:${port}`,
+    output,
+    async stop() {
+      await stopProcess(child, 'SIGTERM');
+      fs.rmSync(dir, { recursive: true, force: true });
     },
   };
 }
