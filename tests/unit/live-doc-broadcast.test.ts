@@ -289,28 +289,60 @@ describe('live doc broadcast coalescing', () => {
     presence.destroy();
   });
 
-  it('answers a fresh client from the cached state until the doc changes', async () => {
+  it('answers a fresh client from the cached state, then the updates since, without re-encoding', async () => {
     const { live } = await liveDoc();
     const sender = fakePeer();
     live.addPeer(sender);
     const a = author(601);
     a.type('hello');
     live.receive(sender, a.frames[0]!);
-    const fresh = (): Uint8Array => {
+    /** A fresh client's sync: the step 2 reply and the update messages right after it. */
+    const fresh = (): Uint8Array[] => {
       const peer = fakePeer();
       live.addPeer(peer);
       live.receive(peer, step1(Y.encodeStateVector(new Y.Doc())));
-      const reply = peer.messages.find((m) => m[0] === MESSAGE_SYNC && m[1] === 1)!;
+      const replies = peer.messages.filter((m) => m[0] === MESSAGE_SYNC && (m[1] === 1 || m[1] === 2)).map(payload);
       live.removePeer(peer);
-      return payload(reply);
+      return replies;
     };
     const first = fresh();
+    expect(first).toHaveLength(1);
     expect(fresh()).toEqual(first);
+    expect(live.stateCompact).toBe(true);
     a.type(' world');
     live.receive(sender, a.frames[1]!);
+    // The same cached state, followed by the one update since.
+    const second = fresh();
+    expect(second).toHaveLength(2);
+    expect(second[0]).toEqual(first[0]);
+    expect(live.stateCompact).toBe(false);
     const replica = new Y.Doc();
-    Y.applyUpdate(replica, fresh());
+    for (const update of second) Y.applyUpdate(replica, update);
     expect(replica.getText('t').toString()).toBe('hello world');
+  });
+
+  it('re-encodes the cached state once more than 2,000 updates followed it, so a fresh client never gets a long tail', async () => {
+    const { live } = await liveDoc();
+    const sender = fakePeer();
+    live.addPeer(sender);
+    const a = author(701);
+    const fresh = (): number => {
+      const peer = fakePeer();
+      live.addPeer(peer);
+      live.receive(peer, step1(Y.encodeStateVector(new Y.Doc())));
+      live.removePeer(peer);
+      return peer.messages.filter((m) => m[0] === MESSAGE_SYNC && (m[1] === 1 || m[1] === 2)).length;
+    };
+    fresh();
+    for (let i = 0; i < 2000; i++) {
+      a.type('x');
+      live.receive(sender, a.frames[i]!);
+    }
+    expect(fresh()).toBe(2001);
+    a.type('y');
+    live.receive(sender, a.frames[2000]!);
+    expect(live.stateCompact).toBe(true);
+    expect(fresh()).toBe(1);
   });
 
   it('re-encodes the cached state once the doc has been quiet for a while', async () => {
@@ -320,8 +352,8 @@ describe('live doc broadcast coalescing', () => {
     const a = author(801);
     a.type('quiet soon');
     live.receive(sender, a.frames[0]!);
-    expect(live.stateCached).toBe(false);
+    expect(live.stateCompact).toBe(false);
     await new Promise((resolve) => setTimeout(resolve, 60));
-    expect(live.stateCached).toBe(true);
+    expect(live.stateCompact).toBe(true);
   });
 });
