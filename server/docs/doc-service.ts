@@ -9,7 +9,7 @@ import { AppError } from '../../shared/errors.ts';
 import { CloseCode } from '../../shared/protocol.ts';
 import type { DocStore } from '../storage/doc-store.ts';
 import type { DocMetrics } from './doc-metrics.ts';
-import { LiveDoc, truncateReason, type LiveDocLimits } from './live-doc.ts';
+import { LiveDoc, maxStateTail, truncateReason, type LiveDocLimits } from './live-doc.ts';
 import { docHasContent, writeSections, type RestoreOutcome, type RestoreSection } from './restore-content.ts';
 import type { Logger, PeerConnection, PeerSocket } from './peer.ts';
 import { carriesEdit, encodePermissionDenied } from './write-guard.ts';
@@ -53,19 +53,16 @@ export interface DocServiceOptions {
   metrics?: DocMetrics;
 }
 
-/** Stored updates beyond this (a long log after a crash) are not sent one by one to early clients. */
-const MAX_EARLY_ANSWER_UPDATES = 2000;
-
 /** `[sync, step 1, state vector of an empty doc]`: a client that has nothing yet. */
 function isFreshSyncStep1(frame: Uint8Array): boolean {
   return frame.length === 4 && frame[0] === 0 && frame[1] === 0 && frame[2] === 1 && frame[3] === 0;
 }
 
-/** Sync step 2 with the first stored update (the snapshot), then the rest as update messages. */
+/** The updates logged after the snapshot merged into one, then sync step 2 with the snapshot: the
+ *  client has everything once it has step 2 (as LiveDoc's replies from its cached state). */
 function sendFullState(socket: PeerSocket, stored: readonly Uint8Array[]): void {
-  const messages = stored.map((update, i) => (i === 0 ? encodeSyncFrame(SYNC_STEP2, update) : encodeSyncFrame(SYNC_UPDATE, update)));
-  if (socket.sendBatch) socket.sendBatch(messages);
-  else for (const message of messages) socket.send(message);
+  if (stored.length > 1) socket.send(encodeSyncFrame(SYNC_UPDATE, Y.mergeUpdates(stored.slice(1))));
+  socket.send(encodeSyncFrame(SYNC_STEP2, stored[0]!));
 }
 
 type Entry =
@@ -311,7 +308,8 @@ export class DocService {
     const { handle, loaded, bus } = await this.#store.open(sessionId);
     // Applying a large doc takes a while (~0.4 s for 100,000 edits): fresh clients already waiting
     // get the stored bytes as their sync step 2 first. Nothing can change the doc before it is loaded.
-    if (!loaded.isNew && loaded.updates.length <= MAX_EARLY_ANSWER_UPDATES) {
+    // A long log (after a crash) would cost more to merge than it saves.
+    if (!loaded.isNew && loaded.updates.length - 1 <= maxStateTail(loaded.updates[0]!.length)) {
       for (const answer of this.#awaitingLoad.get(sessionId) ?? []) answer(loaded.updates);
     }
     try {
