@@ -459,23 +459,17 @@ export class LiveDoc {
       if (origins.size === 1) skip = origins.values().next().value;
     }
     const presence = awarenessIds.size > 0 ? encodeAwareness(this.awareness, [...awarenessIds]) : null;
-    const both = update && presence ? [update, presence] : null;
+    // Two message lists, built once and handed to every peer as they are (the edge frames each
+    // list once for everyone): the sender skips its own update.
+    const forEveryone = [update, presence].filter((m): m is Uint8Array => m !== null);
+    const forSender = presence ? [presence] : [];
     let updatesSent = 0;
     for (const peer of this.#peers.keys()) {
-      if (both && peer !== skip) {
-        if (peer.sendBatch) peer.sendBatch(both);
-        else {
-          peer.send(update!);
-          peer.send(presence!);
-        }
-        updatesSent++;
-      } else {
-        if (update && peer !== skip) {
-          peer.send(update);
-          updatesSent++;
-        }
-        if (presence) peer.send(presence);
-      }
+      const messages = peer === skip ? forSender : forEveryone;
+      if (messages.length === 0) continue;
+      if (peer.sendBatch) peer.sendBatch(messages);
+      else for (const message of messages) peer.send(message);
+      if (update && peer !== skip) updatesSent++;
     }
     if (update) this.#metrics.sent('update', updatesSent, update.length);
     if (presence) this.#metrics.sent('awareness', this.#peers.size, presence.length);

@@ -5,8 +5,8 @@
 export interface PeerSocket {
   /** Queues one binary message. */
   send(message: Uint8Array): void;
-  /** Optional: queue several messages as one write to the kernel (one syscall instead of one per
-   *  message; the broadcast sends an update and a presence message to every peer together). */
+  /** Optional: queue several messages as one write to the kernel. The broadcast hands the same
+   *  array to every peer, so an edge may encode it once per array rather than once per peer. */
   sendBatch?(messages: readonly Uint8Array[]): void;
   /** Closes the connection with a close code and a short human-readable reason. */
   close(code: number, reason: string): void;

@@ -63,15 +63,43 @@ function peerSocketOf(socket: WebSocket, limits: { maxBufferedBytes: number; clo
     },
     sendBatch(messages) {
       if (socket.readyState !== OPEN || tooSlow()) return;
-      // ws frames each message with its own write; corking the TCP socket (ws's `_socket`, the
-      // net.Socket under it) makes the broadcast one writev per peer per flush (issue #7).
-      const tcp = (socket as unknown as { _socket?: { cork(): void; uncork(): void } })._socket;
-      tcp?.cork();
-      for (const message of messages) socket.send(message);
-      tcp?.uncork();
+      // A broadcast hands every peer the same array: it is framed once (server frames are not
+      // masked, so the bytes are the same for everyone) and written as one buffer per peer.
+      const tcp = (socket as unknown as { _socket?: { write(data: Uint8Array): boolean } })._socket;
+      if (tcp) tcp.write(framedOnce(messages));
+      else for (const message of messages) socket.send(message);
     },
     close,
   };
+}
+
+const framed = new WeakMap<readonly Uint8Array[], Buffer>();
+
+/** The WebSocket frames of `messages` (binary, final, unmasked), built once per array. */
+function framedOnce(messages: readonly Uint8Array[]): Buffer {
+  let bytes = framed.get(messages);
+  if (!bytes) {
+    bytes = Buffer.concat(messages.flatMap((message) => [binaryFrameHeader(message.length), message]));
+    framed.set(messages, bytes);
+  }
+  return bytes;
+}
+
+/** RFC 6455 §5.2 header of a final, unmasked binary frame (what ws writes for a server send). */
+function binaryFrameHeader(length: number): Buffer {
+  if (length < 126) return Buffer.from([0x82, length]);
+  if (length < 65536) {
+    const header = Buffer.alloc(4);
+    header[0] = 0x82;
+    header[1] = 126;
+    header.writeUInt16BE(length, 2);
+    return header;
+  }
+  const header = Buffer.alloc(10);
+  header[0] = 0x82;
+  header[1] = 127;
+  header.writeBigUInt64BE(BigInt(length), 2);
+  return header;
 }
 
 function toBytes(data: Buffer | ArrayBuffer | Buffer[]): Uint8Array {

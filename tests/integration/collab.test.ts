@@ -41,6 +41,21 @@ describe('real-time sync with the stock WebsocketProvider', () => {
     expect(session.topics.length).toBeGreaterThanOrEqual(19);
   });
 
+  it('relays edits of every frame-length class (7-bit, 16-bit and 64-bit lengths) intact', async () => {
+    const s = await server();
+    const a = connectClient(s.collabUrl, SESSION);
+    const b = connectClient(s.collabUrl, SESSION);
+    await Promise.all([a.synced(), b.synced()]);
+    const topic = s.app.meta.getSession(SESSION).topics[0]!.id;
+    // The broadcast writes pre-built WebSocket frames: their length header must be right.
+    for (const size of [10, 200, 70_000, 300_000]) {
+      const text = `[${size}:${'x'.repeat(size)}]`;
+      a.notes(topic).insert(a.notes(topic).length, text);
+      await waitFor(() => b.notes(topic).toString().endsWith(text), `an edit of ${size} characters to arrive`);
+    }
+    expect(b.notes(topic).toString()).toBe(a.notes(topic).toString());
+  });
+
   it('two clients converge on concurrent edits, and a late joiner gets the full state', async () => {
     const s = await server();
     const a = connectClient(s.collabUrl, SESSION);
