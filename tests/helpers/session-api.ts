@@ -1,4 +1,4 @@
-/** Small JSON API calls for browser tests: links by role, action items, imports. */
+/** Small JSON API calls for integration and browser tests: links by role, action items, imports. */
 import { TEST_ADMIN_TOKEN, type TestServer } from './server.ts';
 
 export async function api<T = any>(s: TestServer, method: string, path: string, body?: unknown, token: string = TEST_ADMIN_TOKEN): Promise<{ status: number; json: T }> {

@@ -11,7 +11,8 @@ import { readSections } from '../../shared/doc-schema.ts';
 import { startChildServer, type ChildServer } from '../helpers/child-server.ts';
 import { connectClient, destroyAllClients, type TestClient } from '../helpers/clients.ts';
 import { freePort, startRedis, type TestRedis } from '../helpers/redis-server.ts';
-import { makeTempDir, startServer, TEST_ADMIN_TOKEN, type TestServer } from '../helpers/server.ts';
+import { makeTempDir, startServer, type TestServer } from '../helpers/server.ts';
+import { api } from '../helpers/session-api.ts';
 import { CloseCode } from '../../shared/protocol.ts';
 import { waitFor, within } from '../helpers/wait-for.ts';
 
@@ -94,16 +95,6 @@ function typist(client: TestClient, topic: string, name: string, everyMs: number
       return typed;
     },
   };
-}
-
-async function api(s: TestServer, method: string, path: string, body?: unknown, token = TEST_ADMIN_TOKEN): Promise<{ status: number; json: any }> {
-  const response = await fetch(`${s.url}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${token}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
-    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-  });
-  const text = await response.text();
-  return { status: response.status, json: text ? JSON.parse(text) : null };
 }
 
 function occurrences(text: string, token: string): number {
