@@ -44,6 +44,16 @@ function payload(message: Uint8Array): Uint8Array {
   return decoding.readVarUint8Array(decoder);
 }
 
+/** A fresh client's sync: the update and step 2 messages answering its empty step 1, in order. */
+function freshSync(live: LiveDoc): Uint8Array[] {
+  const peer = fakePeer();
+  live.addPeer(peer);
+  peer.messages.length = 0;
+  live.receive(peer, step1(Y.encodeStateVector(new Y.Doc())));
+  live.removePeer(peer);
+  return peer.messages.filter((m) => m[0] === MESSAGE_SYNC && (m[1] === 1 || m[1] === 2));
+}
+
 function step1(stateVector: Uint8Array): Uint8Array {
   const encoder = encoding.createEncoder();
   encoding.writeVarUint(encoder, MESSAGE_SYNC);
@@ -296,15 +306,7 @@ describe('live doc broadcast coalescing', () => {
     const a = author(601);
     a.type('hello');
     live.receive(sender, a.frames[0]!);
-    /** A fresh client's sync: the update and step 2 messages answering its step 1, in order. */
-    const fresh = (): Uint8Array[] => {
-      const peer = fakePeer();
-      live.addPeer(peer);
-      peer.messages.length = 0;
-      live.receive(peer, step1(Y.encodeStateVector(new Y.Doc())));
-      live.removePeer(peer);
-      return peer.messages.filter((m) => m[0] === MESSAGE_SYNC && (m[1] === 1 || m[1] === 2));
-    };
+    const fresh = (): Uint8Array[] => freshSync(live);
     const first = fresh();
     expect(first.map((m) => m[1])).toEqual([1]);
     expect(fresh()).toEqual(first);
@@ -326,14 +328,7 @@ describe('live doc broadcast coalescing', () => {
     const sender = fakePeer();
     live.addPeer(sender);
     const a = author(701);
-    const fresh = (): number[] => {
-      const peer = fakePeer();
-      live.addPeer(peer);
-      peer.messages.length = 0;
-      live.receive(peer, step1(Y.encodeStateVector(new Y.Doc())));
-      live.removePeer(peer);
-      return peer.messages.filter((m) => m[0] === MESSAGE_SYNC && (m[1] === 1 || m[1] === 2)).map((m) => m[1]!);
-    };
+    const fresh = (): number[] => freshSync(live).map((m) => m[1]!);
     fresh();
     for (let i = 0; i < 16; i++) {
       a.type('x');
