@@ -1,7 +1,7 @@
 /**
  * One load-generator process (forked by bench/run.ts, commands over IPC). It holds many
  * y-websocket connections of three kinds:
- *  - lurkers: sync, then only receive (counted, never decoded);
+ *  - lurkers: sync, then only receive (counted, never decoded nor inflated: light-socket.ts);
  *  - light authors: a Y.Doc holding only the template and their own edits, typing one token at
  *    a time at the end of their own text under their own client id (valid Yjs updates, without
  *    applying anyone else's), each edit followed by an awareness update moving their cursor;
@@ -17,6 +17,7 @@ import * as encoding from 'lib0/encoding';
 import * as decoding from 'lib0/decoding';
 import * as syncProtocol from 'y-protocols/sync';
 import { sectionNotes, topicSections } from '../shared/doc-schema.ts';
+import { openLightSocket, type LightSocket } from './light-socket.ts';
 import { MESSAGE_SYNC } from '../shared/protocol.ts';
 import { buildTemplateUpdate, type TemplateTopic } from '../shared/topic-template.ts';
 import { awarenessMessage, messageKind, nowMs, SYNC_STEP2, SYNC_UPDATE, syncMessage, syncPayload, syncStep1, editToken, tokensOfUpdate } from './wire.ts';
@@ -58,7 +59,8 @@ const EMPTY_STATE_VECTOR = Y.encodeStateVector(new Y.Doc());
 
 let collabUrl = '';
 let epochMs = 0;
-const sockets = new Set<WebSocket>();
+/** Every open connection (ws or light), terminated on close. */
+const sockets = new Set<{ terminate(): void }>();
 let closing = false;
 
 // Window figures.
@@ -78,10 +80,12 @@ let connectFailures = 0;
 let unexpectedCloses = 0;
 const authorTimers = new Set<NodeJS.Timeout>();
 
+/** Opens a full `ws` client (probes): it negotiates permessage-deflate and inflates, as a
+ *  browser does. */
 function openSocket(session: string, onMessage: (frame: Uint8Array, socket: WebSocket) => void, onOpen: (socket: WebSocket) => void): Promise<WebSocket> {
   return new Promise((resolve, reject) => {
     const started = nowMs();
-    const socket = new WebSocket(`${collabUrl}/${session}`, { perMessageDeflate: false });
+    const socket = new WebSocket(`${collabUrl}/${session}`);
     socket.binaryType = 'nodebuffer';
     let synced = false;
     // A saturated server may never answer: give up on this connection rather than stall the run.
@@ -118,6 +122,53 @@ function openSocket(session: string, onMessage: (frame: Uint8Array, socket: WebS
   });
 }
 
+/** Opens a light socket (lurkers, light authors): offers permessage-deflate like a browser,
+ *  counts messages without inflating them; resolves once sync step 2 arrived. */
+function openLight(session: string, onOpen: (socket: LightSocket) => void): Promise<LightSocket> {
+  return new Promise((resolve, reject) => {
+    const started = nowMs();
+    let synced = false;
+    let socket: LightSocket | null = null;
+    const timer = setTimeout(() => {
+      if (synced) return;
+      connectFailures++;
+      socket?.terminate();
+      reject(new Error('no sync step 2 within the connect timeout'));
+    }, CONNECT_TIMEOUT_MS);
+    openLightSocket(`${collabUrl}/${session}`, {
+      onMessage(head, wireBytes) {
+        messagesIn++;
+        bytesIn += wireBytes;
+        if (!synced && head?.first === MESSAGE_SYNC && head.second === SYNC_STEP2) {
+          synced = true;
+          clearTimeout(timer);
+          connectMs.push(nowMs() - started);
+          sockets.add(socket!);
+          resolve(socket!);
+        }
+      },
+      onClose() {
+        if (socket) sockets.delete(socket);
+        if (!closing && synced) unexpectedCloses++;
+        if (!synced) {
+          clearTimeout(timer);
+          reject(new Error('closed before sync'));
+        }
+      },
+    }).then(
+      (opened) => {
+        socket = opened;
+        onOpen(opened);
+      },
+      (error: unknown) => {
+        clearTimeout(timer);
+        connectFailures++;
+        reject(error as Error);
+      },
+    );
+  });
+}
+
 async function inBatches(count: number, open: (index: number) => Promise<unknown>): Promise<void> {
   let next = 0;
   const worker = async (): Promise<void> => {
@@ -132,13 +183,9 @@ async function inBatches(count: number, open: (index: number) => Promise<unknown
 function connectLurkers(session: string, count: number): Promise<void> {
   const hello = [syncStep1(EMPTY_STATE_VECTOR), syncMessage(SYNC_STEP2, EMPTY_UPDATE)];
   return inBatches(count, () =>
-    openSocket(
-      session,
-      () => undefined,
-      (socket) => {
-        for (const frame of hello) socket.send(frame);
-      },
-    ),
+    openLight(session, (socket) => {
+      for (const frame of hello) socket.send(frame);
+    }),
   );
 }
 
@@ -157,17 +204,13 @@ function connectAuthors(session: string, topics: TemplateTopic[], count: number,
     let seq = 0;
     let awarenessClock = 0;
     const user = { name: `author ${author}`, color: '#3366cc' };
-    const socket = await openSocket(
-      session,
-      () => undefined,
-      (s) => {
-        s.send(syncStep1(Y.encodeStateVector(doc)));
-        s.send(syncMessage(SYNC_STEP2, EMPTY_UPDATE));
-        s.send(awarenessMessage(doc.clientID, awarenessClock++, { user }));
-      },
-    );
+    const socket = await openLight(session, (s) => {
+      s.send(syncStep1(Y.encodeStateVector(doc)));
+      s.send(syncMessage(SYNC_STEP2, EMPTY_UPDATE));
+      s.send(awarenessMessage(doc.clientID, awarenessClock++, { user }));
+    });
     const type = () => {
-      if (socket.readyState !== WebSocket.OPEN) return;
+      if (!socket.open) return;
       seq++;
       notes.insert(notes.length, editToken(author, seq, epochMs, nowMs()));
       const update = pending!;

@@ -99,7 +99,15 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps = {}): Pr
   // before the sockets are torn down.
   fastify.addHook('preClose', async () => services.close());
   fastify.addHook('onClose', async () => releaseDataDir());
-  await fastify.register(fastifyWebsocket, { options: { maxPayload: config.maxMessageBytes } });
+  await fastify.register(fastifyWebsocket, {
+    options: {
+      maxPayload: config.maxMessageBytes,
+      // Broadcasts are compressed once for every peer by the collab route, which needs each
+      // message compressed on its own (server_no_context_takeover); ws itself compresses nothing
+      // (threshold never reached), so it keeps no zlib context per socket for sending.
+      perMessageDeflate: config.wsCompression ? { serverNoContextTakeover: true, threshold: Number.POSITIVE_INFINITY } : false,
+    },
+  });
   await fastify.register(healthRoutes, { docs });
   await fastify.register(metricsRoutes, { metrics });
   await fastify.register(eventRoutes, { meta, docs });
@@ -122,6 +130,7 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps = {}): Pr
       maxMessageBytes: config.maxMessageBytes,
     },
     maxConnectionsPerIp: config.maxConnectionsPerIp,
+    compressMinBytes: config.wsCompressionMinBytes,
     maxBufferedBytes: config.maxBufferedBytes,
     allowedOrigins: config.allowedOrigins,
   });

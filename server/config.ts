@@ -30,6 +30,10 @@ export interface Config {
   closeHandshakeTimeoutMs: number;
   /** Hold relayed changes this long to send more of them in one write per client (0: next tick). */
   broadcastDelayMs: number;
+  /** permessage-deflate: offered to clients that ask for it (browsers do); off sends everything plain. */
+  wsCompression: boolean;
+  /** With compression on, relayed messages shorter than this are sent plain (little to gain). */
+  wsCompressionMinBytes: number;
   /** Checkpoint a session's notes this often while they change. */
   checkpointIntervalMs: number;
   /** Automatic checkpoints kept per session (manual ones and finalised versions are kept forever). */
@@ -91,6 +95,8 @@ export const DEFAULT_CONFIG: Readonly<Config> = Object.freeze({
   pingIntervalMs: 30_000,
   closeHandshakeTimeoutMs: 2_000,
   broadcastDelayMs: 3,
+  wsCompression: true,
+  wsCompressionMinBytes: 1024,
   checkpointIntervalMs: 5 * 60_000,
   maxAutoCheckpoints: 100,
   logLevel: 'info',
@@ -133,6 +139,8 @@ const ENV_SPEC = {
   PING_INTERVAL_MS: { key: 'pingIntervalMs', parse: integer(100, 3_600_000) },
   CLOSE_HANDSHAKE_TIMEOUT_MS: { key: 'closeHandshakeTimeoutMs', parse: integer(10, 60_000) },
   BROADCAST_DELAY_MS: { key: 'broadcastDelayMs', parse: integer(0, 1000) },
+  WS_COMPRESSION: { key: 'wsCompression', parse: onOff },
+  WS_COMPRESSION_MIN_BYTES: { key: 'wsCompressionMinBytes', parse: integer(0, 1024 ** 3) },
   CHECKPOINT_INTERVAL_MS: { key: 'checkpointIntervalMs', parse: integer(1000, 86_400_000) },
   MAX_AUTO_CHECKPOINTS: { key: 'maxAutoCheckpoints', parse: integer(1, 100_000) },
   MAX_DOC_BYTES: { key: 'maxDocBytes', parse: integer(4096, 1024 ** 3) },
@@ -244,4 +252,11 @@ function oneOf<T extends string>(values: readonly T[]) {
     if (!(values as readonly string[]).includes(value)) throw new Error(`expected one of ${values.join(', ')}`);
     return value as T;
   };
+}
+
+function onOff(value: string): boolean {
+  const normalized = value.trim().toLowerCase();
+  if (normalized === 'on' || normalized === 'true' || normalized === '1') return true;
+  if (normalized === 'off' || normalized === 'false' || normalized === '0') return false;
+  throw new Error('expected on or off');
 }

@@ -37,7 +37,7 @@ export function createMetrics(counts: LiveCounts): Metrics {
       this.set(counts.docsLoaded());
     },
   });
-  const updatesIn = new Counter({ name: 'mcpad_updates_in_total', help: 'Doc updates applied and appended to a log', registers: [registry] });
+  const updatesIn = new Counter({ name: 'mcpad_updates_in_total', help: 'Update messages from clients applied (those of one event-loop turn are appended to the log as one)', registers: [registry] });
   const updateBytesIn = new Counter({ name: 'mcpad_update_bytes_in_total', help: 'Bytes of doc updates applied', registers: [registry] });
   const awarenessIn = new Counter({ name: 'mcpad_awareness_in_total', help: 'Awareness changes received', registers: [registry] });
   const messagesOut = new Counter({ name: 'mcpad_messages_out_total', help: 'Messages handed to sockets', labelNames: ['kind'], registers: [registry] });
@@ -49,12 +49,12 @@ export function createMetrics(counts: LiveCounts): Metrics {
     registers: [registry],
   });
   const flushes = new Counter({ name: 'mcpad_broadcast_flushes_total', help: 'Broadcast flushes (one message per kind per peer)', registers: [registry] });
-  const coalescedUpdates = new Counter({ name: 'mcpad_broadcast_updates_total', help: 'Doc updates relayed by broadcast flushes', registers: [registry] });
+  const coalescedUpdates = new Counter({ name: 'mcpad_broadcast_updates_total', help: 'Logged updates relayed by broadcast flushes (one may hold several client messages)', registers: [registry] });
   const outKinds = { update: messagesOut.labels('update'), awareness: messagesOut.labels('awareness'), sync: messagesOut.labels('sync') };
   const outBytes = { update: bytesOut.labels('update'), awareness: bytesOut.labels('awareness'), sync: bytesOut.labels('sync') };
   const docs: DocMetrics = {
-    updateApplied(bytes) {
-      updatesIn.inc();
+    updateApplied(bytes, frames) {
+      updatesIn.inc(frames);
       updateBytesIn.inc(bytes);
     },
     storeWrite(seconds) {

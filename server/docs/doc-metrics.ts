@@ -3,8 +3,9 @@
  * interface; server/metrics.ts implements it with prom-client, tests may leave it out.
  */
 export interface DocMetrics {
-  /** A doc update was applied and appended to its log (`bytes`: its Yjs encoding). */
-  updateApplied(bytes: number): void;
+  /** A doc update was applied and appended to its log (`bytes`: its Yjs encoding), made of
+   *  `frames` update messages from clients received in one event-loop turn. */
+  updateApplied(bytes: number, frames: number): void;
   /** One append to a doc's log took `seconds` (a synchronous write(2)). */
   storeWrite(seconds: number): void;
   /** An awareness change (one or more clients) was received. */

@@ -18,6 +18,7 @@ import type { PeerConnection, PeerSocket } from '../docs/peer.ts';
 import type { AccessPolicy } from '../meta/access-policy.ts';
 import type { MetaService } from '../meta/meta-service.ts';
 import { ConnectionCounter, ConnectionRateLimiter, type ConnectionRateLimits } from './connection-limits.ts';
+import { deflateWindowBits, framedOnce, type FrameFormat } from './broadcast-frames.ts';
 import { isOriginAllowed } from './origin-check.ts';
 
 export interface CollabRouteOptions {
@@ -34,6 +35,9 @@ export interface CollabRouteOptions {
   maxConnectionsPerIp: number;
   /** Drop a socket once more than this waits to be sent to it. */
   maxBufferedBytes: number;
+  /** Broadcast messages at least this long are compressed for peers that negotiated
+   *  permessage-deflate (ws' own compression is off: see app.ts). */
+  compressMinBytes: number;
   /** Browser origins allowed besides the server's own host; `*` allows any. */
   allowedOrigins: readonly string[];
 }
@@ -41,7 +45,15 @@ export interface CollabRouteOptions {
 type Room = { kind: 'notes' | 'state'; sessionId: string };
 
 const OPEN = 1;
-function peerSocketOf(socket: WebSocket, limits: { maxBufferedBytes: number; closeHandshakeTimeoutMs: number }): PeerSocket {
+/** The window to compress broadcasts with, when the peer negotiated permessage-deflate. */
+function negotiatedDeflateBits(socket: WebSocket): number | null {
+  const deflate = (socket as unknown as { _extensions?: Record<string, { params?: Record<string, unknown> }> })._extensions?.['permessage-deflate'];
+  // Without server_no_context_takeover a message's bytes would depend on the ones before it.
+  if (!deflate?.params?.server_no_context_takeover) return null;
+  return deflateWindowBits(deflate.params.server_max_window_bits);
+}
+
+function peerSocketOf(socket: WebSocket, limits: { maxBufferedBytes: number; closeHandshakeTimeoutMs: number; compressMinBytes: number }): PeerSocket {
   const { maxBufferedBytes, closeHandshakeTimeoutMs } = limits;
   const close = (code: number, reason: string): void => {
     if (socket.readyState !== OPEN) return;
@@ -56,50 +68,24 @@ function peerSocketOf(socket: WebSocket, limits: { maxBufferedBytes: number; clo
     close(CloseCode.CLIENT_TOO_SLOW, `too far behind: more than ${maxBufferedBytes} bytes waiting to be sent; reconnect to resync`);
     return true;
   };
+  const format: FrameFormat = { deflateWindowBits: negotiatedDeflateBits(socket), compressMinBytes: limits.compressMinBytes };
   return {
     send(message) {
       if (socket.readyState !== OPEN || tooSlow()) return;
-      socket.send(message);
+      // Only broadcasts are compressed (once for everyone, below): ws would keep a zlib context
+      // of ~300 KB per socket for its own.
+      socket.send(message, { compress: false });
     },
     sendBatch(messages) {
       if (socket.readyState !== OPEN || tooSlow()) return;
-      // A broadcast hands every peer the same array: it is framed once (server frames are not
-      // masked, so the bytes are the same for everyone) and written as one buffer per peer.
+      // A broadcast hands every peer the same array: it is framed once per format and written as
+      // one buffer per peer.
       const tcp = (socket as unknown as { _socket?: { write(data: Uint8Array): boolean } })._socket;
-      if (tcp) tcp.write(framedOnce(messages));
-      else for (const message of messages) socket.send(message);
+      if (tcp) tcp.write(framedOnce(messages, format));
+      else for (const message of messages) socket.send(message, { compress: false });
     },
     close,
   };
-}
-
-const framed = new WeakMap<readonly Uint8Array[], Buffer>();
-
-/** The WebSocket frames of `messages` (binary, final, unmasked), built once per array. */
-function framedOnce(messages: readonly Uint8Array[]): Buffer {
-  let bytes = framed.get(messages);
-  if (!bytes) {
-    bytes = Buffer.concat(messages.flatMap((message) => [binaryFrameHeader(message.length), message]));
-    framed.set(messages, bytes);
-  }
-  return bytes;
-}
-
-/** RFC 6455 §5.2 header of a final, unmasked binary frame (what ws writes for a server send). */
-function binaryFrameHeader(length: number): Buffer {
-  if (length < 126) return Buffer.from([0x82, length]);
-  if (length < 65536) {
-    const header = Buffer.alloc(4);
-    header[0] = 0x82;
-    header[1] = 126;
-    header.writeUInt16BE(length, 2);
-    return header;
-  }
-  const header = Buffer.alloc(10);
-  header[0] = 0x82;
-  header[1] = 127;
-  header.writeBigUInt64BE(BigInt(length), 2);
-  return header;
 }
 
 function toBytes(data: Buffer | ArrayBuffer | Buffer[]): Uint8Array {

@@ -11,7 +11,8 @@ import { createMemoryDocStore, type DocHandle } from '../../server/storage/doc-s
 import { CloseCode, MESSAGE_AWARENESS, MESSAGE_SYNC } from '../../shared/protocol.ts';
 
 const log = { info() {}, warn() {}, error() {}, debug() {} };
-const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+/** Update frames received in one event-loop turn are applied at its end, and relayed in the next. */
+const turn = (): Promise<void> => new Promise((resolve) => setImmediate(() => setImmediate(resolve)));
 
 interface FakePeer extends PeerSocket {
   messages: Uint8Array[];
@@ -90,8 +91,8 @@ function countingMetrics(): DocMetrics & { flushedUpdates: number; flushes: numb
     flushedUpdates: 0,
     flushes: 0,
     applied: 0,
-    updateApplied() {
-      m.applied++;
+    updateApplied(_bytes: number, frames: number) {
+      m.applied += frames;
     },
     storeWrite() {},
     awarenessApplied() {},
@@ -173,7 +174,7 @@ describe('live doc broadcast coalescing', () => {
 
   it('relays every update exactly once over many turns and senders', async () => {
     const metrics = countingMetrics();
-    const { live } = await liveDoc(metrics);
+    const { live, handle } = await liveDoc(metrics);
     const watcher = fakePeer();
     live.addPeer(watcher);
     const writers = [author(201), author(202), author(203)];
@@ -198,7 +199,10 @@ describe('live doc broadcast coalescing', () => {
     }
     expect(watcher.updates()).toHaveLength(10); // one message per turn
     expect(metrics.applied).toBe(frames);
-    expect(metrics.flushedUpdates).toBe(frames); // each applied update in exactly one flush
+    // The frames of one turn are applied in one transaction and appended as one update, and each
+    // appended update is relayed by exactly one flush.
+    expect(handle.appends).toBe(10);
+    expect(metrics.flushedUpdates).toBe(10);
     expect(replica.getText('t').toString()).toBe(live.doc.getText('t').toString());
     // Merged from several senders, so each sender got the message too (its part is a no-op).
     expect(peers[0]!.updates()).toHaveLength(10);
@@ -224,7 +228,7 @@ describe('live doc broadcast coalescing', () => {
     }
     await turn();
     expect(watcher.updates().length).toBeGreaterThan(0);
-    expect(handle.appends).toBe(5);
+    expect(handle.disk.getText('t').toString()).toBe(a.doc.getText('t').toString());
   });
 
   it('relays nothing when the append fails, and closes every peer with 4503', async () => {
@@ -330,13 +334,16 @@ describe('live doc broadcast coalescing', () => {
     const a = author(701);
     const fresh = (): number[] => freshSync(live).map((m) => m[1]!);
     fresh();
+    // One update per turn: the updates of one turn are appended (and kept in the tail) as one.
     for (let i = 0; i < 16; i++) {
       a.type('x');
       live.receive(sender, a.frames[i]!);
+      await turn();
     }
     expect(fresh()).toEqual([2, 1]);
     a.type('y');
     live.receive(sender, a.frames[16]!);
+    await turn();
     expect(live.stateCached).toBe(false);
     expect(fresh()).toEqual([1]);
     expect(live.stateCompact).toBe(true);
@@ -352,5 +359,60 @@ describe('live doc broadcast coalescing', () => {
     expect(live.stateCompact).toBe(false);
     await new Promise((resolve) => setTimeout(resolve, 60));
     expect(live.stateCompact).toBe(true);
+  });
+
+  it('applies the update frames of one turn, from many senders, in one transaction: one append; a bad frame closes only its sender', async () => {
+    const metrics = countingMetrics();
+    const { live, handle } = await liveDoc(metrics);
+    const watcher = fakePeer();
+    live.addPeer(watcher);
+    const writers = [author(901), author(902), author(903)];
+    const peers = writers.map(() => fakePeer());
+    for (const peer of peers) live.addPeer(peer);
+    let updateEvents = 0;
+    live.doc.on('update', () => updateEvents++);
+    writers.forEach((w, i) => {
+      w.type(`writer ${i} `);
+      w.type('again ');
+    });
+    live.receive(peers[0]!, writers[0]!.frames[0]!);
+    live.receive(peers[1]!, Uint8Array.from([MESSAGE_SYNC, 2, 3, 1, 2, 3])); // not a Yjs update
+    live.receive(peers[1]!, writers[1]!.frames[0]!); // after its bad frame: not applied
+    live.receive(peers[2]!, writers[2]!.frames[0]!);
+    live.receive(peers[0]!, writers[0]!.frames[1]!);
+    live.receive(peers[2]!, writers[2]!.frames[1]!);
+    expect(handle.appends).toBe(0); // nothing applied before the end of the turn
+    await turn();
+    expect(updateEvents).toBe(1);
+    expect(handle.appends).toBe(1);
+    expect(metrics.applied).toBe(4);
+    expect(peers.map((p) => p.closedWith)).toEqual([null, CloseCode.BAD_MESSAGE, null]);
+    expect(live.doc.getText('t').toString()).toContain('writer 0 again ');
+    expect(live.doc.getText('t').toString()).toContain('writer 2 again ');
+    expect(live.doc.getText('t').toString()).not.toContain('writer 1');
+    const replica = new Y.Doc();
+    for (const update of watcher.updates()) Y.applyUpdate(replica, update);
+    expect(replica.getText('t').toString()).toBe(live.doc.getText('t').toString());
+  });
+
+  it('answers a step 1 with every update received before it, and keeps the updates of a peer that left at once', async () => {
+    const { live, handle } = await liveDoc();
+    const writer = fakePeer();
+    live.addPeer(writer);
+    const a = author(951);
+    a.type('saved before the question');
+    live.receive(writer, a.frames[0]!);
+    // The client asks "what am I missing?" right after its edit: the answer reflects the edit.
+    const asking = fakePeer();
+    live.addPeer(asking);
+    asking.messages.length = 0;
+    live.receive(asking, step1(Y.encodeStateVector(new Y.Doc())));
+    const replica = new Y.Doc();
+    for (const message of asking.messages.filter((m) => m[0] === MESSAGE_SYNC)) Y.applyUpdate(replica, payload(message));
+    expect(replica.getText('t').toString()).toBe('saved before the question');
+    a.type(', and one sent just before leaving');
+    live.receive(writer, a.frames[1]!);
+    live.removePeer(writer);
+    expect(handle.disk.getText('t').toString()).toBe(a.doc.getText('t').toString());
   });
 });
