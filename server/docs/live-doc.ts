@@ -221,7 +221,8 @@ export class LiveDoc {
 
   /** Handles one frame from `peer`; a malformed frame closes that peer only. Updates are applied
    *  at the end of the event-loop turn, all received in it in one transaction (see #applyIncoming);
-   *  any other frame first applies the updates received before it, so every reply sees them. */
+   *  a sync step 1 first applies the updates received before it, so that its answer has them.
+   *  Presence does not depend on the doc and is applied at once. */
   receive(peer: PeerSocket, frame: Uint8Array): void {
     const state = this.#peers.get(peer);
     if (!state) return;
@@ -234,8 +235,10 @@ export class LiveDoc {
       if (this.#incoming.length === 1) setImmediate(this.#applyIncoming);
       return;
     }
-    this.#applyIncoming();
-    if (!this.#peers.has(peer)) return;
+    if (isSyncStep1(frame)) {
+      this.#applyIncoming();
+      if (!this.#peers.has(peer)) return;
+    }
     if (isFullStateRequest(frame) && !this.#allowSyncRequest(state)) {
       this.#dropPeer(peer, CloseCode.RATE_LIMITED, `rate limit: more than ${this.#limits.maxSyncRequestsPerMinute} full-state requests per minute`);
       return;
@@ -601,9 +604,13 @@ function isUpdateFrame(frame: Uint8Array): boolean {
   return frame[0] === 0 && (frame[1] === 1 || frame[1] === 2);
 }
 
+function isSyncStep1(frame: Uint8Array): boolean {
+  return frame[0] === 0 && frame[1] === 0;
+}
+
 /** Sync step 1 (`0, 0, ...`) or awareness query (`3`): answered with the whole doc or presence. */
 function isFullStateRequest(frame: Uint8Array): boolean {
-  return (frame[0] === 0 && frame[1] === 0) || frame[0] === 3;
+  return isSyncStep1(frame) || frame[0] === 3;
 }
 
 /** WebSocket close reasons are limited to 123 bytes. */
