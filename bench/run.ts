@@ -106,6 +106,8 @@ class LoadGenerator {
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
     track(this.child);
+    // A send racing the child's death reports here; the 'exit' handler fails what was pending.
+    this.child.on('error', () => undefined);
     this.child.on('exit', () => {
       for (const pending of this.#pending.values()) pending.reject(new Error('load generator exited'));
       this.#pending.clear();
@@ -120,6 +122,8 @@ class LoadGenerator {
   }
 
   request<T = null>(command: GeneratorCommand): Promise<T> {
+    // Killed by a scenario timeout: fail the request rather than throw from send().
+    if (!this.child.connected) return Promise.reject(new Error('load generator exited'));
     const id = this.#next++;
     return new Promise<T>((resolve, reject) => {
       this.#pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
@@ -427,6 +431,10 @@ const FULL: Scale = {
   authorsE: 50,
   lurkersE: 500,
 };
+
+/** How long a full-size scenario may take before it is stopped as saturated (default 200 s): the
+ *  ramp of (b) connects up to 1,600 authors, step by step. */
+const FULL_RUN_LIMIT_MS: Record<string, number> = { b: 600_000 };
 
 const QUICK: Scale = {
   lurkers: 200,
@@ -939,7 +947,7 @@ async function main(): Promise<void> {
     for (const kind of options.servers) {
       log(`scenario (${name}) against ${kind}`);
       try {
-        const limitMs = options.quick ? 60_000 : 200_000;
+        const limitMs = options.quick ? 60_000 : (FULL_RUN_LIMIT_MS[name] ?? 200_000);
         let timer: NodeJS.Timeout | undefined;
         const timeout = new Promise<never>((_, reject) => {
           timer = setTimeout(() => {
