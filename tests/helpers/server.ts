@@ -62,3 +62,22 @@ export async function startServer(overrides: Partial<Config> = {}, deps: AppDeps
     },
   };
 }
+
+/** The servers one test file starts: `start` as startServer, `closeAll` in afterEach. Every server
+ *  stops before any removes its data dir (restart tests share one). */
+export function serverPool(): { start(overrides?: Partial<Config>, deps?: AppDeps): Promise<TestServer>; closeAll(): Promise<void> } {
+  let servers: TestServer[] = [];
+  return {
+    async start(overrides = {}, deps = {}) {
+      const started = await startServer(overrides, deps);
+      servers.push(started);
+      return started;
+    },
+    async closeAll() {
+      const closing = servers;
+      servers = [];
+      for (const s of closing) await s.stop();
+      for (const s of closing) await s.close();
+    },
+  };
+}

@@ -3,24 +3,16 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { readSections, topicSections } from '../../shared/doc-schema.ts';
 import { CloseCode } from '../../shared/protocol.ts';
 import { connectClient, destroyAllClients } from '../helpers/clients.ts';
-import { startServer, TEST_ADMIN_TOKEN, type TestServer } from '../helpers/server.ts';
+import { serverPool, TEST_ADMIN_TOKEN } from '../helpers/server.ts';
 import { waitFor } from '../helpers/wait-for.ts';
 
 const SESSION = 'containers-cr';
-let servers: TestServer[] = [];
-
-async function server(overrides: Parameters<typeof startServer>[0] = {}): Promise<TestServer> {
-  const started = await startServer(overrides);
-  servers.push(started);
-  return started;
-}
+const servers = serverPool();
+const server = servers.start;
 
 afterEach(async () => {
   destroyAllClients();
-  // Restart tests share a data dir: stop every server before any removes its files.
-  for (const s of servers) await s.stop();
-  for (const s of servers) await s.close();
-  servers = [];
+  await servers.closeAll();
 });
 
 function closeCodeOf(url: string): Promise<{ code: number; reason: string }> {

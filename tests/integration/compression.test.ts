@@ -3,26 +3,20 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { readSections } from '../../shared/doc-schema.ts';
 import { connectClient, destroyAllClients, type TestClient } from '../helpers/clients.ts';
 import { rawClient, step1Frame, type RawClient } from '../helpers/raw-client.ts';
-import { startServer, type TestServer } from '../helpers/server.ts';
+import { serverPool, type TestServer } from '../helpers/server.ts';
 import { waitFor } from '../helpers/wait-for.ts';
 
 const SESSION = 'containers-cr';
-let servers: TestServer[] = [];
+const servers = serverPool();
+const server = servers.start;
 let raws: RawClient[] = [];
 
 afterEach(async () => {
   destroyAllClients();
   for (const raw of raws) raw.socket.terminate();
   raws = [];
-  for (const s of servers) await s.close();
-  servers = [];
+  await servers.closeAll();
 });
-
-async function server(overrides: Parameters<typeof startServer>[0] = {}): Promise<TestServer> {
-  const started = await startServer(overrides);
-  servers.push(started);
-  return started;
-}
 
 async function reader(s: TestServer, options: WebSocket.ClientOptions): Promise<RawClient> {
   const raw = rawClient(`${s.collabUrl}/${SESSION}`, options);

@@ -2,18 +2,11 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { META_FILE } from '../../server/app.ts';
-import { startServer, TEST_ADMIN_TOKEN, type TestServer } from '../helpers/server.ts';
+import { serverPool, TEST_ADMIN_TOKEN, type TestServer } from '../helpers/server.ts';
 
-let servers: TestServer[] = [];
-afterEach(async () => {
-  for (const s of servers) await s.close();
-  servers = [];
-});
-async function server(overrides: Parameters<typeof startServer>[0] = {}): Promise<TestServer> {
-  const s = await startServer(overrides);
-  servers.push(s);
-  return s;
-}
+const servers = serverPool();
+afterEach(() => servers.closeAll());
+const server = servers.start;
 
 const admin = { authorization: `Bearer ${TEST_ADMIN_TOKEN}` };
 

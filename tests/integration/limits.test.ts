@@ -5,18 +5,13 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { CloseCode } from '../../shared/protocol.ts';
 import { connectClient, destroyAllClients } from '../helpers/clients.ts';
 import { awarenessFrame, rawClient, step1Frame, textUpdate, updateFrame, type RawClient } from '../helpers/raw-client.ts';
-import { startServer, TEST_ADMIN_TOKEN, type TestServer } from '../helpers/server.ts';
+import { serverPool, TEST_ADMIN_TOKEN, type TestServer } from '../helpers/server.ts';
 import { waitFor } from '../helpers/wait-for.ts';
 
 const SESSION = 'containers-cr';
-let servers: TestServer[] = [];
+const servers = serverPool();
+const server = servers.start;
 let raws: RawClient[] = [];
-
-async function server(overrides: Parameters<typeof startServer>[0] = {}): Promise<TestServer> {
-  const started = await startServer(overrides);
-  servers.push(started);
-  return started;
-}
 
 function raw(s: TestServer, sessionId = SESSION, options: WebSocket.ClientOptions = {}): RawClient {
   const client = rawClient(`${s.collabUrl}/${sessionId}`, options);
@@ -28,8 +23,7 @@ afterEach(async () => {
   destroyAllClients();
   for (const client of raws) client.socket.terminate();
   raws = [];
-  for (const s of servers) await s.close();
-  servers = [];
+  await servers.closeAll();
 });
 
 const isOpen = (client: RawClient): boolean => client.socket.readyState === WebSocket.OPEN;
