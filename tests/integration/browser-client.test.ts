@@ -230,4 +230,31 @@ describe('browser client', () => {
     },
     TIMEOUT_MS,
   );
+  it(
+    'a long paste reaches the page compressed: Chromium negotiates permessage-deflate and shows the text',
+    async () => {
+      const s = await server();
+      const topic = s.app.meta.getSession(SESSION).topics[2]!.id;
+      const page = await (await context('Carol')).newPage();
+      // The handshake as Chromium saw it: the extension the server accepted.
+      const cdp = await page.context().newCDPSession(page);
+      await cdp.send('Network.enable');
+      const extensions: string[] = [];
+      cdp.on('Network.webSocketHandshakeResponseReceived', (event: { response: { headers: Record<string, string> } }) => {
+        const headers = Object.fromEntries(Object.entries(event.response.headers).map(([k, v]) => [k.toLowerCase(), v]));
+        extensions.push(headers['sec-websocket-extensions'] ?? '');
+      });
+      await page.goto(`${s.url}/s/${SESSION}`);
+      await waitForState(page, 'saved');
+      expect(extensions.some((e) => e.includes('permessage-deflate') && e.includes('server_no_context_takeover'))).toBe(true);
+
+      // Over WS_COMPRESSION_MIN_BYTES: relayed as one compressed frame.
+      const writer = connectClient(s.collabUrl, SESSION);
+      await writer.synced();
+      const paste = 'Time namespaces: CLOCK_MONOTONIC and CLOCK_BOOTTIME offsets per container. '.repeat(60);
+      writer.notes(topic).insert(0, paste);
+      await waitForNotes(page, topic, (t) => t === paste, 'the paste on the page');
+    },
+    TIMEOUT_MS,
+  );
 });
