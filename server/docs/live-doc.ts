@@ -3,9 +3,12 @@
  * log before it is relayed to anyone (durable first, then visible); a failed append stops the doc
  * from accepting edits and tells its peers, and the in-memory state is kept.
  *
+ * Incoming (issue #7): the update frames read in one event-loop turn are applied in one Yjs
+ * transaction at its end, so they make one update, one log append and one relay entry.
+ *
  * Broadcast (issue #7): updates and awareness changes are not relayed one by one. Each appended
- * update and each changed presence is queued, and one flush per event-loop turn (setImmediate, so
- * no timer latency; everything read from the sockets in that turn is coalesced) sends every peer
+ * update and each changed presence is queued, and one flush (after broadcastDelayMs, or on the next
+ * event-loop turn; everything read from the sockets meanwhile is coalesced) sends every peer
  * at most one update message (the queued updates merged with Y.mergeUpdates, encoded once, the
  * same buffer for everyone) and one awareness message. With N peers and k edits in a turn that is
  * N sends instead of k·N. A fresh client (every page load) gets sync step 2 from a cached encoded
