@@ -91,7 +91,10 @@ export async function openServices(config: Readonly<Config>, log: Logger, deps: 
   // The notes docs report to the record and the history, which need the notes docs: set below.
   let record: SessionRecord | null = null;
   let history: CheckpointService | null = null;
-  const docStore = (folder: string): DocStore => cluster?.docStore(folder, config.maxMessageBytes) ?? createFileDocStore(storeOptions(folder));
+  // The updates of one event-loop turn are stored as one, which may pass one message's limit but
+  // not the doc's (every update is checked against MAX_DOC_BYTES before it is applied).
+  const maxStoredUpdateBytes = Math.max(config.maxMessageBytes, config.maxDocBytes);
+  const docStore = (folder: string): DocStore => cluster?.docStore(folder, maxStoredUpdateBytes) ?? createFileDocStore(storeOptions(folder));
   const docs = new DocService(
     deps.docStore ?? docStore(DOCS_FOLDER),
     notesTemplate((sessionId) => meta.findSession(sessionId)?.topics),

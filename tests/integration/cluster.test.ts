@@ -8,7 +8,8 @@ import WebSocket from 'ws';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { readSections } from '../../shared/doc-schema.ts';
+import { findSection, readSections, sectionNotes } from '../../shared/doc-schema.ts';
+import { encodeSyncFrame, SYNC_UPDATE } from '../../shared/sync-frames.ts';
 import { startChildServer, type ChildServer } from '../helpers/child-server.ts';
 import { connectClient, destroyAllClients, type TestClient } from '../helpers/clients.ts';
 import { freePort, startRedis, type TestRedis } from '../helpers/redis-server.ts';
@@ -103,6 +104,42 @@ function occurrences(text: string, token: string): number {
 }
 
 describe('cluster mode', () => {
+  it('the updates of one turn are stored as one entry even when together they pass MAX_MESSAGE_BYTES', async () => {
+    newCluster();
+    const maxMessageBytes = 16 * 1024;
+    const a = await instance({ maxMessageBytes });
+    const b = await instance({ maxMessageBytes });
+    const reader = connectClient(b.collabUrl, SESSION);
+    await reader.synced();
+    const topic = a.app.meta.getSession(SESSION).topics[0]!.id;
+    const writer = new WebSocket(`${a.collabUrl}/${SESSION}`, { perMessageDeflate: false });
+    await new Promise((resolve, reject) => writer.once('open', resolve).once('error', reject));
+    const closed = new Promise<number>((resolve) => writer.once('close', resolve));
+    const local = new Y.Doc();
+    Y.applyUpdate(local, Y.encodeStateAsUpdate(reader.doc));
+    const updates: Uint8Array[] = [];
+    local.on('update', (update: Uint8Array) => updates.push(update));
+    const notes = sectionNotes(findSection(local, topic)!);
+    notes.insert(0, 'a'.repeat(10_000));
+    notes.insert(notes.length, 'b'.repeat(10_000));
+    // Two 10 KB pastes in one TCP write: read, applied and stored in one turn, as one 20 KB update.
+    const tcp = (writer as unknown as { _socket: { cork(): void; uncork(): void } })._socket;
+    tcp.cork();
+    for (const update of updates) writer.send(encodeSyncFrame(SYNC_UPDATE, update));
+    tcp.uncork();
+    await waitFor(() => reader.notes(topic).length === 20_000, 'both pastes on the other instance');
+    expect(reader.notes(topic).toString()).toBe(notes.toString());
+    const admin = new Redis(redis.url);
+    try {
+      const entries = await admin.xrangeBuffer(`${prefix}docs:{${SESSION}}:stream`, '-', '+');
+      expect(entries.map(([, fields]) => fields[1]!.length > maxMessageBytes)).toEqual([true]);
+    } finally {
+      admin.disconnect();
+    }
+    writer.close();
+    expect(await closed).toBe(1005); // closed by the client, not 4503 (storage unavailable)
+  });
+
   it('clients spread over three instances converge, and the template exists once', async () => {
     newCluster();
     const instances = [await instance(), await instance(), await instance()];
