@@ -121,6 +121,18 @@ async function liveDoc(metrics?: DocMetrics, stateWarmMs?: number, broadcastDela
   return { live, handle, store };
 }
 
+/** A live doc with a watching peer and one peer per writer (a client doc with that client id). */
+async function writersRoom(clientIds: number[]) {
+  const metrics = countingMetrics();
+  const { live, handle } = await liveDoc(metrics);
+  const watcher = fakePeer();
+  live.addPeer(watcher);
+  const writers = clientIds.map(author);
+  const peers = writers.map(() => fakePeer());
+  for (const peer of peers) live.addPeer(peer);
+  return { live, handle, metrics, watcher, writers, peers };
+}
+
 afterEach(async () => {
   for (const live of docs.splice(0)) await live.close().catch(() => undefined);
 });
@@ -173,13 +185,7 @@ describe('live doc broadcast coalescing', () => {
   });
 
   it('relays every update exactly once over many turns and senders', async () => {
-    const metrics = countingMetrics();
-    const { live, handle } = await liveDoc(metrics);
-    const watcher = fakePeer();
-    live.addPeer(watcher);
-    const writers = [author(201), author(202), author(203)];
-    const peers = writers.map(() => fakePeer());
-    for (const peer of peers) live.addPeer(peer);
+    const { live, handle, metrics, watcher, writers, peers } = await writersRoom([201, 202, 203]);
     const replica = new Y.Doc();
     let frames = 0;
     for (let round = 0; round < 10; round++) {
@@ -362,13 +368,7 @@ describe('live doc broadcast coalescing', () => {
   });
 
   it('applies the update frames of one turn, from many senders, in one transaction: one append; a bad frame closes only its sender', async () => {
-    const metrics = countingMetrics();
-    const { live, handle } = await liveDoc(metrics);
-    const watcher = fakePeer();
-    live.addPeer(watcher);
-    const writers = [author(901), author(902), author(903)];
-    const peers = writers.map(() => fakePeer());
-    for (const peer of peers) live.addPeer(peer);
+    const { live, handle, metrics, watcher, writers, peers } = await writersRoom([901, 902, 903]);
     let updateEvents = 0;
     live.doc.on('update', () => updateEvents++);
     writers.forEach((w, i) => {
