@@ -30,7 +30,7 @@ export interface Config {
   closeHandshakeTimeoutMs: number;
   /** Hold relayed changes this long to send more of them in one write per client (0: next tick). */
   broadcastDelayMs: number;
-  /** permessage-deflate: offered to clients that ask for it (browsers do); off sends everything plain. */
+  /** permessage-deflate: accepted when a client offers it (browsers do); off sends everything plain. */
   wsCompression: boolean;
   /** With compression on, relayed messages shorter than this are sent plain (little to gain). */
   wsCompressionMinBytes: number;
