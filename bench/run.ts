@@ -506,65 +506,66 @@ async function addAuthors(fleet: Fleet, session: string, count: number, ratePerS
   );
 }
 
+/** One session on a fresh server with the scale's lurkers and the probes joined; then `run`. */
+function withWatchedSession<T>(kind: ServerKind, ctx: RunContext, session: string, run: (server: ServerProcess, fleet: Fleet) => Promise<T>): Promise<T> {
+  return withServer(kind, ctx, async (server) => {
+    await createSessions(server, [session]);
+    return withFleet(server, ctx, async (fleet) => {
+      log(`  ${ctx.scale.lurkers} lurkers, ${PROBES} probes...`);
+      await addLurkers(fleet, session, ctx.scale.lurkers);
+      await fleet.probe.request({ cmd: 'probes', session, count: PROBES });
+      return run(server, fleet);
+    });
+  });
+}
+
 async function scenarioA(kind: ServerKind, ctx: RunContext): Promise<unknown> {
   const { scale } = ctx;
-  return withServer(kind, ctx, async (server) => {
-    await createSessions(server, ['bench-a']);
-    return withFleet(server, ctx, async (fleet) => {
-      log(`  ${scale.lurkers} lurkers, ${PROBES} probes...`);
-      await addLurkers(fleet, 'bench-a', scale.lurkers);
-      await fleet.probe.request({ cmd: 'probes', session: 'bench-a', count: PROBES });
-      log(`  ${scale.authorsA} authors x 2 edits/s...`);
-      await addAuthors(fleet, 'bench-a', scale.authorsA, 2);
-      await sleep(scale.warmupMs);
-      log(`  measuring ${scale.windowMs / 1000} s...`);
-      const window = await measure(server, fleet, scale.windowMs);
-      const check = await lostEdits(fleet, 10_000);
-      return { ...window, ...check };
-    });
+  return withWatchedSession(kind, ctx, 'bench-a', async (server, fleet) => {
+    log(`  ${scale.authorsA} authors x 2 edits/s...`);
+    await addAuthors(fleet, 'bench-a', scale.authorsA, 2);
+    await sleep(scale.warmupMs);
+    log(`  measuring ${scale.windowMs / 1000} s...`);
+    const window = await measure(server, fleet, scale.windowMs);
+    const check = await lostEdits(fleet, 10_000);
+    return { ...window, ...check };
   });
 }
 
 async function scenarioB(kind: ServerKind, ctx: RunContext): Promise<unknown> {
   const { scale } = ctx;
-  return withServer(kind, ctx, async (server) => {
-    await createSessions(server, ['bench-b']);
-    return withFleet(server, ctx, async (fleet) => {
-      log(`  ${scale.lurkers} lurkers, ${PROBES} probes...`);
-      await addLurkers(fleet, 'bench-b', scale.lurkers);
-      await fleet.probe.request({ cmd: 'probes', session: 'bench-b', count: PROBES });
-      const steps: unknown[] = [];
-      let authors = 0;
-      let lastPassing = 0;
-      let stoppedBy = 'last step reached';
-      for (const target of scale.rampSteps) {
-        await addAuthors(fleet, 'bench-b', target - authors, 4);
-        authors = target;
-        await sleep(Math.min(2000, scale.warmupMs));
-        const window = await measure(server, fleet, scale.rampWindowMs);
-        steps.push({ authors, ...window });
-        log(
-          `  ${authors} authors: ${window.editsPerS} edits/s, p95 ${window.latencyMs.p95} ms, p99 ${window.latencyMs.p99} ms, server CPU ${window.serverCpuPercent} %, ` +
-            `generators CPU ${window.generators.map((g) => g.cpuPercent).join('/')} %${window.generatorLimited ? ' (generator-limited)' : ''}`,
-        );
-        if (!(window.latencyMs.p95 <= 150)) {
-          stoppedBy = `p95 ${window.latencyMs.p95} ms > 150 ms at ${authors} authors`;
-          break;
-        }
-        // A step whose load generator was saturated does not count: its figures are not the server's.
-        if (window.generatorLimited) {
-          stoppedBy = `generator-limited at ${authors} authors (p95 ${window.latencyMs.p95} ms): the load generator, not the server, was the limit`;
-          break;
-        }
-        lastPassing = authors;
-        if (window.editsPerS < authors * 4 * 0.8) {
-          stoppedBy = `authors could not keep their rate (${window.editsPerS} of ${authors * 4} edits/s): generator-limited`;
-          break;
-        }
+  return withWatchedSession(kind, ctx, 'bench-b', async (server, fleet) => {
+    const steps: unknown[] = [];
+    let authors = 0;
+    let lastPassing = 0;
+    let stoppedBy = 'last step reached';
+    for (const target of scale.rampSteps) {
+      await addAuthors(fleet, 'bench-b', target - authors, 4);
+      authors = target;
+      await sleep(Math.min(2000, scale.warmupMs));
+      const window = await measure(server, fleet, scale.rampWindowMs);
+      steps.push({ authors, ...window });
+      log(
+        `  ${authors} authors: ${window.editsPerS} edits/s, p95 ${window.latencyMs.p95} ms, p99 ${window.latencyMs.p99} ms, server CPU ${window.serverCpuPercent} %, ` +
+          `generators CPU ${window.generators.map((g) => g.cpuPercent).join('/')} %${window.generatorLimited ? ' (generator-limited)' : ''}`,
+      );
+      if (!(window.latencyMs.p95 <= 150)) {
+        stoppedBy = `p95 ${window.latencyMs.p95} ms > 150 ms at ${authors} authors`;
+        break;
       }
-      const check = await lostEdits(fleet, 15_000);
-      return { authorsAtP95Under150: lastPassing, stoppedBy, steps, ...check };
-    });
+      // A step whose load generator was saturated does not count: its figures are not the server's.
+      if (window.generatorLimited) {
+        stoppedBy = `generator-limited at ${authors} authors (p95 ${window.latencyMs.p95} ms): the load generator, not the server, was the limit`;
+        break;
+      }
+      lastPassing = authors;
+      if (window.editsPerS < authors * 4 * 0.8) {
+        stoppedBy = `authors could not keep their rate (${window.editsPerS} of ${authors * 4} edits/s): generator-limited`;
+        break;
+      }
+    }
+    const check = await lostEdits(fleet, 15_000);
+    return { authorsAtP95Under150: lastPassing, stoppedBy, steps, ...check };
   });
 }
 

@@ -15,6 +15,12 @@ export interface FrameFormat {
   deflateWindowBits: number | null;
   /** Messages shorter than this are sent uncompressed (compression gains little on them). */
   compressMinBytes: number;
+  /** Peers with the same key get the same bytes (built once per connection, not per flush). */
+  key: string;
+}
+
+export function frameFormat(deflateWindowBits: number | null, compressMinBytes: number): FrameFormat {
+  return { deflateWindowBits, compressMinBytes, key: deflateWindowBits === null ? 'plain' : `${deflateWindowBits}/${compressMinBytes}` };
 }
 
 /** zlib's raw deflate cannot use a 256-byte window (it silently uses 512). */
@@ -28,13 +34,12 @@ const built = new WeakMap<readonly Uint8Array[], Map<string, Buffer>>();
 
 /** The frames of `messages` in `format`, built once per array and format. */
 export function framedOnce(messages: readonly Uint8Array[], format: FrameFormat): Buffer {
-  const key = format.deflateWindowBits === null ? 'plain' : `${format.deflateWindowBits}/${format.compressMinBytes}`;
   let byFormat = built.get(messages);
   if (!byFormat) built.set(messages, (byFormat = new Map()));
-  let bytes = byFormat.get(key);
+  let bytes = byFormat.get(format.key);
   if (!bytes) {
     bytes = Buffer.concat(messages.flatMap((message) => frame(message, format)));
-    byFormat.set(key, bytes);
+    byFormat.set(format.key, bytes);
   }
   return bytes;
 }

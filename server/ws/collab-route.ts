@@ -18,7 +18,7 @@ import type { PeerConnection, PeerSocket } from '../docs/peer.ts';
 import type { AccessPolicy } from '../meta/access-policy.ts';
 import type { MetaService } from '../meta/meta-service.ts';
 import { ConnectionCounter, ConnectionRateLimiter, type ConnectionRateLimits } from './connection-limits.ts';
-import { deflateWindowBits, framedOnce, type FrameFormat } from './broadcast-frames.ts';
+import { deflateWindowBits, framedOnce, frameFormat } from './broadcast-frames.ts';
 import { isOriginAllowed } from './origin-check.ts';
 
 export interface CollabRouteOptions {
@@ -68,7 +68,7 @@ function peerSocketOf(socket: WebSocket, limits: { maxBufferedBytes: number; clo
     close(CloseCode.CLIENT_TOO_SLOW, `too far behind: more than ${maxBufferedBytes} bytes waiting to be sent; reconnect to resync`);
     return true;
   };
-  const format: FrameFormat = { deflateWindowBits: negotiatedDeflateBits(socket), compressMinBytes: limits.compressMinBytes };
+  const format = frameFormat(negotiatedDeflateBits(socket), limits.compressMinBytes);
   return {
     send(message) {
       if (socket.readyState !== OPEN || tooSlow()) return;

@@ -1,10 +1,10 @@
 import crypto from 'node:crypto';
 import zlib from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { deflateWindowBits, framedOnce, frameHeader, type FrameFormat } from '../../server/ws/broadcast-frames.ts';
+import { deflateWindowBits, framedOnce, frameFormat, frameHeader } from '../../server/ws/broadcast-frames.ts';
 
-const PLAIN: FrameFormat = { deflateWindowBits: null, compressMinBytes: 1024 };
-const DEFLATE: FrameFormat = { deflateWindowBits: 15, compressMinBytes: 1024 };
+const PLAIN = frameFormat(null, 1024);
+const DEFLATE = frameFormat(15, 1024);
 
 /** Splits WebSocket frames (unmasked, final) into their RSV1 bit and payload. */
 function parseFrames(bytes: Buffer): { compressed: boolean; payload: Buffer }[] {
@@ -52,7 +52,7 @@ describe('broadcast frames', () => {
 
   it('honours a smaller negotiated window, and sends what does not shrink plain', () => {
     const large = repetitive(8000);
-    const [narrow] = parseFrames(framedOnce([large], { deflateWindowBits: 10, compressMinBytes: 1024 }));
+    const [narrow] = parseFrames(framedOnce([large], frameFormat(10, 1024)));
     expect(narrow!.compressed).toBe(true);
     expect(inflate(narrow!.payload, 10).equals(Buffer.from(large))).toBe(true);
     const random = crypto.randomBytes(4096);
@@ -61,7 +61,7 @@ describe('broadcast frames', () => {
 
   it('frames an array once per format: every peer gets the same buffer', () => {
     const messages = [repetitive(2000)];
-    expect(framedOnce(messages, DEFLATE)).toBe(framedOnce(messages, { ...DEFLATE }));
+    expect(framedOnce(messages, DEFLATE)).toBe(framedOnce(messages, frameFormat(15, 1024)));
     expect(framedOnce(messages, PLAIN)).toBe(framedOnce(messages, PLAIN));
     expect(framedOnce(messages, PLAIN)).not.toBe(framedOnce(messages, DEFLATE));
   });
