@@ -39,6 +39,12 @@ export function createMetrics(counts: LiveCounts): Metrics {
   });
   const updatesIn = new Counter({ name: 'mcpad_updates_in_total', help: 'Update messages from clients applied (those of one event-loop turn are appended to the log as one)', registers: [registry] });
   const updateBytesIn = new Counter({ name: 'mcpad_update_bytes_in_total', help: 'Bytes of doc updates applied', registers: [registry] });
+  const updatesRefused = new Counter({
+    name: 'mcpad_updates_refused_total',
+    help: 'Client updates refused by the doc schema guard (the sender was closed with 4400), by rule',
+    labelNames: ['rule'],
+    registers: [registry],
+  });
   const awarenessIn = new Counter({ name: 'mcpad_awareness_in_total', help: 'Awareness changes received', registers: [registry] });
   const messagesOut = new Counter({ name: 'mcpad_messages_out_total', help: 'Messages handed to sockets', labelNames: ['kind'], registers: [registry] });
   const bytesOut = new Counter({ name: 'mcpad_bytes_out_total', help: 'Bytes handed to sockets', labelNames: ['kind'], registers: [registry] });
@@ -59,6 +65,9 @@ export function createMetrics(counts: LiveCounts): Metrics {
     },
     storeWrite(seconds) {
       storeWrite.observe(seconds);
+    },
+    updateRefused(rule) {
+      updatesRefused.inc({ rule });
     },
     awarenessApplied() {
       awarenessIn.inc();

@@ -5,21 +5,25 @@
  */
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
-import { MESSAGE_AWARENESS, MESSAGE_SYNC } from './protocol.ts';
+import { MESSAGE_AUTH, MESSAGE_AWARENESS, MESSAGE_QUERY_AWARENESS, MESSAGE_SYNC } from './protocol.ts';
 
 /** y-protocols sync sub-types (y-protocols/sync messageYjsSyncStep1 / Step2 / Update). */
 export const SYNC_STEP1 = 0;
 export const SYNC_STEP2 = 1;
 export const SYNC_UPDATE = 2;
 
-export type FrameClass = 'sync-step1' | 'sync-step2' | 'sync-update' | 'awareness' | 'other';
+export type FrameClass = 'sync-step1' | 'sync-step2' | 'sync-update' | 'awareness' | 'query-awareness' | 'auth' | 'other';
 
-/** What kind of y-websocket message `frame` is; 'other' for anything unknown or truncated. */
+/** What kind of y-websocket message `frame` is; 'other' for anything unknown or truncated. Decoded
+ *  with lib0, never read off the raw bytes: lib0 accepts non-canonical varints (`0x80 0x00` is 0),
+ *  so a byte test would let such a frame past every check keyed on its kind (issue #13). */
 export function classifyFrame(frame: Uint8Array): FrameClass {
   try {
     const decoder = decoding.createDecoder(frame);
     const type = decoding.readVarUint(decoder);
     if (type === MESSAGE_AWARENESS) return 'awareness';
+    if (type === MESSAGE_QUERY_AWARENESS) return 'query-awareness';
+    if (type === MESSAGE_AUTH) return 'auth';
     if (type !== MESSAGE_SYNC) return 'other';
     switch (decoding.readVarUint(decoder)) {
       case SYNC_STEP1:

@@ -8,6 +8,8 @@ export interface DocMetrics {
   updateApplied(bytes: number, frames: number): void;
   /** One append to a doc's log took `seconds` (a synchronous write(2)). */
   storeWrite(seconds: number): void;
+  /** A client update was refused by the doc's schema guard under `rule`. */
+  updateRefused(rule: string): void;
   /** An awareness change (one or more clients) was received. */
   awarenessApplied(): void;
   /** `messages` copies of one encoded message of `bytes` bytes were handed to sockets. */
@@ -19,6 +21,7 @@ export interface DocMetrics {
 export const NO_DOC_METRICS: DocMetrics = Object.freeze({
   updateApplied() {},
   storeWrite() {},
+  updateRefused() {},
   awarenessApplied() {},
   sent() {},
   flushed() {},

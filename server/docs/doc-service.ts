@@ -13,6 +13,7 @@ import { LiveDoc, maxStateTail, truncateReason, type LiveDocLimits } from './liv
 import { docHasContent, writeSections, type RestoreOutcome, type RestoreSection } from './restore-content.ts';
 import type { Logger, PeerConnection, PeerSocket } from './peer.ts';
 import { carriesEdit, encodePermissionDenied } from './write-guard.ts';
+import type { UpdateGuard } from './schema-guard.ts';
 import { encodeSyncFrame, SYNC_STEP2, SYNC_UPDATE } from '../../shared/sync-frames.ts';
 
 /** What a kind of doc (session notes, follow-ups) looks like when the server creates it. */
@@ -23,6 +24,8 @@ export interface DocTemplate {
   initialState(sessionId: string): Uint8Array;
   /** Brings a loaded doc up to date with the session (e.g. sections of topics added later). */
   reconcile(doc: Y.Doc, sessionId: string): void;
+  /** What clients may write into this kind of doc: every client update passes it first. */
+  guard: UpdateGuard;
 }
 
 /** What a connection may do. */
@@ -53,7 +56,8 @@ export interface DocServiceOptions {
   metrics?: DocMetrics;
 }
 
-/** `[sync, step 1, state vector of an empty doc]`: a client that has nothing yet. */
+/** `[sync, step 1, state vector of an empty doc]`: a client that has nothing yet. Only the canonical
+ *  encoding is recognised: any other is answered by the live doc once it is loaded. */
 function isFreshSyncStep1(frame: Uint8Array): boolean {
   return frame.length === 4 && frame[0] === 0 && frame[1] === 0 && frame[2] === 1 && frame[3] === 0;
 }
@@ -330,6 +334,7 @@ export class DocService {
         ...(this.#options.metrics ? { metrics: this.#options.metrics } : {}),
         ...(this.#options.broadcastDelayMs ? { broadcastDelayMs: this.#options.broadcastDelayMs } : {}),
         ...(bus ? { bus } : {}),
+        guard: this.#template.guard,
       });
       // What it was loaded from (snapshot, then the log) answers fresh clients without encoding.
       if (!loaded.isNew) live.cacheState(loaded.updates[0]!, loaded.updates.slice(1));

@@ -2,6 +2,7 @@
 import * as Y from 'yjs';
 import { appendMissingSections, buildTemplateUpdate, type TemplateTopic } from '../../shared/topic-template.ts';
 import type { DocTemplate } from './doc-service.ts';
+import { notesSchemaGuard, serverOnlyGuard } from './schema-guard.ts';
 
 /** Notes: one section per topic (deterministic template); topics added later are appended. */
 export function notesTemplate(topicsOf: (sessionId: string) => TemplateTopic[] | undefined): DocTemplate {
@@ -11,6 +12,7 @@ export function notesTemplate(topicsOf: (sessionId: string) => TemplateTopic[] |
     reconcile: (doc, sessionId) => {
       appendMissingSections(doc, topicsOf(sessionId) ?? []);
     },
+    guard: notesSchemaGuard,
   };
 }
 
@@ -22,5 +24,6 @@ export function stateTemplate(sessionExists: (sessionId: string) => boolean): Do
     exists: sessionExists,
     initialState: () => EMPTY_STATE,
     reconcile: () => undefined,
+    guard: serverOnlyGuard,
   };
 }

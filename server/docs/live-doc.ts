@@ -24,9 +24,11 @@
 import * as Y from 'yjs';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import { CloseCode } from '../../shared/protocol.ts';
+import { classifyFrame } from '../../shared/sync-frames.ts';
 import type { DocHandle } from '../storage/doc-store.ts';
 import { REMOTE_ORIGIN, type DocBus } from './doc-bus.ts';
 import { NO_DOC_METRICS, type DocMetrics } from './doc-metrics.ts';
+import type { DecodedUpdate, UpdateGuard } from './schema-guard.ts';
 import type { Logger, PeerSocket } from './peer.ts';
 import {
   encodeAwareness,
@@ -65,6 +67,8 @@ export interface LiveDocOptions {
   broadcastDelayMs?: number;
   /** Cluster mode: the link to the other instances. */
   bus?: DocBus;
+  /** What clients may write (the doc's schema); every update is checked before it is applied. */
+  guard?: UpdateGuard;
 }
 
 const DEFAULT_STATE_WARM_MS = 2000;
@@ -81,7 +85,7 @@ export function maxStateTail(stateBytes: number): number {
 
 /** Sync step 1 of a client that has nothing: y-protocols' encoding of an empty state vector. */
 function isEmptyStateVector(stateVector: Uint8Array): boolean {
-  return stateVector.length === 1 && stateVector[0] === 0;
+  return stateVector.length === 1 ? stateVector[0] === 0 : Y.decodeStateVector(stateVector).size === 0;
 }
 
 interface PeerState {
@@ -214,7 +218,7 @@ export class LiveDoc {
     this.#peers.set(peer, {
       awarenessIds: new Set(),
       ownedIds,
-      policy: { checkUpdate: (update) => this.#checkUpdate(update), filterAwareness: (entries) => this.#filterAwareness(peer, ownedIds, entries) },
+      policy: { checkUpdate: (update, decoded) => this.#checkUpdate(update, decoded), filterAwareness: (entries) => this.#filterAwareness(peer, ownedIds, entries) },
       syncRequests: { windowStart: Date.now(), count: 0 },
     });
     peer.send(encodeSyncStep1(this.doc));
@@ -233,16 +237,18 @@ export class LiveDoc {
       this.#dropPeer(peer, CloseCode.STORAGE_UNAVAILABLE, 'storage unavailable: your edits are kept on your device');
       return;
     }
-    if (isUpdateFrame(frame)) {
+    const kind = classifyFrame(frame);
+    if (kind === 'sync-step2' || kind === 'sync-update') {
       this.#incoming.push({ peer, frame, policy: state.policy });
       if (this.#incoming.length === 1) setImmediate(this.#applyIncoming);
       return;
     }
-    if (isSyncStep1(frame)) {
+    if (kind === 'sync-step1') {
       this.#applyIncoming();
       if (!this.#peers.has(peer)) return;
     }
-    if (isFullStateRequest(frame) && !this.#allowSyncRequest(state)) {
+    // Each is answered with the whole doc or all presence.
+    if ((kind === 'sync-step1' || kind === 'query-awareness') && !this.#allowSyncRequest(state)) {
       this.#dropPeer(peer, CloseCode.RATE_LIMITED, `rate limit: more than ${this.#limits.maxSyncRequestsPerMinute} full-state requests per minute`);
       return;
     }
@@ -440,8 +446,15 @@ export class LiveDoc {
     return ++window.count <= this.#limits.maxSyncRequestsPerMinute;
   }
 
-  /** Refuses an update that would take the doc past maxDocBytes (the doc is left unchanged). */
-  #checkUpdate(update: Uint8Array): void {
+  /** Refuses an update that writes outside the doc's schema (4400, the reason names the rule), or
+   *  that would take the doc past maxDocBytes (4413). The doc is left unchanged either way. */
+  #checkUpdate(update: Uint8Array, decoded: DecodedUpdate): void {
+    const refusal = this.#options.guard?.(this.doc, decoded);
+    if (refusal) {
+      this.#metrics.updateRefused(refusal.rule);
+      this.#options.log.info({ sessionId: this.sessionId, rule: refusal.rule }, 'client update refused by the schema guard');
+      throw new ProtocolError(refusal.message, CloseCode.BAD_MESSAGE);
+    }
     const max = this.#limits.maxDocBytes;
     if (this.#docBytes + update.length > max) {
       // The running sum over-counts (re-sent and deleted content); measure before refusing.
@@ -600,20 +613,6 @@ export class LiveDoc {
 
 function sendAll(peer: PeerSocket, messages: Uint8Array[]): void {
   for (const message of messages) peer.send(message);
-}
-
-/** Sync step 2 (`0, 1, ...`) or update (`0, 2, ...`): content to apply, nothing to answer. */
-function isUpdateFrame(frame: Uint8Array): boolean {
-  return frame[0] === 0 && (frame[1] === 1 || frame[1] === 2);
-}
-
-function isSyncStep1(frame: Uint8Array): boolean {
-  return frame[0] === 0 && frame[1] === 0;
-}
-
-/** Sync step 1 (`0, 0, ...`) or awareness query (`3`): answered with the whole doc or presence. */
-function isFullStateRequest(frame: Uint8Array): boolean {
-  return isSyncStep1(frame) || frame[0] === 3;
 }
 
 /** WebSocket close reasons are limited to 123 bytes. */

@@ -9,6 +9,7 @@ import * as Y from 'yjs';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import * as syncProtocol from 'y-protocols/sync';
 import { CloseCode, MESSAGE_AUTH, MESSAGE_AWARENESS, MESSAGE_QUERY_AWARENESS, MESSAGE_SYNC } from '../../shared/protocol.ts';
+import type { DecodedUpdate } from './schema-guard.ts';
 import { encodeSyncFrame, encodeSyncStep1Frame, SYNC_STEP2, SYNC_UPDATE } from '../../shared/sync-frames.ts';
 
 /** A frame that is not a well-formed y-websocket message, or one a limit refuses. `closeCode` is
@@ -34,8 +35,8 @@ export interface AwarenessEntry {
  * throws ProtocolError (with a close code) to refuse the whole frame.
  */
 export interface FramePolicy {
-  /** Called with a Yjs update that decoded fine, before it is applied. */
-  checkUpdate(update: Uint8Array): void;
+  /** Called with a Yjs update that decoded fine (`decoded`), before it is applied. */
+  checkUpdate(update: Uint8Array, decoded: DecodedUpdate): void;
   /** Returns the awareness entries this sender may set (others are dropped silently). */
   filterAwareness(entries: AwarenessEntry[]): AwarenessEntry[];
 }
@@ -119,12 +120,13 @@ function handleSync(decoder: decoding.Decoder, doc: Y.Doc, origin: unknown, poli
 
 function applyUpdate(doc: Y.Doc, update: Uint8Array, origin: unknown, policy: FramePolicy | null): void {
   // Decode fully first: a malformed update must fail here, before any part of it is integrated.
+  let decoded: DecodedUpdate;
   try {
-    Y.decodeUpdate(update);
+    decoded = Y.decodeUpdate(update);
   } catch (error) {
     throw new ProtocolError(`invalid Yjs update: ${(error as Error).message}`);
   }
-  policy?.checkUpdate(update);
+  policy?.checkUpdate(update, decoded);
   try {
     Y.applyUpdate(doc, update, origin);
   } catch (error) {

@@ -5,6 +5,7 @@ import * as Y from 'yjs';
 import { encodeSyncFrame, encodeSyncStep1Frame, SYNC_UPDATE } from '../../shared/sync-frames.ts';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import { MESSAGE_AWARENESS } from '../../shared/protocol.ts';
+import { sectionNotes, topicSections } from '../../shared/doc-schema.ts';
 
 export interface RawClient {
   socket: WebSocket;
@@ -64,12 +65,29 @@ export function awarenessFrame(clientId: number, clock: number, stateJson: strin
   return encoding.toUint8Array(encoder);
 }
 
-/** A standalone Yjs update inserting `text` into a root text type `name` (client `clientId`). */
+/** A standalone Yjs update inserting `text` into a root text type `name` (client `clientId`): outside
+ *  the notes schema, so the server refuses it (4400). */
 export function textUpdate(text: string, name = 'fuzz', clientId?: number): Uint8Array {
   const doc = new Y.Doc();
   if (clientId !== undefined) doc.clientID = clientId;
   doc.getText(name).insert(0, text);
   return Y.encodeStateAsUpdate(doc);
+}
+
+/** A standalone Yjs update typing `text` at the start of the notes of section `index`, made by client
+ *  `clientId` on top of `base` (the session doc's state, e.g. its template): what a note-taker sends. */
+export function notesUpdate(base: Uint8Array, text: string, clientId: number, index = 0): Uint8Array {
+  const doc = new Y.Doc();
+  Y.applyUpdate(doc, base);
+  const before = Y.encodeStateVector(doc);
+  doc.clientID = clientId;
+  sectionNotes(topicSections(doc).get(index)).insert(0, text);
+  return Y.encodeStateAsUpdate(doc, before);
+}
+
+/** The encoded state of a loaded session doc of the server under test. */
+export function docState(app: { docs: { withDoc<T>(id: string, read: (live: { doc: Y.Doc }) => T): Promise<T> } }, sessionId: string): Promise<Uint8Array> {
+  return app.docs.withDoc(sessionId, (live) => Y.encodeStateAsUpdate(live.doc));
 }
 
 export { awarenessProtocol };

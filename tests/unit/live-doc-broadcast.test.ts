@@ -95,6 +95,7 @@ function countingMetrics(): DocMetrics & { flushedUpdates: number; flushes: numb
       m.applied += frames;
     },
     storeWrite() {},
+    updateRefused() {},
     awarenessApplied() {},
     sent() {},
     flushed(updates: number) {
