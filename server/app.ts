@@ -7,7 +7,6 @@ import fastifyHelmet from '@fastify/helmet';
 import fastifyRateLimit from '@fastify/rate-limit';
 import fastifyWebsocket from '@fastify/websocket';
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
-import { addressKey } from './address-key.ts';
 import { PROJECT_ROOT, type Config } from './config.ts';
 import { eventRoutes } from './http/event-routes.ts';
 import { exportRoutes } from './http/export-routes.ts';
@@ -95,8 +94,6 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps = {}): Pr
     max: config.maxWriteRequestsPerMinute,
     timeWindow: 60_000,
     allowList: (request) => request.method === 'GET' || request.method === 'HEAD' || request.method === 'OPTIONS',
-    // Per address as the WebSocket edge counts them: IPv6 by /64.
-    keyGenerator: (request) => addressKey(request.ip),
   });
   // Registered before the WebSocket plugin's own preClose, so peers get 1001 and docs are stored
   // before the sockets are torn down.

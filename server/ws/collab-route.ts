@@ -20,7 +20,7 @@ import type { MetaService } from '../meta/meta-service.ts';
 import { ConnectionCounter, ConnectionRateLimiter, type ConnectionRateLimits } from './connection-limits.ts';
 import { deflateWindowBits, framedOnce, frameFormat } from './broadcast-frames.ts';
 import { isOriginAllowed } from './origin-check.ts';
-import { addressKey } from '../address-key.ts';
+import { addressKey } from './address-key.ts';
 
 export interface CollabRouteOptions {
   /** Session notes docs: writable for roles that may edit. */

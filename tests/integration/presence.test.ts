@@ -219,6 +219,8 @@ describe('per-address counting', () => {
     expect([first, otherNetwork, v4].every((client) => client.socket.readyState === WebSocket.OPEN)).toBe(true);
   });
 
+  // Already so before issue #13 (@fastify/rate-limit's default key, which the WebSocket edge now
+  // shares): kept so that a custom keyGenerator cannot silently undo it.
   it('the HTTP write rate limit counts IPv6 by /64 too', async () => {
     const s = await servers.start({ maxWriteRequestsPerMinute: 1, trustProxyHops: 1 });
     const post = (address: string) =>
