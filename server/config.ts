@@ -4,6 +4,7 @@
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { DISPLAY_NAME_MAX_CHARS } from '../shared/presence.ts';
 
 export interface Config {
   port: number;
@@ -76,6 +77,17 @@ export interface Config {
   redisStreamRetainMs: number;
   /** Give up connecting to Redis at start after this long, with a clear error. */
   redisConnectTimeoutMs: number;
+  /** Longest presence `user.name` relayed and recorded as an author, in characters (longer: cut). */
+  maxPresenceNameChars: number;
+  /** Presence states one doc holds for its connections; a new one past it is not relayed. */
+  maxPresenceStatesPerDoc: number;
+  /** JSON bytes of one doc's presence states together; a state that would pass it is not relayed. */
+  maxPresenceBytesPerDoc: number;
+  /** Client ids one session's authors map may hold; writers past it are not attributed. */
+  maxAuthorsPerSession: number;
+  /** Memory budget for the unsent data of one address's sockets: maxBufferedBytes ×
+   *  maxConnectionsPerIp must not exceed it (checked at start). */
+  maxBufferedBytesPerIp: number;
 }
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -103,9 +115,9 @@ export const DEFAULT_CONFIG: Readonly<Config> = Object.freeze({
   maxDocBytes: 64 * 1024 * 1024,
   maxMessagesPerSecond: 200,
   maxBytesPerSecond: 1024 * 1024,
-  maxConnectionsPerIp: 2000,
+  maxConnectionsPerIp: 1000,
   maxLoadedDocs: 200,
-  maxBufferedBytes: 64 * 1024 * 1024,
+  maxBufferedBytes: 4 * 1024 * 1024,
   maxAwarenessStateBytes: 16 * 1024,
   maxAwarenessIdsPerConnection: 8,
   maxSyncRequestsPerMinute: 60,
@@ -117,6 +129,11 @@ export const DEFAULT_CONFIG: Readonly<Config> = Object.freeze({
   redisLeaseMs: 15_000,
   redisStreamRetainMs: 60_000,
   redisConnectTimeoutMs: 5_000,
+  maxPresenceNameChars: DISPLAY_NAME_MAX_CHARS,
+  maxPresenceStatesPerDoc: 1000,
+  maxPresenceBytesPerDoc: 1024 * 1024,
+  maxAuthorsPerSession: 5000,
+  maxBufferedBytesPerIp: 4 * 1024 ** 3,
 });
 
 /** Thrown for a bad configuration value; the message names the variable and what it accepts. */
@@ -161,6 +178,11 @@ const ENV_SPEC = {
   REDIS_STREAM_RETAIN_MS: { key: 'redisStreamRetainMs', parse: integer(100, 86_400_000) },
   REDIS_CONNECT_TIMEOUT_MS: { key: 'redisConnectTimeoutMs', parse: integer(100, 600_000) },
   LOG_LEVEL: { key: 'logLevel', parse: oneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const) },
+  MAX_PRESENCE_NAME_CHARS: { key: 'maxPresenceNameChars', parse: integer(1, 1000) },
+  MAX_PRESENCE_STATES_PER_DOC: { key: 'maxPresenceStatesPerDoc', parse: integer(1, 1_000_000) },
+  MAX_PRESENCE_BYTES_PER_DOC: { key: 'maxPresenceBytesPerDoc', parse: integer(256, 1024 ** 3) },
+  MAX_AUTHORS_PER_SESSION: { key: 'maxAuthorsPerSession', parse: integer(1, 1_000_000) },
+  MAX_BUFFERED_BYTES_PER_IP: { key: 'maxBufferedBytesPerIp', parse: integer(1024, 1024 ** 4) },
 } as const;
 
 export type EnvName = keyof typeof ENV_SPEC;
@@ -191,6 +213,17 @@ export function makeConfig(overrides: Partial<Config> = {}): Readonly<Config> {
   // budget, and a doc must be sendable to a joining client in one message.
   if (config.maxMessageBytes > config.maxDocBytes) {
     throw new ConfigError(`Invalid configuration: MAX_MESSAGE_BYTES (${config.maxMessageBytes}) must not exceed MAX_DOC_BYTES (${config.maxDocBytes})`);
+  }
+  // One address (a whole room behind NAT, or one attacker) may fill every socket's send buffer.
+  const bufferedPerIp = config.maxBufferedBytes * config.maxConnectionsPerIp;
+  if (bufferedPerIp > config.maxBufferedBytesPerIp) {
+    throw new ConfigError(
+      `Invalid configuration: MAX_BUFFERED_BYTES (${config.maxBufferedBytes}) × MAX_CONNECTIONS_PER_IP (${config.maxConnectionsPerIp}) = ${bufferedPerIp} bytes passes MAX_BUFFERED_BYTES_PER_IP (${config.maxBufferedBytesPerIp}): lower one of the two, or raise MAX_BUFFERED_BYTES_PER_IP if the machine has that memory to spare`,
+    );
+  }
+  // A doc must hold at least one client's presence.
+  if (config.maxAwarenessStateBytes > config.maxPresenceBytesPerDoc) {
+    throw new ConfigError(`Invalid configuration: MAX_AWARENESS_STATE_BYTES (${config.maxAwarenessStateBytes}) must not exceed MAX_PRESENCE_BYTES_PER_DOC (${config.maxPresenceBytesPerDoc})`);
   }
   // Each instance would otherwise generate its own, and a token would work on one instance only.
   if (config.redisUrl && !config.adminToken) {

@@ -85,6 +85,9 @@ export async function openServices(config: Readonly<Config>, log: Logger, deps: 
       maxAwarenessStateBytes: config.maxAwarenessStateBytes,
       maxAwarenessIdsPerConnection: config.maxAwarenessIdsPerConnection,
       maxSyncRequestsPerMinute: config.maxSyncRequestsPerMinute,
+      maxPresenceNameChars: config.maxPresenceNameChars,
+      maxPresenceStatesPerDoc: config.maxPresenceStatesPerDoc,
+      maxPresenceBytesPerDoc: config.maxPresenceBytesPerDoc,
     },
     log,
   };
@@ -114,7 +117,7 @@ export async function openServices(config: Readonly<Config>, log: Logger, deps: 
     stateTemplate((sessionId) => meta.hasSession(sessionId)),
     docOptions,
   );
-  record = new SessionRecord(meta, docs, stateDocs, log);
+  record = new SessionRecord(meta, docs, stateDocs, log, { maxAuthors: config.maxAuthorsPerSession });
   const checkpointStore = cluster
     ? createRedisCheckpointStore(cluster.commands, config.redisKeyPrefix)
     : createFileCheckpointStore(path.join(config.dataDir, CHECKPOINTS_FOLDER));

@@ -1,4 +1,5 @@
 /** The note-taker's display name and colour, remembered on this device (localStorage). */
+import { displayName } from '../../shared/presence.ts';
 import type { AwarenessUser } from './session/session-connection.ts';
 
 const NAME_KEY = 'mcpad:name';
@@ -13,7 +14,7 @@ export function storedName(): string | null {
 }
 
 export function rememberName(name: string): void {
-  localStorage.setItem(NAME_KEY, name.trim().slice(0, 60));
+  localStorage.setItem(NAME_KEY, displayName(name));
 }
 
 export function userFor(name: string): AwarenessUser {

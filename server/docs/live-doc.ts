@@ -30,6 +30,8 @@ import { REMOTE_ORIGIN, type DocBus } from './doc-bus.ts';
 import { NO_DOC_METRICS, type DocMetrics } from './doc-metrics.ts';
 import type { DecodedUpdate, UpdateGuard } from './schema-guard.ts';
 import type { Logger, PeerSocket } from './peer.ts';
+import { PresenceBudget } from './presence-budget.ts';
+import { acceptPresence } from './presence-policy.ts';
 import {
   encodeAwareness,
   encodeSyncStep1,
@@ -50,7 +52,16 @@ export interface LiveDocLimits {
   maxAwarenessIdsPerConnection: number;
   /** Full-state requests (sync step 1, awareness query) one peer may send per minute; more: 4429. */
   maxSyncRequestsPerMinute: number;
+  /** Longest `user.name` relayed in presence, in characters (issue #13); longer names are cut. */
+  maxPresenceNameChars: number;
+  /** Presence states of this doc's connections; a new one past it is not applied (issue #13). */
+  maxPresenceStatesPerDoc: number;
+  /** Their JSON bytes together; a state that would pass it is not applied (issue #13). */
+  maxPresenceBytesPerDoc: number;
 }
+
+/** Told, once an update frame of `peer` was applied, the Yjs client ids whose content it carried. */
+export type WriteListener = (peer: PeerSocket, clientIds: readonly number[]) => void;
 
 export interface LiveDocOptions {
   /** Compact once the current log passes this many bytes. */
@@ -96,6 +107,8 @@ interface PeerState {
   policy: FramePolicy;
   /** Full-state requests in the current one-minute window. */
   syncRequests: { windowStart: number; count: number };
+  /** Client ids with content in the update frame being applied (reported once it was). */
+  writing: number[] | null;
 }
 
 type AwarenessChange = { added: number[]; updated: number[]; removed: number[] };
@@ -155,6 +168,8 @@ export class LiveDoc {
   #incoming: IncomingUpdate[] = [];
   /** Set by #stateAsUpdate while a frame is handled: the tail to send before the step 2 reply. */
   #replyTail: Uint8Array | null = null;
+  #presenceBudget: PresenceBudget;
+  #writeListeners: WriteListener[] = [];
 
   constructor(sessionId: string, doc: Y.Doc, handle: DocHandle, options: LiveDocOptions) {
     this.sessionId = sessionId;
@@ -166,7 +181,11 @@ export class LiveDoc {
       maxAwarenessStateBytes: options.limits?.maxAwarenessStateBytes ?? Number.POSITIVE_INFINITY,
       maxAwarenessIdsPerConnection: options.limits?.maxAwarenessIdsPerConnection ?? Number.POSITIVE_INFINITY,
       maxSyncRequestsPerMinute: options.limits?.maxSyncRequestsPerMinute ?? Number.POSITIVE_INFINITY,
+      maxPresenceNameChars: options.limits?.maxPresenceNameChars ?? Number.POSITIVE_INFINITY,
+      maxPresenceStatesPerDoc: options.limits?.maxPresenceStatesPerDoc ?? Number.POSITIVE_INFINITY,
+      maxPresenceBytesPerDoc: options.limits?.maxPresenceBytesPerDoc ?? Number.POSITIVE_INFINITY,
     };
+    this.#presenceBudget = new PresenceBudget({ maxStates: this.#limits.maxPresenceStatesPerDoc, maxBytes: this.#limits.maxPresenceBytesPerDoc });
     this.#docBytes = options.loadedBytes ?? Y.encodeStateAsUpdate(doc).length;
     this.#metrics = options.metrics ?? NO_DOC_METRICS;
     this.awareness = new awarenessProtocol.Awareness(doc);
@@ -203,6 +222,11 @@ export class LiveDoc {
     this.#bus?.onLeadership(listener);
   }
 
+  /** Authorship (issue #13): `listener` learns which client ids each connection really wrote. */
+  onWrite(listener: WriteListener): void {
+    this.#writeListeners.push(listener);
+  }
+
   get peerCount(): number {
     return this.#peers.size;
   }
@@ -215,12 +239,20 @@ export class LiveDoc {
   /** Starts the y-websocket handshake with a new peer: sync step 1 and current presence. */
   addPeer(peer: PeerSocket): void {
     const ownedIds = new Set<number>();
-    this.#peers.set(peer, {
+    const state: PeerState = {
       awarenessIds: new Set(),
       ownedIds,
-      policy: { checkUpdate: (update, decoded) => this.#checkUpdate(update, decoded), filterAwareness: (entries) => this.#filterAwareness(peer, ownedIds, entries) },
+      policy: {
+        checkUpdate: (update, decoded) => {
+          this.#checkUpdate(update, decoded);
+          state.writing = this.#writeListeners.length > 0 ? writtenClientIds(decoded) : null;
+        },
+        filterAwareness: (entries) => this.#filterAwareness(peer, ownedIds, entries),
+      },
       syncRequests: { windowStart: Date.now(), count: 0 },
-    });
+      writing: null,
+    };
+    this.#peers.set(peer, state);
     peer.send(encodeSyncStep1(this.doc));
     const states = [...this.awareness.getStates().keys()];
     if (states.length > 0) peer.send(encodeAwareness(this.awareness, states));
@@ -273,7 +305,11 @@ export class LiveDoc {
     const state = this.#peers.get(peer);
     if (!state) return;
     this.#peers.delete(peer);
-    for (const id of state.ownedIds) this.#awarenessOwners.delete(id);
+    for (const id of state.ownedIds) {
+      this.#awarenessOwners.delete(id);
+      // Also for a state Awareness never applied (e.g. clock 0), which no removal event reports.
+      this.#presenceBudget.remove(id);
+    }
     const ids = new Set([...state.awarenessIds, ...state.ownedIds]);
     if (ids.size > 0) awarenessProtocol.removeAwarenessStates(this.awareness, [...ids], null);
   }
@@ -396,6 +432,7 @@ export class LiveDoc {
       for (const id of added) owner.awarenessIds.add(id);
       for (const id of removed) owner.awarenessIds.delete(id);
     }
+    for (const id of removed) this.#presenceBudget.remove(id);
     const changed = [...added, ...updated, ...removed];
     for (const id of changed) this.#pendingAwareness.add(id);
     if (this.#bus && origin !== REMOTE_ORIGIN) for (const id of changed) this.#pendingLocalAwareness.add(id);
@@ -422,6 +459,7 @@ export class LiveDoc {
           handleFrame(frame, this.doc, this.awareness, origin, policy);
           origin.senders.add(peer);
           origin.frames++;
+          this.#reportWrite(peer);
         } catch (error) {
           failed.set(peer, error);
         }
@@ -466,8 +504,18 @@ export class LiveDoc {
     this.#docBytes += update.length;
   }
 
+  /** Tells the write listeners what the update frame `peer` just had applied carried. */
+  #reportWrite(peer: PeerSocket): void {
+    const state = this.#peers.get(peer);
+    const ids = state?.writing;
+    if (!state || !ids) return;
+    state.writing = null;
+    if (ids.length > 0) for (const listener of this.#writeListeners) listener(peer, ids);
+  }
+
   /** A peer may set awareness only for client ids it claimed first (not the server's own), each
-   *  state at most maxAwarenessStateBytes. Entries for ids another peer owns are dropped. */
+   *  state at most maxAwarenessStateBytes. Entries for ids another peer owns are dropped, and so
+   *  are states past the doc's presence caps. Fields that reach CSS are checked (presence-policy). */
   #filterAwareness(peer: PeerSocket, owned: Set<number>, entries: AwarenessEntry[]): AwarenessEntry[] {
     const allowed: AwarenessEntry[] = [];
     for (const entry of entries) {
@@ -478,6 +526,15 @@ export class LiveDoc {
       const bytes = Buffer.byteLength(entry.stateJson, 'utf8');
       if (bytes > this.#limits.maxAwarenessStateBytes) {
         throw new ProtocolError(`awareness state of ${bytes} bytes exceeds the limit of ${this.#limits.maxAwarenessStateBytes}`, CloseCode.MESSAGE_TOO_LARGE);
+      }
+      let accepted = entry;
+      let stateBytes = 0;
+      if (entry.stateJson !== 'null') {
+        const verdict = acceptPresence(entry.stateJson, { maxNameChars: this.#limits.maxPresenceNameChars });
+        if (!verdict.ok) throw new ProtocolError(`invalid awareness state: ${verdict.reason}`);
+        if (verdict.changed) accepted = { ...entry, stateJson: verdict.stateJson };
+        stateBytes = verdict.changed ? Buffer.byteLength(verdict.stateJson, 'utf8') : bytes;
+        if (!this.#presenceBudget.fits(clientId, stateBytes)) continue;
       }
       if (entry.stateJson === 'null') {
         // The client left on its own: the id is free again.
@@ -492,7 +549,8 @@ export class LiveDoc {
         this.#awarenessOwners.set(clientId, peer);
         owned.add(clientId);
       }
-      allowed.push(entry);
+      if (entry.stateJson !== 'null') this.#presenceBudget.set(clientId, stateBytes);
+      allowed.push(accepted);
     }
     return allowed;
   }
@@ -609,6 +667,13 @@ export class LiveDoc {
     this.removePeer(peer);
     peer.close(code, reason);
   }
+}
+
+/** Client ids with content (items, not skips or garbage) in `update`: whose text it writes. */
+function writtenClientIds(update: DecodedUpdate): number[] {
+  const ids = new Set<number>();
+  for (const struct of update.structs) if (struct instanceof Y.Item) ids.add(struct.id.client);
+  return [...ids];
 }
 
 function sendAll(peer: PeerSocket, messages: Uint8Array[]): void {

@@ -1,9 +1,9 @@
 /**
  * The session record kept in the state doc besides follow-ups: the "now discussing" pointer with
- * real topic times, and authorship (client id → the name that client announced in its presence).
+ * real topic times, and authorship (client id → the name its writer announced in its presence).
  */
-import { REMOTE_ORIGIN } from './doc-bus.ts';
-import { readAuthors, recordAuthor, contributors, type Author } from '../../shared/authorship.ts';
+import { AuthorshipRecorder, type AuthorshipOptions } from './authorship-recorder.ts';
+import { readAuthors, contributors } from '../../shared/authorship.ts';
 import { sectionNotes, topicSections } from '../../shared/doc-schema.ts';
 import { readDiscussion, setDiscussing, type DiscussionState } from '../../shared/discussion.ts';
 import { AppError } from '../../shared/errors.ts';
@@ -12,20 +12,17 @@ import type { DocService } from './doc-service.ts';
 import type { LiveDoc } from './live-doc.ts';
 import type { Logger } from './peer.ts';
 
-const MAX_NAME_CHARS = 100;
-const COLOR = /^#[0-9a-fA-F]{3,8}$/;
-
 export class SessionRecord {
   #meta: MetaService;
   #notes: DocService;
   #state: DocService;
-  #log: Logger;
+  #authorship: AuthorshipRecorder;
 
-  constructor(meta: MetaService, notes: DocService, state: DocService, log: Logger) {
+  constructor(meta: MetaService, notes: DocService, state: DocService, log: Logger, authorship: AuthorshipOptions) {
     this.#meta = meta;
     this.#notes = notes;
     this.#state = state;
-    this.#log = log;
+    this.#authorship = new AuthorshipRecorder(state, log, authorship);
   }
 
   /** Points the room at `topicId` (null: no topic), ending the running topic's slot now. */
@@ -52,41 +49,9 @@ export class SessionRecord {
     return this.#notes.withDoc(sessionId, (live) => contributors(topicSections(live.doc).toArray().map(sectionNotes), authors));
   }
 
-  /**
-   * Follows a loaded notes doc's presence: whenever a peer announces `user.name` for its client
-   * id, the name is recorded as that client's author in the state doc (batched per tick).
-   */
+  /** Records the authors of a loaded notes doc's text as they write (authorship-recorder.ts). */
   watchAuthors(notes: LiveDoc): void {
-    const pending = new Map<number, Author>();
-    let scheduled = false;
-    const flush = (): void => {
-      scheduled = false;
-      const batch = [...pending];
-      pending.clear();
-      this.#state
-        .withDoc(notes.sessionId, (live) => {
-          live.doc.transact(() => {
-            for (const [clientId, author] of batch) recordAuthor(live.doc, clientId, author);
-          });
-        })
-        .catch((error: unknown) => this.#log.warn({ err: error, sessionId: notes.sessionId }, 'authorship could not be recorded'));
-    };
-    notes.awareness.on('change', ({ added, updated }: { added: number[]; updated: number[] }, origin: unknown) => {
-      // Only presence set by this instance's own peers: another instance records its own.
-      if (origin === null || origin === undefined || origin === REMOTE_ORIGIN) return;
-      for (const clientId of [...added, ...updated]) {
-        const user = (notes.awareness.getStates().get(clientId) as { user?: { name?: unknown; color?: unknown } } | undefined)?.user;
-        if (typeof user?.name !== 'string' || user.name.trim() === '') continue;
-        pending.set(clientId, {
-          name: user.name.trim().slice(0, MAX_NAME_CHARS),
-          ...(typeof user.color === 'string' && COLOR.test(user.color) ? { color: user.color } : {}),
-        });
-      }
-      if (pending.size > 0 && !scheduled) {
-        scheduled = true;
-        setImmediate(flush);
-      }
-    });
+    this.#authorship.watch(notes);
   }
 }
 

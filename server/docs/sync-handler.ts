@@ -37,7 +37,8 @@ export interface AwarenessEntry {
 export interface FramePolicy {
   /** Called with a Yjs update that decoded fine (`decoded`), before it is applied. */
   checkUpdate(update: Uint8Array, decoded: DecodedUpdate): void;
-  /** Returns the awareness entries this sender may set (others are dropped silently). */
+  /** Returns the awareness entries this sender may set (others are dropped silently); an entry
+   *  may be replaced by a rewritten one (a new object), which is then what is applied. */
   filterAwareness(entries: AwarenessEntry[]): AwarenessEntry[];
 }
 
@@ -75,7 +76,8 @@ export function handleFrame(
         const entries = decodeAwarenessEntries(update);
         const allowed = policy.filterAwareness(entries);
         if (allowed.length === 0) return { kind: 'awareness', reply: null };
-        if (allowed.length !== entries.length) update = encodeAwarenessEntries(allowed);
+        // Re-encoded when an entry was dropped or rewritten (presence-policy normalises states).
+        if (allowed.length !== entries.length || allowed.some((entry, i) => entry !== entries[i])) update = encodeAwarenessEntries(allowed);
       }
       try {
         awarenessProtocol.applyAwarenessUpdate(awareness, update, origin);

@@ -20,6 +20,7 @@ import type { MetaService } from '../meta/meta-service.ts';
 import { ConnectionCounter, ConnectionRateLimiter, type ConnectionRateLimits } from './connection-limits.ts';
 import { deflateWindowBits, framedOnce, frameFormat } from './broadcast-frames.ts';
 import { isOriginAllowed } from './origin-check.ts';
+import { addressKey } from './address-key.ts';
 
 export interface CollabRouteOptions {
   /** Session notes docs: writable for roles that may edit. */
@@ -154,7 +155,8 @@ export async function collabRoute(app: FastifyInstance, options: CollabRouteOpti
       },
       wsHandler: (socket, request) => {
         const { sessionId } = request.params;
-        const address = request.ip;
+        // IPv6 counts per /64, IPv4-mapped IPv6 as the IPv4 address.
+        const address = addressKey(request.ip);
         const peer = peerSocketOf(socket, options);
         if (!perAddress.tryAcquire(address)) {
           peer.close(CloseCode.RATE_LIMITED, `too many connections from your address (limit ${options.maxConnectionsPerIp})`);

@@ -12,6 +12,7 @@ import { topicSections } from '../../../shared/doc-schema.ts';
 import { CloseCode, COLLAB_PATH } from '../../../shared/protocol.ts';
 import { classifyFrame, encodeSyncStep1Frame } from '../../../shared/sync-frames.ts';
 import { ChangeJournal } from './change-journal.ts';
+import { keepPresenceSafe } from './safe-presence.ts';
 import { connectionStateOf, type ConnectionState } from './connection-state.ts';
 import { SaveTracker, type SocketLedger } from './save-tracker.ts';
 
@@ -120,6 +121,7 @@ export class SessionConnection {
       // for the server's state now and then (answered by a small step 2).
       ...(user ? {} : { resyncInterval: READER_RESYNC_MS }),
     });
+    keepPresenceSafe(this.provider.awareness);
     if (user) this.provider.awareness.setLocalStateField('user', user);
     else this.provider.awareness.setLocalState(null);
     this.provider.on('status', ({ status }) => {

@@ -7,9 +7,9 @@ import { RangeSetBuilder, type Extension } from '@codemirror/state';
 import { Decoration, ViewPlugin, type DecorationSet, type EditorView, type ViewUpdate } from '@codemirror/view';
 import type * as Y from 'yjs';
 import { authoredRuns, type Author } from '../../../shared/authorship.ts';
+import { displayName, isHexColor } from '../../../shared/presence.ts';
 
 const UNKNOWN_COLOR = '#8a8f98';
-const SAFE_COLOR = /^#[0-9a-f]{3,8}$/i;
 
 function marks(notes: Y.Text, authors: ReadonlyMap<number, Author>, length: number): DecorationSet {
   const builder = new RangeSetBuilder<Decoration>();
@@ -22,8 +22,9 @@ function marks(notes: Y.Text, authors: ReadonlyMap<number, Author>, length: numb
     let mark = cache.get(run.clientId);
     if (!mark) {
       const author = authors.get(run.clientId);
-      const color = author?.color && SAFE_COLOR.test(author.color) ? author.color : UNKNOWN_COLOR;
-      mark = Decoration.mark({ class: `cm-author cm-author-${run.clientId}`, attributes: { style: `--author-color: ${color}`, title: author?.name ?? 'Unknown author' } });
+      const color = isHexColor(author?.color) ? author.color : UNKNOWN_COLOR;
+      const name = typeof author?.name === 'string' ? displayName(author.name) : '';
+      mark = Decoration.mark({ class: `cm-author cm-author-${run.clientId}`, attributes: { style: `--author-color: ${color}`, title: name || 'Unknown author' } });
       cache.set(run.clientId, mark);
     }
     builder.add(from, at, mark);

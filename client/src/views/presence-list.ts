@@ -1,5 +1,6 @@
 /** Who is in the session now: every awareness state with a `user`, in its colour. */
 import type { Awareness } from 'y-protocols/awareness';
+import { displayName, isHexColor } from '../../../shared/presence.ts';
 import { h } from '../dom.ts';
 
 interface PresenceUser {
@@ -9,9 +10,9 @@ interface PresenceUser {
 
 function userOf(state: Record<string, unknown>): PresenceUser | null {
   const user = state['user'] as Partial<PresenceUser> | undefined;
-  if (!user || typeof user.name !== 'string' || !user.name.trim()) return null;
-  const color = typeof user.color === 'string' && /^#[0-9a-f]{3,8}$/i.test(user.color) ? user.color : '#666666';
-  return { name: user.name.trim(), color };
+  const name = typeof user?.name === 'string' ? displayName(user.name) : '';
+  if (!name) return null;
+  return { name, color: isHexColor(user?.color) ? user.color : '#666666' };
 }
 
 export function presenceList(awareness: Awareness): HTMLElement {
