@@ -4,13 +4,14 @@
  */
 import { REMOTE_ORIGIN } from './doc-bus.ts';
 import { readAuthors, recordAuthor, contributors, type Author } from '../../shared/authorship.ts';
-import { sectionNotes, topicSections } from '../../shared/doc-schema.ts';
+import { notesTexts } from '../../shared/doc-schema.ts';
 import { readDiscussion, setDiscussing, type DiscussionState } from '../../shared/discussion.ts';
 import { AppError } from '../../shared/errors.ts';
 import type { MetaService } from '../meta/meta-service.ts';
 import type { DocService } from './doc-service.ts';
 import type { LiveDoc } from './live-doc.ts';
 import type { Logger } from './peer.ts';
+import type { SkipLog } from './skip-log.ts';
 
 const MAX_NAME_CHARS = 100;
 const COLOR = /^#[0-9a-fA-F]{3,8}$/;
@@ -20,12 +21,14 @@ export class SessionRecord {
   #notes: DocService;
   #state: DocService;
   #log: Logger;
+  #skips: SkipLog;
 
-  constructor(meta: MetaService, notes: DocService, state: DocService, log: Logger) {
+  constructor(meta: MetaService, notes: DocService, state: DocService, log: Logger, skips: SkipLog) {
     this.#meta = meta;
     this.#notes = notes;
     this.#state = state;
     this.#log = log;
+    this.#skips = skips;
   }
 
   /** Points the room at `topicId` (null: no topic), ending the running topic's slot now. */
@@ -49,7 +52,7 @@ export class SessionRecord {
   /** Names of everyone whose text is in the notes now (from real authorship, not presence). */
   async contributors(sessionId: string): Promise<string[]> {
     const authors = await this.#state.withDoc(sessionId, (live) => readAuthors(live.doc));
-    return this.#notes.withDoc(sessionId, (live) => contributors(topicSections(live.doc).toArray().map(sectionNotes), authors));
+    return this.#notes.withDoc(sessionId, (live) => this.#skips.read(sessionId, (report) => contributors(notesTexts(live.doc, report), authors)));
   }
 
   /**
