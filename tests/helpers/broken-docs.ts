@@ -68,3 +68,40 @@ export function brokenDoc(shape: string): Y.Doc {
   client.destroy();
   return doc;
 }
+
+const ITEM_FIELDS = { id: 'string', text: 'string', done: 'boolean', createdBy: 'string', createdAt: 'string' } as const;
+/** Fields of an action item map that are missing or mistyped (the oracle: written from the README's schema, not imported). */
+const misfitActionFields = (item: Y.Map<unknown>): string[] => Object.entries(ITEM_FIELDS).filter(([key, type]) => typeof item.get(key) !== type).map(([key]) => key);
+
+/** Everything that does not fit the documented schema (empty: the doc fits). */
+export function schemaMisfits(doc: Y.Doc, topics: ReadonlyArray<{ id: string; title: string }>): string[] {
+  const found: string[] = [];
+  const ids = new Set<string>();
+  topicSections(doc).forEach((entry, index) => {
+    if (!(entry instanceof Y.Map)) return void found.push(`topics[${index}] is not a map`);
+    const id = entry.get('id');
+    if (typeof id !== 'string' || id === '') found.push(`topics[${index}] has no id`);
+    else if (ids.has(id)) found.push(`topics[${index}] duplicates ${id}`);
+    else ids.add(id);
+    const title = entry.get('title');
+    const topic = topics.find((t) => t.id === id);
+    if (typeof title !== 'string' || (topic && title !== topic.title)) found.push(`topics[${index}] title ${String(title)}`);
+    if (!(entry.get('notes') instanceof Y.Text)) found.push(`topics[${index}] notes`);
+    const actions = entry.get('actions');
+    if (!(actions instanceof Y.Array)) return void found.push(`topics[${index}] actions`);
+    for (const item of actions) {
+      if (!(item instanceof Y.Map)) found.push(`topics[${index}] action entry`);
+      else if (misfitActionFields(item).length > 0) found.push(`topics[${index}] item fields ${misfitActionFields(item).join(',')}`);
+    }
+  });
+  for (const [name, type] of doc.share) {
+    if (name === 'topics') continue;
+    const internals = type as unknown as { _map: Map<string, { deleted: boolean }>; _start: { deleted: boolean; right: unknown } | null };
+    const live = [...internals._map.values()].some((item) => !item.deleted);
+    let item = internals._start as { deleted: boolean; right: unknown } | null;
+    let text = false;
+    for (; item; item = item.right as typeof item) if (!item.deleted) text = true;
+    if (live || text) found.push(`root ${name} has content`);
+  }
+  return found;
+}

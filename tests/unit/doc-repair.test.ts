@@ -5,41 +5,10 @@
 import * as Y from 'yjs';
 import { describe, expect, it } from 'vitest';
 import { RECOVERED_TITLE, repairDoc } from '../../shared/doc-repair.ts';
-import { findSection, misfitActionFields, readSections, ROOT_TOPICS, topicSections } from '../../shared/doc-schema.ts';
-import { BROKEN_SHAPES, brokenDoc, goodDoc, TOPICS } from '../helpers/broken-docs.ts';
+import { findSection, readSections, topicSections } from '../../shared/doc-schema.ts';
+import { BROKEN_SHAPES, brokenDoc, goodDoc, schemaMisfits, TOPICS } from '../helpers/broken-docs.ts';
 
-/** Everything that does not fit the documented schema (empty: the doc fits). */
-function misfits(doc: Y.Doc): string[] {
-  const found: string[] = [];
-  const ids = new Set<string>();
-  topicSections(doc).forEach((entry, index) => {
-    if (!(entry instanceof Y.Map)) return void found.push(`topics[${index}] is not a map`);
-    const id = entry.get('id');
-    if (typeof id !== 'string' || id === '') found.push(`topics[${index}] has no id`);
-    else if (ids.has(id)) found.push(`topics[${index}] duplicates ${id}`);
-    else ids.add(id);
-    const title = entry.get('title');
-    const topic = TOPICS.find((t) => t.id === id);
-    if (typeof title !== 'string' || (topic && title !== topic.title)) found.push(`topics[${index}] title ${String(title)}`);
-    if (!(entry.get('notes') instanceof Y.Text)) found.push(`topics[${index}] notes`);
-    const actions = entry.get('actions');
-    if (!(actions instanceof Y.Array)) return void found.push(`topics[${index}] actions`);
-    for (const item of actions) {
-      if (!(item instanceof Y.Map)) found.push(`topics[${index}] action entry`);
-      else if (misfitActionFields(item).length > 0) found.push(`topics[${index}] item fields ${misfitActionFields(item).join(',')}`);
-    }
-  });
-  for (const [name, type] of doc.share) {
-    if (name === ROOT_TOPICS) continue;
-    const internals = type as unknown as { _map: Map<string, { deleted: boolean }>; _start: { deleted: boolean; right: unknown } | null };
-    const live = [...internals._map.values()].some((item) => !item.deleted);
-    let item = internals._start as { deleted: boolean; right: unknown } | null;
-    let text = false;
-    for (; item; item = item.right as typeof item) if (!item.deleted) text = true;
-    if (live || text) found.push(`root ${name} has content`);
-  }
-  return found;
-}
+const misfits = (doc: Y.Doc): string[] => schemaMisfits(doc, TOPICS);
 
 const notesOf = (doc: Y.Doc, id: string): string => readSections(doc).find((s) => s.id === id)!.notes;
 
