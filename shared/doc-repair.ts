@@ -79,13 +79,15 @@ export function repairDoc(doc: Y.Doc, topics: readonly RepairTopic[], options: R
         entry.set(SectionKey.id, id);
         note(`kept a section without a topic id (it holds notes or action items) as ${shown(id)}`);
       }
-      repairSection(entry, id, titles.get(id), newItemId, note);
       const kept = first.get(id);
       if (kept) {
-        mergeSection(entry, kept);
+        mergeSection(entry, kept, newItemId);
         remove.push(index);
         note(`merged a duplicate section of ${shown(id)} into the first one`);
-      } else first.set(id, entry);
+      } else {
+        repairSection(entry, id, titles.get(id), newItemId, note);
+        first.set(id, entry);
+      }
     });
     for (const index of remove.reverse()) array.delete(index, 1);
   }, options.origin);
@@ -145,15 +147,20 @@ function fixedField(field: keyof ActionItem, bad: unknown, newItemId: () => stri
   return typeof bad === 'number' || typeof bad === 'boolean' ? String(bad) : '';
 }
 
-/** Moves the notes text and action items of `duplicate` (already repaired) to the end of `into`. */
-function mergeSection(duplicate: SectionMap, into: SectionMap): void {
-  const text = sectionNotes(duplicate)!.toString();
+/** Moves the notes text and action items of `duplicate` (as malformed as may be) to the end of
+ *  `into` (already repaired). */
+function mergeSection(duplicate: SectionMap, into: SectionMap, newItemId: () => string): void {
+  const bad = duplicate.get(SectionKey.notes);
+  const text = bad instanceof Y.Text ? bad.toString() : typeof bad === 'string' ? bad : '';
   const notes = sectionNotes(into)!;
   if (text !== '') notes.insert(notes.length, notes.length > 0 ? `\n\n${text}` : text);
   // A Yjs type cannot move: the items are copied with their ids (follow-ups are keyed by id).
   const copies = actionItemMaps(duplicate).map((item) => {
     const copy = new Y.Map<unknown>();
-    for (const field of Object.keys(ACTION_ITEM_FIELDS)) copy.set(field, item.get(field));
+    const misfits = new Set(misfitActionFields(item));
+    for (const field of Object.keys(ACTION_ITEM_FIELDS) as Array<keyof ActionItem>) {
+      copy.set(field, misfits.has(field) ? fixedField(field, item.get(field), newItemId) : item.get(field));
+    }
     return copy;
   });
   if (copies.length > 0) sectionActions(into)!.push(copies);

@@ -6,7 +6,7 @@ import * as Y from 'yjs';
 import { describe, expect, it } from 'vitest';
 import { RECOVERED_TITLE, repairDoc } from '../../shared/doc-repair.ts';
 import { findSection, readSections, topicSections } from '../../shared/doc-schema.ts';
-import { BROKEN_SHAPES, brokenDoc, goodDoc, schemaMisfits, TOPICS } from '../helpers/broken-docs.ts';
+import { BROKEN_SHAPES, brokenDoc, goodDoc, itemMap, schemaMisfits, TOPICS } from '../helpers/broken-docs.ts';
 
 const misfits = (doc: Y.Doc): string[] => schemaMisfits(doc, TOPICS);
 
@@ -75,6 +75,17 @@ describe('repairDoc', () => {
     expect(alpha[0]!.title).toBe('Alpha topic');
     expect(alpha[0]!.notes).toBe('alpha notes\n\nduplicate notes');
     expect(alpha[0]!.actions.map((a) => [a.id, a.done])).toEqual([['good', false], ['dup-item', true]]);
+  });
+
+  it('merges a malformed duplicate too: string notes are kept, mistyped item fields fixed in the copy', () => {
+    const doc = goodDoc();
+    const dup = itemMap({ id: 'alpha', notes: 'string notes of the copy', actions: Y.Array.from([itemMap({ id: 'x2', text: 3 }), 'junk']) });
+    doc.transact(() => topicSections(doc).push([dup]));
+    repairDoc(doc, TOPICS);
+    const alpha = readSections(doc).find((s) => s.id === 'alpha')!;
+    expect(alpha.notes).toBe('alpha notes\n\nstring notes of the copy');
+    expect(alpha.actions.at(-1)).toEqual({ id: 'x2', text: '3', done: false, createdBy: '', createdAt: '' });
+    expect(misfits(doc)).toEqual([]);
   });
 
   it('keeps a section without a topic id that holds notes under a new id, and drops empty ones', () => {
