@@ -16,7 +16,7 @@ import * as Y from 'yjs';
 import * as encoding from 'lib0/encoding';
 import * as decoding from 'lib0/decoding';
 import * as syncProtocol from 'y-protocols/sync';
-import { sectionNotes, topicSections } from '../shared/doc-schema.ts';
+import { sectionNotes, topicSections, type SectionMap } from '../shared/doc-schema.ts';
 import { openLightSocket, type LightSocket } from './light-socket.ts';
 import { MESSAGE_SYNC } from '../shared/protocol.ts';
 import { buildTemplateUpdate, type TemplateTopic } from '../shared/topic-template.ts';
@@ -196,7 +196,7 @@ function connectAuthors(session: string, topics: TemplateTopic[], count: number,
     const author = firstAuthor + index;
     const doc = new Y.Doc();
     Y.applyUpdate(doc, template);
-    const notes = sectionNotes(topicSections(doc).get(0));
+    const notes = sectionNotes(topicSections(doc).get(0) as SectionMap)!;
     let pending: Uint8Array | null = null;
     doc.on('update', (update: Uint8Array) => {
       pending = update;

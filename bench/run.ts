@@ -13,7 +13,7 @@ import path from 'node:path';
 import WebSocket from 'ws';
 import * as Y from 'yjs';
 import { PROJECT_ROOT } from '../server/config.ts';
-import { sectionNotes, topicSections } from '../shared/doc-schema.ts';
+import { sectionNotes, topicSections, type SectionMap } from '../shared/doc-schema.ts';
 import { buildTemplateUpdate, type TemplateTopic } from '../shared/topic-template.ts';
 import type { GeneratorCommand, GeneratorReport } from './generator.ts';
 import {
@@ -603,7 +603,7 @@ function* historyUpdates(doc: Y.Doc, count: number): Generator<Uint8Array> {
   const writers = Array.from({ length: 200 }, (_, i) => 1000 + i);
   for (let i = 0; i < count; i++) {
     doc.clientID = writers[Math.floor(random() * writers.length)]!;
-    const notes = sectionNotes(sections.get(Math.floor(random() * TOPICS.length)));
+    const notes = sectionNotes(sections.get(Math.floor(random() * TOPICS.length)) as SectionMap)!;
     if (notes.length > 20 && random() < 0.1) notes.delete(Math.floor(random() * (notes.length - 3)), 1 + Math.floor(random() * 3));
     else notes.insert(Math.floor(random() * (notes.length + 1)), 'note text '.slice(0, 1 + Math.floor(random() * 9)));
     yield update!;

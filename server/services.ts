@@ -12,6 +12,7 @@ import { FollowupsService } from './docs/followups-service.ts';
 import type { DocMetrics } from './docs/doc-metrics.ts';
 import type { Logger } from './docs/peer.ts';
 import { SessionRecord } from './docs/session-record.ts';
+import { SkipLog } from './docs/skip-log.ts';
 import { ExportService } from './export/export-service.ts';
 import { joinCluster } from './cluster/cluster.ts';
 import { MetaService } from './meta/meta-service.ts';
@@ -94,13 +95,14 @@ export async function openServices(config: Readonly<Config>, log: Logger, deps: 
   // The notes docs report to the record and the history, which need the notes docs: set below.
   let record: SessionRecord | null = null;
   let history: CheckpointService | null = null;
+  const skips = new SkipLog(log);
   // The updates of one event-loop turn are stored as one, which may pass one message's limit but
   // not the doc's (every update is checked against MAX_DOC_BYTES before it is applied).
   const maxStoredUpdateBytes = Math.max(config.maxMessageBytes, config.maxDocBytes);
   const docStore = (folder: string): DocStore => cluster?.docStore(folder, maxStoredUpdateBytes) ?? createFileDocStore(storeOptions(folder));
   const docs = new DocService(
     deps.docStore ?? docStore(DOCS_FOLDER),
-    notesTemplate((sessionId) => meta.findSession(sessionId)?.topics),
+    notesTemplate((sessionId) => meta.findSession(sessionId)?.topics, log),
     {
       ...docOptions,
       ...(options.docMetrics ? { metrics: options.docMetrics } : {}),
@@ -109,7 +111,10 @@ export async function openServices(config: Readonly<Config>, log: Logger, deps: 
         history?.track(live);
       },
       onLastPeerLeft: (live) => history?.lastPeerLeft(live),
-      onUnloaded: (sessionId) => history?.untrack(sessionId),
+      onUnloaded: (sessionId) => {
+        history?.untrack(sessionId);
+        skips.forget(sessionId);
+      },
     },
   );
   const stateDocs = new DocService(
@@ -117,7 +122,7 @@ export async function openServices(config: Readonly<Config>, log: Logger, deps: 
     stateTemplate((sessionId) => meta.hasSession(sessionId)),
     docOptions,
   );
-  record = new SessionRecord(meta, docs, stateDocs, log, { maxAuthors: config.maxAuthorsPerSession });
+  record = new SessionRecord(meta, docs, stateDocs, log, { maxAuthors: config.maxAuthorsPerSession }, skips);
   const checkpointStore = cluster
     ? createRedisCheckpointStore(cluster.commands, config.redisKeyPrefix)
     : createFileCheckpointStore(path.join(config.dataDir, CHECKPOINTS_FOLDER));
@@ -125,6 +130,7 @@ export async function openServices(config: Readonly<Config>, log: Logger, deps: 
     intervalMs: config.checkpointIntervalMs,
     maxAutoPerSession: config.maxAutoCheckpoints,
     log,
+    skips,
   });
   meta.onTopicsAdded((session) => docs.sessionChanged(session.id));
   const recordReady = record;
@@ -133,10 +139,10 @@ export async function openServices(config: Readonly<Config>, log: Logger, deps: 
     meta,
     docs,
     stateDocs,
-    followups: new FollowupsService(meta, docs, stateDocs),
+    followups: new FollowupsService(meta, docs, stateDocs, skips),
     record: recordReady,
     history: historyReady,
-    exports: new ExportService(meta, docs, stateDocs),
+    exports: new ExportService(meta, docs, stateDocs, skips),
     async close() {
       await historyReady.close();
       await Promise.all([docs.shutdown(), stateDocs.shutdown()]);

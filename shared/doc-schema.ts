@@ -16,6 +16,10 @@
  *
  * Sections are created by the server only (see topic-template.ts); clients edit `notes` and
  * `actions` inside them.
+ *
+ * Readers never throw on a doc that does not fit this schema (issue #13): the accessors return
+ * `undefined` and the readers skip what does not fit, telling an optional `SkipReport` what they
+ * skipped so the server can log it once. The server repairs a stored doc on load (doc-repair.ts).
  */
 import * as Y from 'yjs';
 
@@ -46,34 +50,106 @@ export interface SectionSnapshot {
 
 export type SectionMap = Y.Map<unknown>;
 
-/** The ordered list of topic sections of a session doc. */
-export function topicSections(doc: Y.Doc): Y.Array<SectionMap> {
-  return doc.getArray<SectionMap>(ROOT_TOPICS);
+/** Told a short description (no indexes, so repeated reads say the same) of each part a reader skipped. */
+export type SkipReport = (problem: string) => void;
+
+const ignore: SkipReport = () => undefined;
+
+/** The ordered entries of the topics array: section maps if the doc fits the schema, anything otherwise. */
+export function topicSections(doc: Y.Doc): Y.Array<unknown> {
+  return doc.getArray<unknown>(ROOT_TOPICS);
 }
 
-/** The section of `topicId`, or undefined. */
+export function isSectionMap(value: unknown): value is SectionMap {
+  return value instanceof Y.Map;
+}
+
+/** The topic id of a section, or undefined when it has no non-empty string id. */
+export function sectionId(section: SectionMap): string | undefined {
+  const id = section.get(SectionKey.id);
+  return typeof id === 'string' && id !== '' ? id : undefined;
+}
+
+/** The notes of a section (a Y.Text holding Markdown), or undefined when they are something else. */
+export function sectionNotes(section: SectionMap): Y.Text | undefined {
+  const notes = section.get(SectionKey.notes);
+  return notes instanceof Y.Text ? notes : undefined;
+}
+
+/** The action list of a section, or undefined when it is something else. Entries may be anything:
+ *  read them with `actionItemMaps`. */
+export function sectionActions(section: SectionMap): Y.Array<unknown> | undefined {
+  const actions = section.get(SectionKey.actions);
+  return actions instanceof Y.Array ? (actions as Y.Array<unknown>) : undefined;
+}
+
+/** The item maps of a section's action list, skipping entries that are not maps. */
+export function actionItemMaps(section: SectionMap, report: SkipReport = ignore): Y.Map<unknown>[] {
+  const actions = sectionActions(section);
+  if (!actions) {
+    if (section.has(SectionKey.actions)) report(`section "${sectionId(section) ?? '?'}": actions is not a list`);
+    else report(`section "${sectionId(section) ?? '?'}": no action list`);
+    return [];
+  }
+  const items: Y.Map<unknown>[] = [];
+  for (const entry of actions) {
+    if (entry instanceof Y.Map) items.push(entry as Y.Map<unknown>);
+    else report(`section "${sectionId(section) ?? '?'}": action entry that is not a map`);
+  }
+  return items;
+}
+
+/**
+ * The sections a reader can use, in doc order: maps with a string id, the first one per topic id.
+ * Entries that are not maps, sections without an id and later duplicates are skipped (reported).
+ */
+export function readableSections(doc: Y.Doc, report: SkipReport = ignore): SectionMap[] {
+  const seen = new Set<string>();
+  const sections: SectionMap[] = [];
+  for (const entry of topicSections(doc)) {
+    if (!isSectionMap(entry)) {
+      report('topics entry that is not a section map');
+      continue;
+    }
+    const id = sectionId(entry);
+    if (id === undefined) report('section without a topic id');
+    else if (seen.has(id)) report(`section "${id}": duplicate of an earlier section`);
+    else {
+      seen.add(id);
+      sections.push(entry);
+    }
+  }
+  return sections;
+}
+
+/** The (first) section of `topicId`, or undefined. */
 export function findSection(doc: Y.Doc, topicId: string): SectionMap | undefined {
-  for (const section of topicSections(doc)) {
-    if (section.get(SectionKey.id) === topicId) return section;
+  for (const entry of topicSections(doc)) {
+    if (isSectionMap(entry) && sectionId(entry) === topicId) return entry;
   }
   return undefined;
 }
 
-/** The notes of a section (a Y.Text holding Markdown). */
-export function sectionNotes(section: SectionMap): Y.Text {
-  const notes = section.get(SectionKey.notes);
-  if (!(notes instanceof Y.Text)) throw new Error('section has no notes text');
-  return notes;
+/** The notes texts of the readable sections (e.g. for authorship), skipping notes that are not a Y.Text. */
+export function notesTexts(doc: Y.Doc, report: SkipReport = ignore): Y.Text[] {
+  const texts: Y.Text[] = [];
+  for (const section of readableSections(doc, report)) {
+    const notes = sectionNotes(section);
+    if (notes) texts.push(notes);
+    else report(`section "${sectionId(section)}": notes is not a text`);
+  }
+  return texts;
 }
 
-/** The action items of a section. */
-export function sectionActions(section: SectionMap): Y.Array<Y.Map<unknown>> {
-  const actions = section.get(SectionKey.actions);
-  if (!(actions instanceof Y.Array)) throw new Error('section has no action list');
-  return actions as Y.Array<Y.Map<unknown>>;
+/** The type of each field of an action item map. */
+export const ACTION_ITEM_FIELDS = { id: 'string', text: 'string', done: 'boolean', createdBy: 'string', createdAt: 'string' } as const;
+
+/** Fields of an item map that are missing or of the wrong type. */
+export function misfitActionFields(item: Y.Map<unknown>): Array<keyof ActionItem> {
+  return (Object.keys(ACTION_ITEM_FIELDS) as Array<keyof ActionItem>).filter((key) => typeof item.get(key) !== ACTION_ITEM_FIELDS[key]);
 }
 
-/** Reads one action item map into a plain object, tolerating missing fields. */
+/** Reads one action item map into a plain object, tolerating missing or mistyped fields. */
 export function readActionItem(item: Y.Map<unknown>): ActionItem {
   const str = (key: string): string => {
     const value = item.get(key);
@@ -88,29 +164,44 @@ export function readActionItem(item: Y.Map<unknown>): ActionItem {
   };
 }
 
-/** Adds an action item to a section; returns its id. */
+/** Adds an action item to a section; returns its id, or undefined when the section has no action list. */
 export function addActionItem(
   section: SectionMap,
   fields: { id: string; text: string; createdBy: string; createdAt: string },
-): string {
+): string | undefined {
+  const actions = sectionActions(section);
+  if (!actions) return undefined;
   const item = new Y.Map<unknown>();
   item.set('id', fields.id);
   item.set('text', fields.text);
   item.set('done', false);
   item.set('createdBy', fields.createdBy);
   item.set('createdAt', fields.createdAt);
-  sectionActions(section).push([item]);
+  actions.push([item]);
   return fields.id;
 }
 
-/** A plain copy of every section, in order. */
-export function readSections(doc: Y.Doc): SectionSnapshot[] {
-  return topicSections(doc)
-    .toArray()
-    .map((section) => ({
-      id: String(section.get(SectionKey.id) ?? ''),
-      title: String(section.get(SectionKey.title) ?? ''),
-      notes: sectionNotes(section).toString(),
-      actions: sectionActions(section).toArray().map(readActionItem),
-    }));
+/** The text of a section's notes: a string left where a Y.Text belongs is read as the text. */
+function notesText(section: SectionMap, report: SkipReport): string {
+  const notes = section.get(SectionKey.notes);
+  if (notes instanceof Y.Text) return notes.toString();
+  report(`section "${sectionId(section)}": notes is not a text`);
+  return typeof notes === 'string' ? notes : '';
+}
+
+/** A plain copy of every readable section, in order (see `readableSections` for what is skipped). */
+export function readSections(doc: Y.Doc, report: SkipReport = ignore): SectionSnapshot[] {
+  return readableSections(doc, report).map((section) => {
+    const title = section.get(SectionKey.title);
+    if (typeof title !== 'string') report(`section "${sectionId(section)}": title is not a string`);
+    return {
+      id: sectionId(section)!,
+      title: typeof title === 'string' ? title : '',
+      notes: notesText(section, report),
+      actions: actionItemMaps(section, report).map((item) => {
+        if (misfitActionFields(item).length > 0) report(`section "${sectionId(section)}": action item with missing or mistyped fields`);
+        return readActionItem(item);
+      }),
+    };
+  });
 }

@@ -5,7 +5,7 @@
  * Yjs then merges as one.
  */
 import * as Y from 'yjs';
-import { SectionKey, topicSections, type SectionMap } from './doc-schema.ts';
+import { isSectionMap, SectionKey, sectionId, topicSections, type SectionMap } from './doc-schema.ts';
 
 /** Client id used only for template structs. Real Yjs client ids are random 32-bit numbers. */
 export const TEMPLATE_CLIENT_ID = 1;
@@ -38,11 +38,12 @@ export function buildTemplateUpdate(topics: readonly TemplateTopic[]): Uint8Arra
 
 /**
  * Appends a section for each topic the doc does not have yet, as a normal edit (the doc's own
- * client id); existing sections and their notes are never touched. Returns the ids added.
+ * client id); existing sections and their notes are never touched (a malformed entry is not a
+ * section of any topic; repairDoc in doc-repair.ts deals with it). Returns the ids added.
  */
 export function appendMissingSections(doc: Y.Doc, topics: readonly TemplateTopic[], origin?: unknown): string[] {
   const sections = topicSections(doc);
-  const present = new Set(sections.toArray().map((section) => section.get(SectionKey.id)));
+  const present = new Set(sections.toArray().map((entry) => (isSectionMap(entry) ? sectionId(entry) : undefined)));
   const missing = topics.filter((topic) => !present.has(topic.id));
   if (missing.length > 0) {
     doc.transact(() => sections.push(missing.map(newSection)), origin);

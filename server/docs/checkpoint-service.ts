@@ -17,11 +17,14 @@ import type { DocService } from './doc-service.ts';
 import type { LiveDoc } from './live-doc.ts';
 import type { Logger } from './peer.ts';
 import type { SessionRecord } from './session-record.ts';
+import type { SkipLog } from './skip-log.ts';
 
 export interface CheckpointServiceOptions {
   intervalMs: number;
   maxAutoPerSession: number;
   log: Logger;
+  /** Logs once per doc what readers skipped (a checkpoint taken before repair on load may be malformed). */
+  skips: SkipLog;
 }
 
 export interface TopicDiff {
@@ -114,9 +117,11 @@ export class CheckpointService {
 
   /** A checkpoint's notes and action items, read-only. */
   async get(sessionId: string, ref: CheckpointRef): Promise<{ info: CheckpointInfo | null; sections: SectionSnapshot[] }> {
-    if (ref === 'live') return { info: null, sections: await this.#notes.withDoc(sessionId, (live) => readSections(live.doc)) };
+    const skips = this.#options.skips;
+    if (ref === 'live') return { info: null, sections: await this.#notes.withDoc(sessionId, (live) => skips.read(sessionId, (report) => readSections(live.doc, report))) };
     const info = await this.#info(sessionId, ref);
-    return { info, sections: readSections(await this.#docOf(sessionId, ref)) };
+    const doc = await this.#docOf(sessionId, ref);
+    return { info, sections: skips.read(`${sessionId}@${ref}`, (report) => readSections(doc, report)) };
   }
 
   /** What changed between two checkpoints (or a checkpoint and `live`), per topic, in session order. */
@@ -143,14 +148,16 @@ export class CheckpointService {
    * client receives (the minimal character changes, so others' cursors elsewhere stay put).
    */
   async restoreTopic(sessionId: string, ref: string, topicId: string): Promise<{ notes: string }> {
-    const old = findSection(await this.#docOf(sessionId, ref), topicId);
+    const old = readSections(await this.#docOf(sessionId, ref)).find((section) => section.id === topicId);
     if (!old) throw new AppError('NOT_FOUND', `Checkpoint ${ref} has no topic "${topicId}".`);
-    const target = sectionNotes(old).toString();
+    const target = old.notes;
     return this.#notes.withDoc(sessionId, (live) => {
       if (live.storageError) throw new AppError('STORAGE_UNAVAILABLE', 'The session cannot be stored right now; try again shortly.');
       const section = findSection(live.doc, topicId);
       if (!section) throw new AppError('NOT_FOUND', `Session "${sessionId}" has no topic "${topicId}".`);
       const text = sectionNotes(section);
+      // Only a doc broken after it was loaded (and repaired) lacks it; the next load repairs it.
+      if (!text) throw new AppError('NOT_FOUND', `Topic "${topicId}" of session "${sessionId}" has no notes text.`);
       live.doc.transact(() => {
         let at = 0;
         for (const part of diffChars(text.toString(), target)) {

@@ -1,16 +1,24 @@
 /** The two kinds of session doc the server creates: the notes doc and the session state doc. */
 import * as Y from 'yjs';
+import { repairDoc } from '../../shared/doc-repair.ts';
 import { appendMissingSections, buildTemplateUpdate, type TemplateTopic } from '../../shared/topic-template.ts';
 import type { DocTemplate } from './doc-service.ts';
+import type { Logger } from './peer.ts';
 import { notesSchemaGuard, serverOnlyGuard } from './schema-guard.ts';
 
-/** Notes: one section per topic (deterministic template); topics added later are appended. */
-export function notesTemplate(topicsOf: (sessionId: string) => TemplateTopic[] | undefined): DocTemplate {
+/**
+ * Notes: one section per topic (deterministic template); a loaded doc that does not fit the schema
+ * is repaired (issue #13; logged once per repair), then sections of topics added later are appended.
+ */
+export function notesTemplate(topicsOf: (sessionId: string) => TemplateTopic[] | undefined, log?: Logger): DocTemplate {
   return {
     exists: (sessionId) => topicsOf(sessionId) !== undefined,
     initialState: (sessionId) => buildTemplateUpdate(topicsOf(sessionId) ?? []),
     reconcile: (doc, sessionId) => {
-      appendMissingSections(doc, topicsOf(sessionId) ?? []);
+      const topics = topicsOf(sessionId) ?? [];
+      const repairs = repairDoc(doc, topics);
+      if (repairs.length > 0) log?.warn({ sessionId, repairs }, 'repaired the notes doc: parts did not fit the doc schema');
+      appendMissingSections(doc, topics);
     },
     guard: notesSchemaGuard,
   };

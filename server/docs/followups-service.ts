@@ -5,13 +5,14 @@
  */
 import { randomBytes } from 'node:crypto';
 import type * as Y from 'yjs';
-import { addActionItem, findSection, readActionItem, readSections, sectionActions, SectionKey, topicSections } from '../../shared/doc-schema.ts';
+import { actionItemMaps, addActionItem, findSection, readableSections, readActionItem, readSections, sectionId } from '../../shared/doc-schema.ts';
 
 import { AppError } from '../../shared/errors.ts';
 import { applyAssignment, readFollowups, UNASSIGNED, type Assignment, type Followup, type FollowupStatus } from '../../shared/followups.ts';
 import type { MetaService } from '../meta/meta-service.ts';
 import type { DocService } from './doc-service.ts';
 import type { LiveDoc } from './live-doc.ts';
+import type { SkipLog } from './skip-log.ts';
 
 export interface FollowupFilter {
   assignee?: string;
@@ -28,17 +29,19 @@ export class FollowupsService {
   #meta: MetaService;
   #notes: DocService;
   #state: DocService;
+  #skips: SkipLog;
 
-  constructor(meta: MetaService, notes: DocService, state: DocService) {
+  constructor(meta: MetaService, notes: DocService, state: DocService, skips: SkipLog) {
     this.#meta = meta;
     this.#notes = notes;
     this.#state = state;
+    this.#skips = skips;
   }
 
   /** Every action item of a session with its follow-up fields, in topic and capture order. */
   async listSession(sessionId: string): Promise<Followup[]> {
     const session = this.#meta.getSession(sessionId);
-    const sections = await this.#notes.withDoc(sessionId, (live) => readSections(live.doc));
+    const sections = await this.#notes.withDoc(sessionId, (live) => this.#skips.read(sessionId, (report) => readSections(live.doc, report)));
     const entries = await this.#state.withDoc(sessionId, (live) => readFollowups(live.doc));
     return sections.flatMap((section) =>
       section.actions.map((item): Followup => {
@@ -79,7 +82,10 @@ export class FollowupsService {
       assertWritable(live);
       const section = findSection(live.doc, topicId);
       if (!section) throw new AppError('NOT_FOUND', `Session "${sessionId}" has no topic "${topicId}".`);
-      addActionItem(section, { id, text, createdBy, createdAt: new Date().toISOString() });
+      // Only a doc broken after it was loaded (and repaired) lacks the list; the next load repairs it.
+      if (addActionItem(section, { id, text, createdBy, createdAt: new Date().toISOString() }) === undefined) {
+        throw new AppError('NOT_FOUND', `Topic "${topicId}" of session "${sessionId}" has no action list.`);
+      }
       assertStored(live);
     });
     return this.#get(sessionId, id);
@@ -125,9 +131,9 @@ export class FollowupsService {
 }
 
 function findItem(doc: Y.Doc, itemId: string): { topicId: string; item: Y.Map<unknown> } | undefined {
-  for (const section of topicSections(doc)) {
-    for (const item of sectionActions(section)) {
-      if (item.get('id') === itemId) return { topicId: String(section.get(SectionKey.id)), item };
+  for (const section of readableSections(doc)) {
+    for (const item of actionItemMaps(section)) {
+      if (item.get('id') === itemId) return { topicId: sectionId(section)!, item };
     }
   }
   return undefined;

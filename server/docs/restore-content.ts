@@ -4,7 +4,7 @@
  * the write is a normal edit: logged before it is relayed, and seen by connected clients.
  */
 import * as Y from 'yjs';
-import { SectionKey, sectionActions, sectionNotes, topicSections, type SectionMap } from '../../shared/doc-schema.ts';
+import { actionItemMaps, isSectionMap, readableSections, SectionKey, sectionActions, sectionId, sectionNotes, topicSections, type SectionMap } from '../../shared/doc-schema.ts';
 import { restoreDiscussionLog } from '../../shared/discussion.ts';
 import type { DiscussedSlot, ExportAction } from '../../shared/export/model.ts';
 import { applyAssignment, FOLLOWUP_STATUSES, type Assignment, type FollowupStatus } from '../../shared/followups.ts';
@@ -28,17 +28,18 @@ export interface RestoreOutcome {
 
 /** True when any section has notes or action items (a restore would mix two histories). */
 export function docHasContent(doc: Y.Doc): boolean {
+  // Every section with content counts, duplicates and id-less ones included: a restore must not mix.
   return topicSections(doc)
     .toArray()
-    .some((section) => sectionNotes(section).length > 0 || sectionActions(section).length > 0);
+    .some((entry) => isSectionMap(entry) && ((sectionNotes(entry)?.length ?? 0) > 0 || actionItemMaps(entry).length > 0));
 }
 
 /** Finds the section for an exported topic: by id, else by title (an import may have matched an
  *  existing topic by title). */
 function sectionFor(doc: Y.Doc, topic: RestoreSection): SectionMap | undefined {
-  const sections = topicSections(doc).toArray();
+  const sections = readableSections(doc);
   return (
-    sections.find((s) => s.get(SectionKey.id) === topic.id) ??
+    sections.find((s) => sectionId(s) === topic.id) ??
     sections.find((s) => String(s.get(SectionKey.title) ?? '').trim().toLowerCase() === topic.title.trim().toLowerCase())
   );
 }
@@ -51,12 +52,15 @@ export function writeSections(doc: Y.Doc, topics: readonly RestoreSection[], ori
     for (const topic of topics) {
       if (topic.notes === '' && topic.actions.length === 0) continue;
       const section = sectionFor(doc, topic);
-      if (!section) {
+      const notes = section && sectionNotes(section);
+      const actions = section && sectionActions(section);
+      // A section whose notes or action list is broken is repaired on the next load: restore then.
+      if (!notes || !actions) {
         missing.push(topic.id);
         continue;
       }
-      if (topic.notes !== '') sectionNotes(section).insert(0, topic.notes);
-      if (topic.actions.length > 0) sectionActions(section).push(topic.actions.map(actionMap));
+      if (topic.notes !== '') notes.insert(0, topic.notes);
+      if (topic.actions.length > 0) actions.push(topic.actions.map(actionMap));
       restored.push(topic.id);
     }
   }, origin);

@@ -4,25 +4,28 @@
  */
 import { AuthorshipRecorder, type AuthorshipOptions } from './authorship-recorder.ts';
 import { readAuthors, contributors } from '../../shared/authorship.ts';
-import { sectionNotes, topicSections } from '../../shared/doc-schema.ts';
+import { notesTexts } from '../../shared/doc-schema.ts';
 import { readDiscussion, setDiscussing, type DiscussionState } from '../../shared/discussion.ts';
 import { AppError } from '../../shared/errors.ts';
 import type { MetaService } from '../meta/meta-service.ts';
 import type { DocService } from './doc-service.ts';
 import type { LiveDoc } from './live-doc.ts';
 import type { Logger } from './peer.ts';
+import type { SkipLog } from './skip-log.ts';
 
 export class SessionRecord {
   #meta: MetaService;
   #notes: DocService;
   #state: DocService;
   #authorship: AuthorshipRecorder;
+  #skips: SkipLog;
 
-  constructor(meta: MetaService, notes: DocService, state: DocService, log: Logger, authorship: AuthorshipOptions) {
+  constructor(meta: MetaService, notes: DocService, state: DocService, log: Logger, authorship: AuthorshipOptions, skips: SkipLog) {
     this.#meta = meta;
     this.#notes = notes;
     this.#state = state;
     this.#authorship = new AuthorshipRecorder(state, log, authorship);
+    this.#skips = skips;
   }
 
   /** Points the room at `topicId` (null: no topic), ending the running topic's slot now. */
@@ -46,7 +49,7 @@ export class SessionRecord {
   /** Names of everyone whose text is in the notes now (from real authorship, not presence). */
   async contributors(sessionId: string): Promise<string[]> {
     const authors = await this.#state.withDoc(sessionId, (live) => readAuthors(live.doc));
-    return this.#notes.withDoc(sessionId, (live) => contributors(topicSections(live.doc).toArray().map(sectionNotes), authors));
+    return this.#notes.withDoc(sessionId, (live) => this.#skips.read(sessionId, (report) => contributors(notesTexts(live.doc, report), authors)));
   }
 
   /** Records the authors of a loaded notes doc's text as they write (authorship-recorder.ts). */

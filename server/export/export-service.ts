@@ -11,11 +11,12 @@ import { readExportSections } from '../../shared/export/read-doc.ts';
 import { readDiscussion, slotsByTopic } from '../../shared/discussion.ts';
 import { readFollowups } from '../../shared/followups.ts';
 import { contributors, readAuthors } from '../../shared/authorship.ts';
-import { sectionNotes, topicSections } from '../../shared/doc-schema.ts';
+import { notesTexts } from '../../shared/doc-schema.ts';
 import { renderJson } from '../../shared/export/render-json.ts';
 import { renderMarkdown } from '../../shared/export/render-markdown.ts';
 import { renderText } from '../../shared/export/render-text.ts';
 import type { DocService } from '../docs/doc-service.ts';
+import type { SkipLog } from '../docs/skip-log.ts';
 import type { MetaService } from '../meta/meta-service.ts';
 import { renderHtml } from './render-html.ts';
 
@@ -54,11 +55,13 @@ export class ExportService {
   #meta: MetaService;
   #docs: DocService;
   #state: DocService;
+  #skips: SkipLog;
 
-  constructor(meta: MetaService, docs: DocService, state: DocService) {
+  constructor(meta: MetaService, docs: DocService, state: DocService, skips: SkipLog) {
     this.#meta = meta;
     this.#docs = docs;
     this.#state = state;
+    this.#skips = skips;
   }
 
   /** The summary model of one session; throws SESSION_NOT_FOUND. */
@@ -99,10 +102,12 @@ export class ExportService {
         authorsById: readAuthors(live.doc),
       }));
       // Sections and their authors from the same read of the notes doc.
-      const { sections, authors } = await this.#docs.withDoc(session.id, (live) => ({
-        sections: readExportSections(live.doc, followups),
-        authors: contributors(topicSections(live.doc).toArray().map(sectionNotes), authorsById),
-      }));
+      const { sections, authors } = await this.#docs.withDoc(session.id, (live) =>
+        this.#skips.read(session.id, (report) => ({
+          sections: readExportSections(live.doc, followups, report),
+          authors: contributors(notesTexts(live.doc), authorsById),
+        })),
+      );
       inputs.push({ session, sections, authors, discussed: slotsByTopic(discussion) });
     }
     return buildSummaryModel({

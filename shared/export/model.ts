@@ -166,7 +166,8 @@ function exportSession(
   for (const section of sections) {
     seen.add(section.id);
     const topic = metaTopics.get(section.id);
-    topics.push({ ...section, speakers: topic?.speakers ?? [], abstract: topic?.abstract ?? '', discussed: discussed.get(section.id) ?? [] });
+    // The metadata's title: the doc's copy is written by the server, but a client could change it.
+    topics.push({ ...section, title: topic?.title ?? section.title, speakers: topic?.speakers ?? [], abstract: topic?.abstract ?? '', discussed: discussed.get(section.id) ?? [] });
   }
   for (const topic of session.topics) {
     if (!seen.has(topic.id)) {

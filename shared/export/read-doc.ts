@@ -4,13 +4,14 @@
  * consistent state even while people type.
  */
 import type * as Y from 'yjs';
-import { readSections, type ActionItem } from '../doc-schema.ts';
+import { readSections, type ActionItem, type SkipReport } from '../doc-schema.ts';
 import type { FollowupEntry } from '../followups.ts';
 import { actionStatus, type ExportAction, type ExportAssignee, type ExportSectionContent } from './model.ts';
 
-/** Every section of `doc` in order, as plain data, with each item's follow-up entry when it has one. */
-export function readExportSections(doc: Y.Doc, followups: ReadonlyMap<string, FollowupEntry> = new Map()): ExportSectionContent[] {
-  return readSections(doc).map((section) => ({ ...section, actions: section.actions.map((item) => exportAction(item, followups.get(item.id))) }));
+/** Every readable section of `doc` in order (see `readSections`), as plain data, with each item's
+ *  follow-up entry when it has one. */
+export function readExportSections(doc: Y.Doc, followups: ReadonlyMap<string, FollowupEntry> = new Map(), report?: SkipReport): ExportSectionContent[] {
+  return readSections(doc, report).map((section) => ({ ...section, actions: section.actions.map((item) => exportAction(item, followups.get(item.id))) }));
 }
 
 /** An action item joined with its follow-up entry. */

@@ -37,8 +37,9 @@ export function connectClient(
     synced: () => waitFor(() => provider.synced, `client of ${sessionId} to sync`).then(() => undefined),
     notes(topicId) {
       const section = findSection(doc, topicId);
-      if (!section) throw new Error(`no section ${topicId} in client doc`);
-      return sectionNotes(section);
+      const notes = section && sectionNotes(section);
+      if (!notes) throw new Error(`no section ${topicId} with notes in client doc`);
+      return notes;
     },
     destroy() {
       clients.delete(client);

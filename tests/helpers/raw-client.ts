@@ -5,7 +5,7 @@ import * as Y from 'yjs';
 import { encodeSyncFrame, encodeSyncStep1Frame, SYNC_UPDATE } from '../../shared/sync-frames.ts';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import { MESSAGE_AWARENESS } from '../../shared/protocol.ts';
-import { sectionNotes, topicSections } from '../../shared/doc-schema.ts';
+import { sectionNotes, topicSections, type SectionMap } from '../../shared/doc-schema.ts';
 
 export interface RawClient {
   socket: WebSocket;
@@ -81,7 +81,7 @@ export function notesUpdate(base: Uint8Array, text: string, clientId: number, in
   Y.applyUpdate(doc, base);
   const before = Y.encodeStateVector(doc);
   doc.clientID = clientId;
-  sectionNotes(topicSections(doc).get(index)).insert(0, text);
+  sectionNotes(topicSections(doc).get(index) as SectionMap)!.insert(0, text);
   return Y.encodeStateAsUpdate(doc, before);
 }
 

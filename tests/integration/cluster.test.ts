@@ -119,7 +119,7 @@ describe('cluster mode', () => {
     Y.applyUpdate(local, Y.encodeStateAsUpdate(reader.doc));
     const updates: Uint8Array[] = [];
     local.on('update', (update: Uint8Array) => updates.push(update));
-    const notes = sectionNotes(findSection(local, topic)!);
+    const notes = sectionNotes(findSection(local, topic)!)!;
     notes.insert(0, 'a'.repeat(10_000));
     notes.insert(notes.length, 'b'.repeat(10_000));
     // Two 10 KB pastes in one TCP write: read, applied and stored in one turn, as one 20 KB update.

@@ -4,7 +4,7 @@ import * as Y from 'yjs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CloseCode } from '../../shared/protocol.ts';
 import { connectClient, destroyAllClients } from '../helpers/clients.ts';
-import { sectionNotes, topicSections } from '../../shared/doc-schema.ts';
+import { sectionNotes, topicSections, type SectionMap } from '../../shared/doc-schema.ts';
 import { awarenessFrame, docState, notesUpdate, rawClient, step1Frame, updateFrame, type RawClient } from '../helpers/raw-client.ts';
 import { serverPool, TEST_ADMIN_TOKEN, type TestServer } from '../helpers/server.ts';
 import { waitFor } from '../helpers/wait-for.ts';
@@ -134,7 +134,7 @@ describe('WebSocket limits', () => {
       client.send(updateFrame(notesUpdate(base, `${i};`, 5000 + i)));
     });
     await waitFor(
-      () => s.app.docs.withDoc(SESSION, (live) => sectionNotes(topicSections(live.doc).get(0)).length === room.reduce((n, _, i) => n + `${i};`.length, 0)),
+      () => s.app.docs.withDoc(SESSION, (live) => sectionNotes(topicSections(live.doc).get(0) as SectionMap)!.length === room.reduce((n, _, i) => n + `${i};`.length, 0)),
       'all 300 edits',
       60_000,
     );

@@ -64,7 +64,7 @@ async function notesUpdate(s: TestServer, clientId: number, text: string): Promi
   Y.applyUpdate(doc, await s.app.docs.withDoc(SESSION, (live) => Y.encodeStateAsUpdate(live.doc)));
   const before = Y.encodeStateVector(doc);
   doc.clientID = clientId;
-  const notes = sectionNotes(findSection(doc, TOPIC)!);
+  const notes = sectionNotes(findSection(doc, TOPIC)!)!;
   notes.insert(notes.length, text);
   return Y.encodeStateAsUpdate(doc, before);
 }
@@ -178,7 +178,7 @@ describe('per-doc presence caps', () => {
     expect([...seen.keys()].sort()).toEqual([1001, 1002]);
     expect(three.socket.readyState).toBe(WebSocket.OPEN);
     three.send(updateFrame(await notesUpdate(s, 1003, 'still writing')));
-    await waitFor(() => s.app.docs.withDoc(SESSION, (live) => sectionNotes(findSection(live.doc, TOPIC)!).toString() === 'still writing'), 'edit of the third');
+    await waitFor(() => s.app.docs.withDoc(SESSION, (live) => sectionNotes(findSection(live.doc, TOPIC)!)!.toString() === 'still writing'), 'edit of the third');
 
     one.socket.close();
     await waitFor(() => s.app.docs.withDoc(SESSION, (live) => !live.awareness.getStates().has(1001)), 'one left');

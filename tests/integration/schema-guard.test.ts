@@ -104,7 +104,7 @@ describe('schema guard over the WebSocket', () => {
     const mallory = connectClient(s.collabUrl, SESSION);
     const seen = closes(mallory);
     await mallory.synced();
-    const item = sectionActions(findSection(mallory.doc, TOPIC)!).get(0);
+    const item = sectionActions(findSection(mallory.doc, TOPIC)!)!.get(0) as Y.Map<unknown>;
     item.set('id', 'stolen');
     await waitFor(() => seen.length > 0, 'the sender to be closed');
     expect(seen[0]!.reason).toMatch(/^schema: action item field "id" is set once/);
@@ -122,7 +122,7 @@ describe('schema guard over the WebSocket', () => {
     const item = new Y.Map<unknown>();
     alice.doc.transact(() => {
       for (const [key, value] of Object.entries({ id: 'a0b1c2', text: 'write it up', done: false, createdBy: 'Alice', createdAt: new Date().toISOString() })) item.set(key, value);
-      sectionActions(section).push([item]);
+      sectionActions(section)!.push([item]);
     });
     item.set('done', true);
     await waitFor(async () => (await api<{ items: Array<{ done: boolean }> }>(s, 'GET', `/api/sessions/${SESSION}/action-items`)).json.items[0]?.done === true, 'the item done on the server');

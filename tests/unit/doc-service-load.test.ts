@@ -40,7 +40,7 @@ describe('a fresh client arriving while its doc loads', () => {
     const store = createMemoryDocStore();
     // Write some notes, then let the doc unload.
     const first = service(store);
-    await first.withDoc('mc', (live) => sectionNotes(findSection(live.doc, 't')!).insert(0, 'stored before'));
+    await first.withDoc('mc', (live) => sectionNotes(findSection(live.doc, 't')!)!.insert(0, 'stored before'));
     await first.shutdown();
 
     let loaded = false;
@@ -64,7 +64,7 @@ describe('a fresh client arriving while its doc loads', () => {
     socket.sent.forEach((message, i) => {
       if (kinds[i] === 'sync-step2' || kinds[i] === 'sync-update') Y.applyUpdate(replica, updateOf(message));
     });
-    expect(sectionNotes(findSection(replica, 't')!).toString()).toBe('stored before');
+    expect(sectionNotes(findSection(replica, 't')!)!.toString()).toBe('stored before');
     // Exactly one step 2: the client's step 1 was answered once.
     expect(kinds.filter((k) => k === 'sync-step2')).toHaveLength(1);
     await docs.shutdown();

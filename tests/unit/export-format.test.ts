@@ -1,7 +1,7 @@
 import * as Y from 'yjs';
 import { applyAssignment, readFollowups } from '../../shared/followups.ts';
 import { describe, expect, it } from 'vitest';
-import { sectionActions, topicSections } from '../../shared/doc-schema.ts';
+import { sectionActions, topicSections, type SectionMap } from '../../shared/doc-schema.ts';
 import { buildSummaryModel, type ExportAction } from '../../shared/export/model.ts';
 import { embedNotes, escapeInline } from '../../shared/export/markdown-notes.ts';
 import { readExportSections } from '../../shared/export/read-doc.ts';
@@ -109,7 +109,7 @@ describe('summary model', () => {
   it('joins each action item with its follow-up entry from the session state doc', () => {
     const doc = new Y.Doc();
     Y.applyUpdate(doc, buildTemplateUpdate([{ id: 't', title: 'T' }]));
-    const actions = sectionActions(topicSections(doc).get(0));
+    const actions = sectionActions(topicSections(doc).get(0) as SectionMap)!;
     const make = (fields: Record<string, unknown>): Y.Map<unknown> => {
       const item = new Y.Map<unknown>();
       for (const [key, value] of Object.entries({ id: 'x', text: 'x', done: false, createdBy: 'A', createdAt: 'now', ...fields })) item.set(key, value);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { addActionItem, sectionActions, sectionNotes, topicSections } from '../../shared/doc-schema.ts';
+import { addActionItem, sectionActions, sectionNotes, topicSections, type SectionMap } from '../../shared/doc-schema.ts';
 import { buildTemplateUpdate } from '../../shared/topic-template.ts';
 import { notesSchemaGuard, serverOnlyGuard } from '../../server/docs/schema-guard.ts';
 
@@ -13,7 +13,7 @@ const TOPICS = [
 function setup(): { server: Y.Doc; client: Y.Doc } {
   const server = new Y.Doc();
   Y.applyUpdate(server, buildTemplateUpdate(TOPICS));
-  addActionItem(topicSections(server).get(0), { id: 'a1', text: 'send patch', createdBy: 'Server', createdAt: '2019-09-10T10:00:00Z' });
+  addActionItem(topicSections(server).get(0) as SectionMap, { id: 'a1', text: 'send patch', createdBy: 'Server', createdAt: '2019-09-10T10:00:00Z' });
   const client = new Y.Doc();
   Y.applyUpdate(client, Y.encodeStateAsUpdate(server));
   return { server, client };
@@ -38,9 +38,9 @@ function attempt(docs: { server: Y.Doc; client: Y.Doc }, change: (client: Y.Doc)
   return liveOutcome;
 }
 
-const section = (doc: Y.Doc, index = 0) => topicSections(doc).get(index);
-const notes = (doc: Y.Doc, index = 0) => sectionNotes(section(doc, index));
-const actions = (doc: Y.Doc, index = 0) => sectionActions(section(doc, index));
+const section = (doc: Y.Doc, index = 0) => topicSections(doc).get(index) as SectionMap;
+const notes = (doc: Y.Doc, index = 0) => sectionNotes(section(doc, index))!;
+const actions = (doc: Y.Doc, index = 0) => sectionActions(section(doc, index)) as Y.Array<Y.Map<unknown>>;
 
 function actionMap(fields: Record<string, unknown>): Y.Map<unknown> {
   const map = new Y.Map<unknown>();

@@ -25,7 +25,7 @@ describe('topic template', () => {
   it('appends only missing sections and keeps existing notes', () => {
     const doc = new Y.Doc();
     Y.applyUpdate(doc, buildTemplateUpdate(topics));
-    (topicSections(doc).get(0).get('notes') as Y.Text).insert(0, 'notes survive');
+    ((topicSections(doc).get(0) as Y.Map<unknown>).get('notes') as Y.Text).insert(0, 'notes survive');
     const added = appendMissingSections(doc, [...topics, { id: 'time-ns', title: 'Time namespaces' }]);
     expect(added).toEqual(['time-ns']);
     expect(appendMissingSections(doc, topics)).toEqual([]);

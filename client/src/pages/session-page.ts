@@ -10,7 +10,7 @@
 import type { Role } from '../../../shared/roles.ts';
 import { can } from '../../../shared/roles.ts';
 import { slotsByTopic } from '../../../shared/discussion.ts';
-import { topicSections, SectionKey, type SectionMap } from '../../../shared/doc-schema.ts';
+import { readableSections, topicSections, SectionKey, type SectionMap } from '../../../shared/doc-schema.ts';
 import { apiCall, getJson, type ApiSession } from '../api.ts';
 import { adoptTokenFromUrl, sessionToken } from '../auth/session-token.ts';
 import { h, showPage } from '../dom.ts';
@@ -22,7 +22,7 @@ import { rememberName, storedName, userFor } from '../identity.ts';
 import { SessionConnection } from '../session/session-connection.ts';
 import { promptForName } from '../views/name-prompt.ts';
 import { presenceList } from '../views/presence-list.ts';
-import { SectionView, sectionTitle, topicAnchor } from '../views/section-view.ts';
+import { renderableParts, SectionView, sectionTitle, topicAnchor } from '../views/section-view.ts';
 import { statusBar } from '../views/status-bar.ts';
 
 export async function sessionPage(sessionId: string, readOnlyRoute: boolean): Promise<void> {
@@ -111,7 +111,8 @@ export async function sessionPage(sessionId: string, readOnlyRoute: boolean): Pr
       }
       return;
     }
-    const sections = topicSections(connection.doc).toArray();
+    // Entries that do not fit the doc schema are skipped, never a reason to crash the page.
+    const sections = readableSections(connection.doc).filter((section) => renderableParts(section) !== undefined);
     if (sections.length === 0) {
       if (connection.provider.synced) {
         sectionsHost.replaceChildren(h('div', { class: 'empty card' }, h('h2', {}, 'No topics yet'), h('p', {}, 'This session has no topics. Topics appear here as soon as an organiser imports them.')));
@@ -123,9 +124,14 @@ export async function sessionPage(sessionId: string, readOnlyRoute: boolean): Pr
     const links: HTMLElement[] = [];
     sections.forEach((section, index) => {
       const topicId = String(section.get(SectionKey.id) ?? '');
+      const parts = renderableParts(section)!;
       let view = views.get(section);
+      if (view && (view.parts.notes !== parts.notes || view.parts.actions !== parts.actions)) {
+        view.destroy();
+        view = undefined;
+      }
       if (!view) {
-        view = new SectionView(section, {
+        view = new SectionView(section, parts, {
           readOnly,
           number: index + 1,
           topic: session?.topics.find((t) => t.id === topicId),
@@ -191,7 +197,12 @@ export async function sessionPage(sessionId: string, readOnlyRoute: boolean): Pr
     if (!wide.matches) navDetails.open = false;
   });
 
-  topicSections(connection.doc).observe(renderSections);
+  // The list of sections, or a section's own keys (a repair replacing its notes), changed; edits
+  // inside notes and action items do not re-render.
+  const topics = topicSections(connection.doc);
+  topics.observeDeep((events) => {
+    if (events.some((event) => event.target === topics || event.target.parent === topics)) renderSections();
+  });
   // Sections are rendered when the structure changes or readiness does, not on every keystroke.
   let rendered = '';
   const update = (): void => {

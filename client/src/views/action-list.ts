@@ -39,10 +39,11 @@ export class ActionListView {
   private readonly list: HTMLUListElement;
   private readonly empty: HTMLParagraphElement;
   private readonly rows = new Map<string, Row>();
-  private readonly actions: Y.Array<Y.Map<unknown>>;
+  private readonly actions: Y.Array<unknown>;
 
   constructor(private readonly section: SectionMap, private readonly options: ActionListOptions) {
-    this.actions = sectionActions(section);
+    // The page renders only sections with an action list; a detached empty list keeps this total.
+    this.actions = sectionActions(section) ?? new Y.Array<unknown>();
     this.list = h('ul', { class: 'actions' });
     this.empty = h('p', { class: 'muted empty-actions' }, 'No action items yet.');
     this.element = h('div', { class: 'action-items' }, h('h3', {}, 'Action items'), this.empty, this.list);
@@ -70,7 +71,8 @@ export class ActionListView {
   }
 
   private render(): void {
-    const items = this.actions.toArray();
+    // An entry that is not an item map (a malformed doc) is skipped; the server repairs it on load.
+    const items = this.actions.toArray().filter((entry): entry is Y.Map<unknown> => entry instanceof Y.Map);
     const seen = new Set<string>();
     items.forEach((item, index) => {
       const key = readActionItem(item).id || `#${index}`;

@@ -7,7 +7,8 @@ import type { Awareness } from 'y-protocols/awareness';
 import type { Author } from '../../../shared/authorship.ts';
 import type { DiscussionSlot } from '../../../shared/discussion.ts';
 import type { Assignment, FollowupEntry } from '../../../shared/followups.ts';
-import { SectionKey, sectionNotes, type SectionMap } from '../../../shared/doc-schema.ts';
+import type * as Y from 'yjs';
+import { SectionKey, sectionActions, sectionId, sectionNotes, type SectionMap } from '../../../shared/doc-schema.ts';
 import type { ApiAnswer, ApiTopic } from '../api.ts';
 import { h } from '../dom.ts';
 import { ActionListView } from './action-list.ts';
@@ -35,6 +36,14 @@ export function sectionTitle(section: SectionMap): string {
   return typeof title === 'string' && title ? title : 'Untitled topic';
 }
 
+/** The notes and action list of a section the page can show; undefined for a malformed section
+ *  (skipped until the server repairs it: the client never writes repairs). */
+export function renderableParts(section: SectionMap): { notes: Y.Text; actions: Y.Array<unknown> } | undefined {
+  const notes = sectionNotes(section);
+  const actions = sectionActions(section);
+  return sectionId(section) !== undefined && notes && actions ? { notes, actions } : undefined;
+}
+
 const timeOf = (iso: string): string => new Date(iso).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' });
 
 export class SectionView {
@@ -42,13 +51,16 @@ export class SectionView {
   readonly editor: EditorView;
   readonly topicId: string;
   private readonly actions: ActionListView;
+  /** The notes and action list this view shows: a repair that replaces either needs a new view. */
+  readonly parts: { notes: Y.Text; actions: Y.Array<unknown> };
   private readonly times: HTMLElement;
   private readonly badge: HTMLElement;
   private readonly discussButton: HTMLButtonElement | null = null;
   private readonly discussError = h('span', { class: 'form-error', role: 'alert' });
   private discussing = false;
 
-  constructor(private readonly section: SectionMap, options: SectionViewOptions) {
+  constructor(section: SectionMap, parts: { notes: Y.Text; actions: Y.Array<unknown> }, options: SectionViewOptions) {
+    this.parts = parts;
     const id = String(section.get(SectionKey.id) ?? '');
     this.topicId = id;
     const title = sectionTitle(section);
@@ -78,7 +90,7 @@ export class SectionView {
       this.times,
       notesHost,
     );
-    this.editor = notesEditor(notesHost, sectionNotes(section), options.awareness, { readOnly: options.readOnly, label: `Notes: ${title}` });
+    this.editor = notesEditor(notesHost, parts.notes, options.awareness, { readOnly: options.readOnly, label: `Notes: ${title}` });
     this.actions = new ActionListView(section, { readOnly: options.readOnly, topicTitle: title, userName: options.userName, followup: options.followup, assign: lead?.assign });
     this.element.append(this.actions.element);
   }
@@ -94,7 +106,7 @@ export class SectionView {
   }
 
   colourByAuthor(authors: (() => ReadonlyMap<number, Author>) | null): void {
-    showAuthorship(this.editor, sectionNotes(this.section), authors);
+    showAuthorship(this.editor, this.parts.notes, authors);
   }
 
   destroy(): void {
