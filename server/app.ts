@@ -15,6 +15,8 @@ import { followupRoutes } from './http/followup-routes.ts';
 import { healthRoutes } from './http/health-routes.ts';
 import { historyRoutes } from './http/history-routes.ts';
 import { importRoutes } from './http/import-routes.ts';
+import { redactingLoggerOptions, type LogDestination } from './http/log-redaction.ts';
+import { refuseTokenInQuery } from './http/request-token.ts';
 import { clientRoutes } from './http/client-routes.ts';
 import { metricsRoutes } from './http/metrics-routes.ts';
 import { recordRoutes } from './http/record-routes.ts';
@@ -29,7 +31,10 @@ import { collabRoute } from './ws/collab-route.ts';
 
 export { CHECKPOINTS_FOLDER, DOCS_FOLDER, META_FILE, STATE_FOLDER } from './services.ts';
 
-export type AppDeps = ServiceDeps;
+export type AppDeps = ServiceDeps & {
+  /** Where log lines go instead of stdout (tests read them). */
+  logStream?: LogDestination;
+};
 
 export interface App extends Services {
   fastify: FastifyInstance;
@@ -63,7 +68,7 @@ export const CONTENT_SECURITY_POLICY = {
 export async function buildApp(config: Readonly<Config>, deps: AppDeps = {}): Promise<App> {
   const releaseDataDir = await lockDataDir(config.dataDir);
   const fastify = Fastify({
-    logger: config.logLevel === 'silent' ? false : { level: config.logLevel },
+    logger: config.logLevel === 'silent' ? false : redactingLoggerOptions(config.logLevel, deps.logStream),
     bodyLimit: config.maxBodyBytes,
     // Per-request lines only when debugging: a busy room would drown the useful ones.
     logController: new LogController({ disableRequestLogging: config.logLevel !== 'debug' && config.logLevel !== 'trace' }),
@@ -87,6 +92,7 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps = {}): Pr
   const access = new AccessPolicy(meta, admin.token);
 
   installErrorHandler(fastify);
+  fastify.addHook('onRequest', refuseTokenInQuery);
   await fastify.register(fastifyHelmet, { contentSecurityPolicy: { useDefaults: false, directives: CONTENT_SECURITY_POLICY } });
   // Write endpoints only (imports now, role changes later); reads and the WebSocket upgrade are
   // GETs, and a room of 300 behind one NAT address must not be locked out of reading.

@@ -24,6 +24,8 @@ export const ErrorCatalogue = {
   RATE_LIMITED: { httpStatus: 429, closeCode: CloseCode.RATE_LIMITED },
   STORAGE_UNAVAILABLE: { httpStatus: 503, closeCode: CloseCode.STORAGE_UNAVAILABLE },
   SERVER_BUSY: { httpStatus: 503, closeCode: CloseCode.TRY_AGAIN_LATER },
+  /** A token in an API URL (`?token=`): tokens go in `Authorization: Bearer` (issue #13). */
+  TOKEN_IN_URL: { httpStatus: 400, closeCode: CloseCode.BAD_MESSAGE },
 } as const;
 
 export type ErrorCode = keyof typeof ErrorCatalogue;
