@@ -40,7 +40,7 @@ export interface App extends Services {
   fastify: FastifyInstance;
   access: AccessPolicy;
   /** The admin token in force, and the file it is kept in when it was generated. */
-  admin: { token: string; file: string | null; created: boolean };
+  admin: { token: string; file: string | null; created: boolean; fixedMode: number | null };
   /** Sessions created from the seed on this start, with their lead tokens (shown once). */
   seeded: Array<{ sessionId: string; leadToken: string }>;
   metrics: Metrics;
@@ -67,6 +67,13 @@ export const CONTENT_SECURITY_POLICY = {
 
 export async function buildApp(config: Readonly<Config>, deps: AppDeps = {}): Promise<App> {
   const releaseDataDir = await lockDataDir(config.dataDir);
+  // Before anything is opened: an unsafe token file stops the start (issue #13).
+  const admin = config.adminToken
+    ? { token: config.adminToken, file: null, created: false, fixedMode: null }
+    : await loadOrCreateAdminToken(config.dataDir).catch(async (error: unknown) => {
+        await releaseDataDir();
+        throw error;
+      });
   const fastify = Fastify({
     logger: config.logLevel === 'silent' ? false : redactingLoggerOptions(config.logLevel, deps.logStream),
     bodyLimit: config.maxBodyBytes,
@@ -86,9 +93,6 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps = {}): Pr
   services = await openServices(config, fastify.log, deps, { docMetrics: metrics.docs });
   const { meta, docs, stateDocs, followups, record, history, exports } = services;
   const seeded = meta.isFresh && config.seedDir ? await loadSeed(meta, config.seedDir) : [];
-  const admin = config.adminToken
-    ? { token: config.adminToken, file: null, created: false }
-    : await loadOrCreateAdminToken(config.dataDir);
   const access = new AccessPolicy(meta, admin.token);
 
   installErrorHandler(fastify);
