@@ -2,6 +2,7 @@
  * Wires the concrete parts into a Fastify app: storage → services → HTTP and WebSocket edges.
  * Never listens (main.ts does; tests listen on port 0).
  */
+import os from 'node:os';
 import path from 'node:path';
 import fastifyHelmet from '@fastify/helmet';
 import fastifyRateLimit from '@fastify/rate-limit';
@@ -15,7 +16,10 @@ import { followupRoutes } from './http/followup-routes.ts';
 import { healthRoutes } from './http/health-routes.ts';
 import { historyRoutes } from './http/history-routes.ts';
 import { importRoutes } from './http/import-routes.ts';
+import { drainBeforeRefusing } from './http/body-drain.ts';
+import { defaultHostNames, hostCheck } from './http/host-check.ts';
 import { redactingLoggerOptions, type LogDestination } from './http/log-redaction.ts';
+import { trustProxyOf } from './http/trusted-proxies.ts';
 import { refuseTokenInQuery } from './http/request-token.ts';
 import { clientRoutes } from './http/client-routes.ts';
 import { metricsRoutes } from './http/metrics-routes.ts';
@@ -57,7 +61,8 @@ export const CONTENT_SECURITY_POLICY = {
   styleSrc: ["'self'", "'unsafe-inline'"],
   imgSrc: ["'self'", 'data:', 'blob:'],
   fontSrc: ["'self'", 'data:'],
-  connectSrc: ["'self'", 'ws:', 'wss:'],
+  // 'self' covers ws: and wss: to the page's own host (CSP 3; Chromium, Firefox, Safari), never another's.
+  connectSrc: ["'self'"],
   workerSrc: ["'self'", 'blob:'],
   objectSrc: ["'none'"],
   baseUri: ["'self'"],
@@ -84,7 +89,10 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps = {}): Pr
     clientErrorHandler,
     // Fastify's 10 s default fails starts on a busy, shared machine; a slow start is not an error.
     pluginTimeout: 60_000,
-    trustProxy: config.trustProxyHops > 0 ? (_address: string, hop: number) => hop < config.trustProxyHops : false,
+    trustProxy: trustProxyOf(config),
+    // Slow heads and bodies are cut (408); checked often enough for the limits to hold (Node's default is every 30 s).
+    requestTimeout: config.httpRequestTimeoutMs,
+    http: { headersTimeout: config.httpHeadersTimeoutMs, connectionsCheckingInterval: Math.min(1000, Math.max(50, Math.floor(config.httpHeadersTimeoutMs / 4))) },
   });
 
   // Read at scrape time only, once the services exist.
@@ -96,7 +104,9 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps = {}): Pr
   const access = new AccessPolicy(meta, admin.token);
 
   installErrorHandler(fastify);
+  fastify.addHook('onRequest', hostCheck(new Set([...defaultHostNames(config.host, os.hostname()), ...config.allowedHosts])));
   fastify.addHook('onRequest', refuseTokenInQuery);
+  fastify.addHook('onSend', drainBeforeRefusing(config.httpDrainMaxBytes));
   await fastify.register(fastifyHelmet, { contentSecurityPolicy: { useDefaults: false, directives: CONTENT_SECURITY_POLICY } });
   // Write endpoints only (imports now, role changes later); reads and the WebSocket upgrade are
   // GETs, and a room of 300 behind one NAT address must not be locked out of reading.
