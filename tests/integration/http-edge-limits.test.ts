@@ -75,7 +75,9 @@ describe('over-large bodies', () => {
       [4 * 1024 * 1024, 256 * 1024],
       [8 * 1024 * 1024, 512 * 1024],
     ] as const) {
+      const started = performance.now();
       const answer = await postWhole(s.port, total, chunk, 2);
+      console.log(`413 for a ${total}-byte body sent whole: read by the client after ${Math.round(performance.now() - started)} ms`);
       expect(answer, `${total} bytes`).toEqual({ status: 413, json: { error: { code: 'PAYLOAD_TOO_LARGE', message: expect.any(String) } } });
     }
   });
@@ -87,6 +89,7 @@ describe('over-large bodies', () => {
     const result = await trickle(s.port, [head, ...Array.from({ length: 200 }, () => body)], 1);
     expect(result.reply).toMatch(/^HTTP\/1\.1 413 /);
     expect(result.reply).toMatch(/connection: close/i);
+    console.log(`over-long body: cut after ${result.partsSent - 1} parts of 64 KiB (HTTP_DRAIN_MAX_BYTES 256 KiB)`);
     // Cut after about 256 KiB of drained body, long before the 200 × 64 KiB on offer.
     expect(result.partsSent).toBeLessThan(100);
   });
@@ -98,6 +101,7 @@ describe('slow requests', () => {
     const head = `POST /api/events/lpc2019/sessions HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${TEST_ADMIN_TOKEN}\r\nContent-Type: text/markdown\r\nContent-Length: 1000\r\n\r\n`;
     // 100 bytes every 200 ms: 2 s for the whole body.
     const result = await trickle(s.port, [head, ...Array.from({ length: 10 }, () => '- t'.padEnd(99, ' ') + '\n')], 200);
+    console.log(`slow body: cut with 408 after ${result.closedAfterMs} ms (HTTP_REQUEST_TIMEOUT_MS 600), ${result.partsSent - 1} of 10 body parts sent`);
     expect(result.reply).toMatch(/^HTTP\/1\.1 408 /);
     expect(result.partsSent).toBeLessThan(11);
     expect(result.closedAfterMs).toBeLessThan(1900);
@@ -107,6 +111,7 @@ describe('slow requests', () => {
     const s = await pool.start({ httpRequestTimeoutMs: 5000, httpHeadersTimeoutMs: 300 });
     const lines = ['GET /api/events HTTP/1.1\r\n', 'Host: 127.0.0.1\r\n', ...Array.from({ length: 20 }, (_, i) => `X-Slow-${i}: ${i}\r\n`), '\r\n'];
     const result = await trickle(s.port, lines, 100);
+    console.log(`slow head: cut with 408 after ${result.closedAfterMs} ms (HTTP_HEADERS_TIMEOUT_MS 300)`);
     expect(result.reply).toMatch(/^HTTP\/1\.1 408 /);
     expect(result.partsSent).toBeLessThan(lines.length);
   });
