@@ -2,6 +2,7 @@
  * Wires the concrete parts into a Fastify app: storage → services → HTTP and WebSocket edges.
  * Never listens (main.ts does; tests listen on port 0).
  */
+import os from 'node:os';
 import path from 'node:path';
 import fastifyHelmet from '@fastify/helmet';
 import fastifyRateLimit from '@fastify/rate-limit';
@@ -15,6 +16,11 @@ import { followupRoutes } from './http/followup-routes.ts';
 import { healthRoutes } from './http/health-routes.ts';
 import { historyRoutes } from './http/history-routes.ts';
 import { importRoutes } from './http/import-routes.ts';
+import { drainBeforeRefusing } from './http/body-drain.ts';
+import { defaultHostNames, hostCheck } from './http/host-check.ts';
+import { redactingLoggerOptions, type LogDestination } from './http/log-redaction.ts';
+import { trustProxyOf } from './http/trusted-proxies.ts';
+import { refuseTokenInQuery } from './http/request-token.ts';
 import { clientRoutes } from './http/client-routes.ts';
 import { metricsRoutes } from './http/metrics-routes.ts';
 import { recordRoutes } from './http/record-routes.ts';
@@ -29,13 +35,16 @@ import { collabRoute } from './ws/collab-route.ts';
 
 export { CHECKPOINTS_FOLDER, DOCS_FOLDER, META_FILE, STATE_FOLDER } from './services.ts';
 
-export type AppDeps = ServiceDeps;
+export type AppDeps = ServiceDeps & {
+  /** Where log lines go instead of stdout (tests read them). */
+  logStream?: LogDestination;
+};
 
 export interface App extends Services {
   fastify: FastifyInstance;
   access: AccessPolicy;
   /** The admin token in force, and the file it is kept in when it was generated. */
-  admin: { token: string; file: string | null; created: boolean };
+  admin: { token: string; file: string | null; created: boolean; fixedMode: number | null };
   /** Sessions created from the seed on this start, with their lead tokens (shown once). */
   seeded: Array<{ sessionId: string; leadToken: string }>;
   metrics: Metrics;
@@ -52,7 +61,8 @@ export const CONTENT_SECURITY_POLICY = {
   styleSrc: ["'self'", "'unsafe-inline'"],
   imgSrc: ["'self'", 'data:', 'blob:'],
   fontSrc: ["'self'", 'data:'],
-  connectSrc: ["'self'", 'ws:', 'wss:'],
+  // 'self' covers ws: and wss: to the page's own host (CSP 3; Chromium, Firefox, Safari), never another's.
+  connectSrc: ["'self'"],
   workerSrc: ["'self'", 'blob:'],
   objectSrc: ["'none'"],
   baseUri: ["'self'"],
@@ -62,8 +72,15 @@ export const CONTENT_SECURITY_POLICY = {
 
 export async function buildApp(config: Readonly<Config>, deps: AppDeps = {}): Promise<App> {
   const releaseDataDir = await lockDataDir(config.dataDir);
+  // Before anything is opened: an unsafe token file stops the start (issue #13).
+  const admin = config.adminToken
+    ? { token: config.adminToken, file: null, created: false, fixedMode: null }
+    : await loadOrCreateAdminToken(config.dataDir).catch(async (error: unknown) => {
+        await releaseDataDir();
+        throw error;
+      });
   const fastify = Fastify({
-    logger: config.logLevel === 'silent' ? false : { level: config.logLevel },
+    logger: config.logLevel === 'silent' ? false : redactingLoggerOptions(config.logLevel, deps.logStream),
     bodyLimit: config.maxBodyBytes,
     // Per-request lines only when debugging: a busy room would drown the useful ones.
     logController: new LogController({ disableRequestLogging: config.logLevel !== 'debug' && config.logLevel !== 'trace' }),
@@ -72,7 +89,10 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps = {}): Pr
     clientErrorHandler,
     // Fastify's 10 s default fails starts on a busy, shared machine; a slow start is not an error.
     pluginTimeout: 60_000,
-    trustProxy: config.trustProxyHops > 0 ? (_address: string, hop: number) => hop < config.trustProxyHops : false,
+    trustProxy: trustProxyOf(config),
+    // Slow heads and bodies are cut (408); checked often enough for the limits to hold (Node's default is every 30 s).
+    requestTimeout: config.httpRequestTimeoutMs,
+    http: { headersTimeout: config.httpHeadersTimeoutMs, connectionsCheckingInterval: Math.min(1000, Math.max(50, Math.floor(config.httpHeadersTimeoutMs / 4))) },
   });
 
   // Read at scrape time only, once the services exist.
@@ -81,12 +101,12 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps = {}): Pr
   services = await openServices(config, fastify.log, deps, { docMetrics: metrics.docs });
   const { meta, docs, stateDocs, followups, record, history, exports } = services;
   const seeded = meta.isFresh && config.seedDir ? await loadSeed(meta, config.seedDir) : [];
-  const admin = config.adminToken
-    ? { token: config.adminToken, file: null, created: false }
-    : await loadOrCreateAdminToken(config.dataDir);
   const access = new AccessPolicy(meta, admin.token);
 
   installErrorHandler(fastify);
+  fastify.addHook('onRequest', hostCheck(new Set([...defaultHostNames(config.host, os.hostname()), ...config.allowedHosts])));
+  fastify.addHook('onRequest', refuseTokenInQuery);
+  fastify.addHook('onSend', drainBeforeRefusing(config.httpDrainMaxBytes));
   await fastify.register(fastifyHelmet, { contentSecurityPolicy: { useDefaults: false, directives: CONTENT_SECURITY_POLICY } });
   // Write endpoints only (imports now, role changes later); reads and the WebSocket upgrade are
   // GETs, and a room of 300 behind one NAT address must not be locked out of reading.

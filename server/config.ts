@@ -5,6 +5,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DISPLAY_NAME_MAX_CHARS } from '../shared/presence.ts';
+import proxyAddr from '@fastify/proxy-addr';
 
 export interface Config {
   port: number;
@@ -88,6 +89,19 @@ export interface Config {
   /** Memory budget for the unsent data of one address's sockets: maxBufferedBytes ×
    *  maxConnectionsPerIp must not exceed it (checked at start). */
   maxBufferedBytesPerIp: number;
+  /** A request (head and body) must arrive within this; slower ones are cut with 408 (Node's requestTimeout). */
+  httpRequestTimeoutMs: number;
+  /** A request's head must arrive within this (Node's headersTimeout); at most httpRequestTimeoutMs. */
+  httpHeadersTimeoutMs: number;
+  /** An error answered before the body arrived (413, 401, 429...) waits for up to this much more
+   *  of the body, read and discarded, so a client that sends it whole can read the answer. */
+  httpDrainMaxBytes: number;
+  /** Addresses or CIDRs (`10.0.0.0/8`, `loopback`) of reverse proxies whose X-Forwarded-For is
+   *  believed; empty: loopback when trustProxyHops > 0, else X-Forwarded-For is ignored. */
+  trustedProxies: string[];
+  /** Host header names accepted besides the default (IP literals, localhost, this machine's name,
+   *  HOST); `*` accepts any. Guards against DNS rebinding. */
+  allowedHosts: string[];
 }
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -134,6 +148,11 @@ export const DEFAULT_CONFIG: Readonly<Config> = Object.freeze({
   maxPresenceBytesPerDoc: 1024 * 1024,
   maxAuthorsPerSession: 5000,
   maxBufferedBytesPerIp: 4 * 1024 ** 3,
+  httpRequestTimeoutMs: 60_000,
+  httpHeadersTimeoutMs: 10_000,
+  httpDrainMaxBytes: 16 * 1024 * 1024,
+  trustedProxies: [],
+  allowedHosts: [],
 });
 
 /** Thrown for a bad configuration value; the message names the variable and what it accepts. */
@@ -183,6 +202,11 @@ const ENV_SPEC = {
   MAX_PRESENCE_BYTES_PER_DOC: { key: 'maxPresenceBytesPerDoc', parse: integer(256, 1024 ** 3) },
   MAX_AUTHORS_PER_SESSION: { key: 'maxAuthorsPerSession', parse: integer(1, 1_000_000) },
   MAX_BUFFERED_BYTES_PER_IP: { key: 'maxBufferedBytesPerIp', parse: integer(1024, 1024 ** 4) },
+  HTTP_REQUEST_TIMEOUT_MS: { key: 'httpRequestTimeoutMs', parse: integer(100, 3_600_000) },
+  HTTP_HEADERS_TIMEOUT_MS: { key: 'httpHeadersTimeoutMs', parse: integer(100, 600_000) },
+  HTTP_DRAIN_MAX_BYTES: { key: 'httpDrainMaxBytes', parse: integer(0, 1024 ** 3) },
+  TRUSTED_PROXIES: { key: 'trustedProxies', parse: proxyList },
+  ALLOWED_HOSTS: { key: 'allowedHosts', parse: hostNames },
 } as const;
 
 export type EnvName = keyof typeof ENV_SPEC;
@@ -208,7 +232,13 @@ export function configFromEnv(env: NodeJS.ProcessEnv): Readonly<Config> {
 
 /** Defaults plus overrides, frozen; throws ConfigError when limits contradict each other. */
 export function makeConfig(overrides: Partial<Config> = {}): Readonly<Config> {
-  const config = { ...DEFAULT_CONFIG, ...overrides, allowedOrigins: [...(overrides.allowedOrigins ?? DEFAULT_CONFIG.allowedOrigins)] };
+  const config = {
+    ...DEFAULT_CONFIG,
+    ...overrides,
+    allowedOrigins: [...(overrides.allowedOrigins ?? DEFAULT_CONFIG.allowedOrigins)],
+    trustedProxies: [...(overrides.trustedProxies ?? DEFAULT_CONFIG.trustedProxies)],
+    allowedHosts: [...(overrides.allowedHosts ?? DEFAULT_CONFIG.allowedHosts)],
+  };
   // A client's first sync after a long offline stretch is one message: it must fit the doc limit's
   // budget, and a doc must be sendable to a joining client in one message.
   if (config.maxMessageBytes > config.maxDocBytes) {
@@ -229,7 +259,13 @@ export function makeConfig(overrides: Partial<Config> = {}): Readonly<Config> {
   if (config.redisUrl && !config.adminToken) {
     throw new ConfigError('Invalid configuration: with REDIS_URL (cluster mode) set ADMIN_TOKEN, the same value on every instance');
   }
+  // Node refuses a head timeout longer than the whole request's.
+  if (config.httpHeadersTimeoutMs > config.httpRequestTimeoutMs) {
+    throw new ConfigError(`Invalid configuration: HTTP_HEADERS_TIMEOUT_MS (${config.httpHeadersTimeoutMs}) must not exceed HTTP_REQUEST_TIMEOUT_MS (${config.httpRequestTimeoutMs})`);
+  }
   Object.freeze(config.allowedOrigins);
+  Object.freeze(config.trustedProxies);
+  Object.freeze(config.allowedHosts);
   return Object.freeze(config);
 }
 
@@ -292,4 +328,28 @@ function onOff(value: string): boolean {
   if (normalized === 'on' || normalized === 'true' || normalized === '1') return true;
   if (normalized === 'off' || normalized === 'false' || normalized === '0') return false;
   throw new Error('expected on or off');
+}
+
+/** Comma-separated proxy addresses or CIDRs, as @fastify/proxy-addr (Fastify's trustProxy) reads them. */
+function proxyList(value: string): string[] {
+  const list = value.split(',').map((p) => p.trim()).filter((p) => p !== '');
+  for (const entry of list) {
+    try {
+      proxyAddr.compile(entry);
+    } catch {
+      throw new Error(`expected comma-separated addresses or CIDRs like 127.0.0.1, 10.0.0.0/8, ::1 or loopback, got "${entry}"`);
+    }
+  }
+  return list;
+}
+
+/** Comma-separated host names (no scheme, no port) or `*`. */
+function hostNames(value: string): string[] {
+  const list = value.split(',').map((h) => h.trim().toLowerCase().replace(/\.$/, '')).filter((h) => h !== '');
+  for (const host of list) {
+    if (host !== '*' && !/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/.test(host)) {
+      throw new Error(`expected comma-separated host names like notes.example.org (no scheme or port), or *, got "${host}"`);
+    }
+  }
+  return list;
 }

@@ -26,6 +26,12 @@ async function main(): Promise<void> {
   for (const { sessionId, leadToken } of app.seeded) {
     console.log(`Seeded session ${sessionId}. Lead link (shown once; the admin can create more): ${url}/s/${sessionId}?token=${leadToken}`);
   }
+  if (config.trustProxyHops > 0 && config.trustedProxies.length === 0) {
+    console.warn('TRUST_PROXY_HOPS is set without TRUSTED_PROXIES: X-Forwarded-For is believed from loopback proxies only. If the proxy runs on another host, set TRUSTED_PROXIES to its address.');
+  }
+  if (app.admin.fixedMode !== null) {
+    console.warn(`${app.admin.file} was readable by other users (mode ${app.admin.fixedMode.toString(8).padStart(4, '0')}); fixed to 0600. Anyone who read it holds the admin token: consider deleting the file to have a new one generated.`);
+  }
   if (app.admin.file) {
     console.log(`Admin token ${app.admin.created ? 'generated and ' : ''}kept in ${app.admin.file} (set ADMIN_TOKEN to choose one).`);
   }

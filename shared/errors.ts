@@ -24,6 +24,10 @@ export const ErrorCatalogue = {
   RATE_LIMITED: { httpStatus: 429, closeCode: CloseCode.RATE_LIMITED },
   STORAGE_UNAVAILABLE: { httpStatus: 503, closeCode: CloseCode.STORAGE_UNAVAILABLE },
   SERVER_BUSY: { httpStatus: 503, closeCode: CloseCode.TRY_AGAIN_LATER },
+  /** A token in an API URL (`?token=`): tokens go in `Authorization: Bearer` (issue #13). */
+  TOKEN_IN_URL: { httpStatus: 400, closeCode: CloseCode.BAD_MESSAGE },
+  /** A Host header this server does not answer to (DNS rebinding guard, ALLOWED_HOSTS). */
+  HOST_NOT_ALLOWED: { httpStatus: 421, closeCode: CloseCode.FORBIDDEN },
 } as const;
 
 export type ErrorCode = keyof typeof ErrorCatalogue;

@@ -5,11 +5,15 @@ import type { Followup } from '../../shared/followups.ts';
 
 export const CSV_COLUMNS = ['session', 'topic', 'item', 'assignee', 'email', 'due', 'status', 'done', 'createdBy', 'createdAt', 'id'] as const;
 
-/** RFC 4180 CSV with a header row. */
+/**
+ * RFC 4180 CSV with a header row. Spreadsheets run a cell that starts with `=`, `+`, `-`, `@`, tab
+ * or CR as a formula, and attendees write these cells: csv-stringify prefixes such cells with `'`
+ * (OWASP's "CSV injection" advice; issue #13).
+ */
 export function followupsCsv(items: readonly Followup[]): string {
   return stringify(
     items.map((f) => [f.sessionTitle, f.topicTitle, f.text, f.assignee?.name ?? '', f.assignee?.email ?? '', f.due ?? '', f.status, f.done ? 'yes' : 'no', f.createdBy, f.createdAt, f.id]),
-    { header: true, columns: [...CSV_COLUMNS], record_delimiter: 'windows' },
+    { header: true, columns: [...CSV_COLUMNS], record_delimiter: 'windows', escape_formulas: true },
   );
 }
 

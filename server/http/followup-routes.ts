@@ -17,7 +17,6 @@ export interface FollowupRoutesOptions {
   followups: FollowupsService;
 }
 
-const tokenQuery = { token: { type: 'string', maxLength: 200 } } as const;
 const assigneeSchema = {
   type: ['object', 'null'],
   properties: { name: { type: 'string', minLength: 1, maxLength: 200 }, email: { type: 'string', format: 'email', maxLength: 254 } },
@@ -29,7 +28,7 @@ const itemParams = paramsSchema({ sessionId: idSchema, itemId: { type: 'string',
 export async function followupRoutes(app: FastifyInstance, { meta, access, followups }: FollowupRoutesOptions): Promise<void> {
   app.get<{ Params: { sessionId: string } }>(
     '/api/sessions/:sessionId/action-items',
-    { schema: { params: sessionParams, querystring: { type: 'object', properties: tokenQuery, additionalProperties: false } } },
+    { schema: { params: sessionParams, querystring: { type: 'object', properties: {}, additionalProperties: false } } },
     async (request) => {
       access.require(access.inSession(request.params.sessionId, tokenOf(request)), 'read');
       return { items: await followups.listSession(request.params.sessionId) };
@@ -88,7 +87,7 @@ export async function followupRoutes(app: FastifyInstance, { meta, access, follo
     },
   );
 
-  app.get<{ Params: { eventId: string }; Querystring: FollowupFilter & { format?: 'json' | 'csv' | 'ics'; token?: string } }>(
+  app.get<{ Params: { eventId: string }; Querystring: FollowupFilter & { format?: 'json' | 'csv' | 'ics' } }>(
     '/api/events/:eventId/followups',
     {
       schema: {
@@ -100,7 +99,6 @@ export async function followupRoutes(app: FastifyInstance, { meta, access, follo
             status: { type: 'string', enum: [...FOLLOWUP_STATUSES] },
             session: idSchema,
             format: { type: 'string', enum: ['json', 'csv', 'ics'] },
-            ...tokenQuery,
           },
           additionalProperties: false,
         },
@@ -109,7 +107,7 @@ export async function followupRoutes(app: FastifyInstance, { meta, access, follo
     async (request, reply) => {
       const { eventId } = request.params;
       access.require(access.inEvent(eventId, tokenOf(request)), 'read');
-      const { format = 'json', token: _token, ...filter } = request.query;
+      const { format = 'json', ...filter } = request.query;
       const items = await followups.listEvent(eventId, filter);
       switch (format) {
         case 'json':

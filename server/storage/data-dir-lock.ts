@@ -28,7 +28,9 @@ function isAlive(pid: number): boolean {
 
 /** Takes the data dir for this process; returns the release function. Throws DataDirBusyError. */
 export async function lockDataDir(dataDir: string): Promise<() => Promise<void>> {
-  await mkdir(dataDir, { recursive: true });
+  // Owner only (issue #13): it holds the admin token, the notes and the metadata. An existing dir
+  // keeps the mode its owner gave it.
+  await mkdir(dataDir, { recursive: true, mode: 0o700 });
   const file = path.join(dataDir, LOCK_FILE);
   try {
     const pid = Number((await readFile(file, 'utf8')).trim());

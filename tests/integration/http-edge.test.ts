@@ -231,7 +231,7 @@ describe('bad requests', () => {
       { name: 'wrong token', method: 'POST', path: '/api/events/lpc2019/sessions', headers: { authorization: 'Bearer not-the-token-at-all', 'content-type': 'text/markdown' }, body: '# T\n- t\n', status: 403, code: 'FORBIDDEN' },
       { name: 'empty bearer', method: 'POST', path: '/api/events/lpc2019/sessions', headers: { authorization: 'Bearer ', 'content-type': 'text/markdown' }, body: '# T\n- t\n', status: 401, code: 'UNAUTHORIZED' },
       { name: 'basic auth', method: 'POST', path: '/api/events/lpc2019/sessions', headers: { authorization: `Basic ${Buffer.from(`admin:${TEST_ADMIN_TOKEN}`).toString('base64')}`, 'content-type': 'text/markdown' }, body: '# T\n- t\n', status: 401 },
-      { name: 'token in the query string', method: 'POST', path: `/api/events/lpc2019/sessions?token=${TEST_ADMIN_TOKEN}`, headers: { 'content-type': 'text/markdown' }, body: '# T\n- t\n', status: 401 },
+      { name: 'token in the query string', method: 'POST', path: `/api/events/lpc2019/sessions?token=${TEST_ADMIN_TOKEN}`, headers: { 'content-type': 'text/markdown' }, body: '# T\n- t\n', status: 400, code: 'TOKEN_IN_URL' },
       { name: 'unknown event on GET', method: 'GET', path: '/api/events/no-such-event', status: 404, code: 'EVENT_NOT_FOUND' },
       { name: 'unknown session on GET', method: 'GET', path: '/api/sessions/no-such-session', status: 404, code: 'SESSION_NOT_FOUND' },
       { name: 'unknown route', method: 'GET', path: '/api/nothing', status: 404, code: 'NOT_FOUND' },
