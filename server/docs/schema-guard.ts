@@ -139,6 +139,9 @@ class UpdateCheck {
   constructor(doc: Y.Doc, update: DecodedUpdate) {
     this.#doc = doc;
     this.#update = update;
+    // Defines the root as an array if nothing has yet (a doc only loaded from bytes has a generic
+    // root type), so that its sections are recognised.
+    doc.getArray(ROOT_TOPICS);
   }
 
   run(): void {

@@ -101,8 +101,12 @@ export class SchemaFuzzer {
     return this.#pick(TEXTS) + (this.#random() < 0.5 ? String(this.#int(1000)) : '');
   }
 
+  /** Well-formed sections (an earlier op of the same transaction may have broken one). */
   #sections(doc: Y.Doc): Y.Map<unknown>[] {
-    return doc.getArray<Y.Map<unknown>>(ROOT_TOPICS).toArray();
+    return doc
+      .getArray<unknown>(ROOT_TOPICS)
+      .toArray()
+      .filter((s): s is Y.Map<unknown> => s instanceof Y.Map && s.get('notes') instanceof Y.Text && s.get('actions') instanceof Y.Array);
   }
 
   #section(doc: Y.Doc): Y.Map<unknown> {
@@ -117,8 +121,12 @@ export class SchemaFuzzer {
     return this.#sections(doc).map((section) => section.get('actions') as Y.Array<Y.Map<unknown>>);
   }
 
+  #actionMaps(list: Y.Array<any>): Y.Map<unknown>[] {
+    return list.toArray().filter((item): item is Y.Map<unknown> => item instanceof Y.Map);
+  }
+
   #anyAction(doc: Y.Doc): Y.Map<unknown> | null {
-    const all = this.#actionLists(doc).flatMap((list) => list.toArray());
+    const all = this.#actionLists(doc).flatMap((list) => this.#actionMaps(list));
     return all.length > 0 ? this.#pick(all) : null;
   }
 
@@ -301,12 +309,13 @@ export class SchemaFuzzer {
     ];
     // An allowed edit in the same transaction does not make a refused one pass.
     const allowed = this.#allowedOps();
+    const refused = [...ops];
     ops.push({
       name: 'allowed and refused together',
       allowed: false,
       run: (doc) => {
         this.#pick(allowed).run(doc);
-        return this.#pick(ops).run(doc);
+        return this.#pick(refused).run(doc);
       },
     });
     return ops;
