@@ -73,11 +73,11 @@ export async function typeInTopic(page: Page, topicId: string, text: string): Pr
   await page.keyboard.type(text, { delay: 5 });
 }
 
-/** The text of a topic's notes as the editor shows it, without remote caret labels. */
+/** The text of a topic's notes as the editor shows it, without remote caret labels or the empty-editor placeholder. */
 export function notesText(page: Page, topicId: string): Promise<string> {
   return page.$eval(`${section(topicId)} .cm-content`, (content) => {
     const copy = content.cloneNode(true) as HTMLElement;
-    copy.querySelectorAll('.cm-ySelectionCaret, .cm-widgetBuffer').forEach((node) => node.remove());
+    copy.querySelectorAll('.cm-ySelectionCaret, .cm-widgetBuffer, .cm-placeholder').forEach((node) => node.remove());
     return Array.from(copy.querySelectorAll('.cm-line'), (line) => line.textContent ?? '').join('\n');
   });
 }

@@ -2,7 +2,9 @@
  * A section's action items: tick done, edit the text, add one (shared `addActionItem`). Assignee,
  * due date and status come from the session state doc (`followup`), never from the item map;
  * leads get an assignment form per item. Rows are keyed by item id and updated in place, so a
- * remote change never steals focus.
+ * remote change never steals focus. A text field shows the doc's text unless the note-taker has
+ * typed in it and not committed yet (Enter, change or leaving the field): a field that merely has
+ * the focus still shows others' edits, or the page would keep a text the doc no longer holds.
  */
 import * as Y from 'yjs';
 import { addActionItem, readActionItem, sectionActions, type SectionMap } from '../../../shared/doc-schema.ts';
@@ -26,6 +28,8 @@ interface Row {
   element: HTMLLIElement;
   done: HTMLInputElement | HTMLSpanElement;
   text: HTMLInputElement | HTMLSpanElement;
+  /** The note-taker typed in the text field and has not committed it yet. */
+  editing: boolean;
   meta: HTMLSpanElement;
 }
 
@@ -105,20 +109,30 @@ export class ActionListView {
     if (this.options.readOnly) {
       const done = h('span', { class: 'done-mark', 'aria-hidden': 'true' });
       const text = h('span', { class: 'action-text' });
-      return { element: h('li', { class: 'action', 'data-item-id': itemId }, done, text, details), done, text, meta, assignment, form: null };
+      return { element: h('li', { class: 'action', 'data-item-id': itemId }, done, text, details), done, text, editing: false, meta, assignment, form: null };
     }
     const done = h('input', { type: 'checkbox' });
     done.addEventListener('change', () => item.doc?.transact(() => item.set('done', done.checked)));
     const text = h('input', { type: 'text', class: 'action-text', autocomplete: 'off' });
+    const row: Row = { element: h('li', { class: 'action', 'data-item-id': itemId }, done, text, details, form?.element), done, text, editing: false, meta, assignment, form };
     const commit = (): void => {
+      row.editing = false;
       const value = text.value.trim();
       if (value && value !== readActionItem(item).text) item.doc?.transact(() => item.set('text', value));
+      // Nothing to write (empty, or unchanged): show the doc's text again.
+      else text.value = readActionItem(item).text;
     };
+    text.addEventListener('input', () => {
+      row.editing = true;
+    });
     text.addEventListener('change', commit);
+    text.addEventListener('blur', () => {
+      if (row.editing) commit();
+    });
     text.addEventListener('keydown', (event) => {
       if (event.key === 'Enter') commit();
     });
-    return { element: h('li', { class: 'action', 'data-item-id': itemId }, done, text, details, form?.element), done, text, meta, assignment, form };
+    return row;
   }
 
   private update(row: Row, item: Y.Map<unknown>): void {
@@ -131,7 +145,7 @@ export class ActionListView {
       row.done.textContent = fields.done ? '☑' : '☐';
     }
     if (row.text instanceof HTMLInputElement) {
-      if (document.activeElement !== row.text) row.text.value = fields.text;
+      if (!row.editing) row.text.value = fields.text;
       row.text.setAttribute('aria-label', `Action item text (${fields.done ? 'done' : 'open'})`);
     } else {
       row.text.textContent = fields.text;
