@@ -11,11 +11,16 @@ export type ConnectionState =
   /** The server has no such session (close code 4404). */
   | { kind: 'not-found' }
   /** The server refused this page's link (close code 4403: revoked, or for another session). */
-  | { kind: 'forbidden' };
+  | { kind: 'forbidden' }
+  /** The server refused a change or frame of this page (close code 4400, `reason` says which rule):
+   *  it is not retried, since the same change would be refused again. */
+  | { kind: 'refused'; reason: string; unsaved: number };
 
 export interface ConnectionFacts {
   notFound: boolean;
   forbidden?: boolean;
+  /** The close reason of a 4400, when the server refused something this page sent. */
+  refusedReason?: string | null;
   everConnected: boolean;
   failedOnce: boolean;
   connected: boolean;
@@ -27,6 +32,7 @@ export function connectionStateOf(facts: ConnectionFacts): ConnectionState {
   const { unsaved } = facts;
   if (facts.notFound) return { kind: 'not-found' };
   if (facts.forbidden) return { kind: 'forbidden' };
+  if (facts.refusedReason) return { kind: 'refused', reason: facts.refusedReason, unsaved };
   if (!facts.connected) return facts.everConnected || facts.failedOnce ? { kind: 'offline', unsaved } : { kind: 'connecting', unsaved };
   if (!facts.synced || unsaved > 0) return { kind: 'syncing', unsaved };
   return { kind: 'saved' };
@@ -47,6 +53,8 @@ export function stateLabel(state: ConnectionState, readOnly = false): string {
       return 'No such session';
     case 'forbidden':
       return 'Link refused by the server';
+    case 'refused':
+      return `Disconnected: the server refused a change from this page (${state.reason})`;
   }
 }
 

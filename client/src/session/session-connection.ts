@@ -44,6 +44,7 @@ export class SessionConnection {
   ready = false;
   private notFound = false;
   private forbidden = false;
+  private refusedReason: string | null = null;
   private everConnected = false;
   private failedOnce = false;
   private readonly listeners = new Set<() => void>();
@@ -83,6 +84,7 @@ export class SessionConnection {
     return connectionStateOf({
       notFound: this.notFound,
       forbidden: this.forbidden,
+      refusedReason: this.refusedReason,
       everConnected: this.everConnected,
       failedOnce: this.failedOnce,
       connected: this.provider.wsconnected,
@@ -140,9 +142,10 @@ export class SessionConnection {
       this.failedOnce = true;
       this.changed();
     });
-    this.provider.on('closed', ({ code }) => {
+    this.provider.on('closed', ({ code, reason }) => {
       if (code === CloseCode.SESSION_NOT_FOUND) this.notFound = true;
       if (code === CloseCode.FORBIDDEN) this.forbidden = true;
+      if (code === CloseCode.BAD_MESSAGE) this.refusedReason = reason || 'malformed message';
       this.changed();
     });
   }
