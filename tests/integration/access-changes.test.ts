@@ -9,7 +9,7 @@ import { connectClient, destroyAllClients, type TestClient } from '../helpers/cl
 import { startRedis, type TestRedis } from '../helpers/redis-server.ts';
 import { serverPool, TEST_ADMIN_TOKEN, type TestServer } from '../helpers/server.ts';
 import { api } from '../helpers/session-api.ts';
-import { waitFor, within } from '../helpers/wait-for.ts';
+import { waitFor } from '../helpers/wait-for.ts';
 
 const SESSION = 'containers-cr';
 const TOPIC = 'android-containers';
