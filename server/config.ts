@@ -76,6 +76,19 @@ export interface Config {
   redisStreamRetainMs: number;
   /** Give up connecting to Redis at start after this long, with a clear error. */
   redisConnectTimeoutMs: number;
+  /** Manual checkpoints one session may take in any hour (beyond: 429). */
+  maxManualCheckpointsPerHour: number;
+  /** Manual checkpoints one session keeps (they are never pruned; at the cap: 409). */
+  maxManualCheckpoints: number;
+  /** /diff: most edits (jsdiff maxEditLength, in words) one topic's diff may need (beyond: 413). */
+  maxDiffEditLength: number;
+  /** /diff: time one request may spend diffing (jsdiff timeout; beyond: 413). */
+  diffTimeoutMs: number;
+  /** Rendered exports kept in memory, keyed by the docs' and metadata's state (0: no cache). */
+  exportCacheBytes: number;
+  /** Per IP: GETs per minute of expensive reads (exports, diff, a checkpoint, follow-ups board,
+   *  contributors). A whole room shares one NAT address, hence a generous default. */
+  maxExpensiveReadsPerMinute: number;
 }
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -117,6 +130,12 @@ export const DEFAULT_CONFIG: Readonly<Config> = Object.freeze({
   redisLeaseMs: 15_000,
   redisStreamRetainMs: 60_000,
   redisConnectTimeoutMs: 5_000,
+  maxManualCheckpointsPerHour: 30,
+  maxManualCheckpoints: 500,
+  maxDiffEditLength: 50_000,
+  diffTimeoutMs: 2_000,
+  exportCacheBytes: 32 * 1024 * 1024,
+  maxExpensiveReadsPerMinute: 600,
 });
 
 /** Thrown for a bad configuration value; the message names the variable and what it accepts. */
@@ -161,6 +180,12 @@ const ENV_SPEC = {
   REDIS_STREAM_RETAIN_MS: { key: 'redisStreamRetainMs', parse: integer(100, 86_400_000) },
   REDIS_CONNECT_TIMEOUT_MS: { key: 'redisConnectTimeoutMs', parse: integer(100, 600_000) },
   LOG_LEVEL: { key: 'logLevel', parse: oneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const) },
+  MAX_MANUAL_CHECKPOINTS_PER_HOUR: { key: 'maxManualCheckpointsPerHour', parse: integer(1, 100_000) },
+  MAX_MANUAL_CHECKPOINTS: { key: 'maxManualCheckpoints', parse: integer(1, 1_000_000) },
+  MAX_DIFF_EDIT_LENGTH: { key: 'maxDiffEditLength', parse: integer(100, 100_000_000) },
+  DIFF_TIMEOUT_MS: { key: 'diffTimeoutMs', parse: integer(10, 600_000) },
+  EXPORT_CACHE_BYTES: { key: 'exportCacheBytes', parse: integer(0, 1024 ** 3) },
+  MAX_EXPENSIVE_READS_PER_MINUTE: { key: 'maxExpensiveReadsPerMinute', parse: integer(1, 1_000_000) },
 } as const;
 
 export type EnvName = keyof typeof ENV_SPEC;

@@ -121,6 +121,8 @@ export async function openServices(config: Readonly<Config>, log: Logger, deps: 
   history = new CheckpointService(checkpointStore, meta, docs, record, {
     intervalMs: config.checkpointIntervalMs,
     maxAutoPerSession: config.maxAutoCheckpoints,
+    maxManualPerHour: config.maxManualCheckpointsPerHour,
+    maxManualPerSession: config.maxManualCheckpoints,
     log,
   });
   meta.onTopicsAdded((session) => docs.sessionChanged(session.id));
