@@ -12,6 +12,7 @@ import { FollowupsService } from './docs/followups-service.ts';
 import type { DocMetrics } from './docs/doc-metrics.ts';
 import type { Logger } from './docs/peer.ts';
 import { SessionRecord } from './docs/session-record.ts';
+import { ExportCache } from './export/export-cache.ts';
 import { ExportService } from './export/export-service.ts';
 import { joinCluster } from './cluster/cluster.ts';
 import { MetaService } from './meta/meta-service.ts';
@@ -123,6 +124,8 @@ export async function openServices(config: Readonly<Config>, log: Logger, deps: 
     maxAutoPerSession: config.maxAutoCheckpoints,
     maxManualPerHour: config.maxManualCheckpointsPerHour,
     maxManualPerSession: config.maxManualCheckpoints,
+    maxDiffEditLength: config.maxDiffEditLength,
+    diffTimeoutMs: config.diffTimeoutMs,
     log,
   });
   meta.onTopicsAdded((session) => docs.sessionChanged(session.id));
@@ -135,7 +138,7 @@ export async function openServices(config: Readonly<Config>, log: Logger, deps: 
     followups: new FollowupsService(meta, docs, stateDocs),
     record: recordReady,
     history: historyReady,
-    exports: new ExportService(meta, docs, stateDocs),
+    exports: new ExportService(meta, docs, stateDocs, new ExportCache(config.exportCacheBytes)),
     async close() {
       await historyReady.close();
       await Promise.all([docs.shutdown(), stateDocs.shutdown()]);

@@ -30,6 +30,9 @@ export interface CheckpointServiceOptions {
   maxManualPerHour: number;
   /** Manual checkpoints a session keeps; at the cap a new one is refused (409). */
   maxManualPerSession: number;
+  /** Bounds of one diff request (jsdiff `maxEditLength` per topic, `timeout` for all topics). */
+  maxDiffEditLength: number;
+  diffTimeoutMs: number;
   log: Logger;
 }
 
@@ -175,10 +178,18 @@ export class CheckpointService {
     const [before, after] = await Promise.all([this.get(sessionId, from), this.get(sessionId, to)]);
     const old = new Map(before.sections.map((s) => [s.id, s]));
     const diffs: TopicDiff[] = [];
+    // A crafted pair of texts can make a word diff quadratic: bounded in edits and in time, and
+    // answered 413 past either bound rather than holding the event loop.
+    const { maxDiffEditLength, diffTimeoutMs } = this.#options;
+    const deadline = Date.now() + diffTimeoutMs;
     for (const section of after.sections) {
       const previous = old.get(section.id)?.notes ?? '';
       if (previous === section.notes) continue;
-      const parts = diffWordsWithSpace(previous, section.notes);
+      const timeout = deadline - Date.now();
+      const parts = timeout > 0 ? diffWordsWithSpace(previous, section.notes, { maxEditLength: maxDiffEditLength, timeout }) : undefined;
+      if (!parts) {
+        throw new AppError('DIFF_TOO_LARGE', `The diff of topic "${section.id}" needs more than ${maxDiffEditLength} edits or ${diffTimeoutMs} ms (MAX_DIFF_EDIT_LENGTH, DIFF_TIMEOUT_MS); compare checkpoints closer together.`);
+      }
       diffs.push({
         topicId: section.id,
         title: section.title,
