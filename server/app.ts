@@ -11,6 +11,7 @@ import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import { PROJECT_ROOT, type Config } from './config.ts';
 import { eventRoutes } from './http/event-routes.ts';
 import { exportRoutes } from './http/export-routes.ts';
+import { limitExpensiveReads } from './http/expensive-reads.ts';
 import { clientErrorHandler, frameworkErrors, installErrorHandler } from './http/error-handler.ts';
 import { followupRoutes } from './http/followup-routes.ts';
 import { healthRoutes } from './http/health-routes.ts';
@@ -108,6 +109,7 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps = {}): Pr
   fastify.addHook('onRequest', refuseTokenInQuery);
   fastify.addHook('onSend', drainBeforeRefusing(config.httpDrainMaxBytes));
   await fastify.register(fastifyHelmet, { contentSecurityPolicy: { useDefaults: false, directives: CONTENT_SECURITY_POLICY } });
+  limitExpensiveReads(fastify, config.maxExpensiveReadsPerMinute);
   // Write endpoints only (imports now, role changes later); reads and the WebSocket upgrade are
   // GETs, and a room of 300 behind one NAT address must not be locked out of reading.
   await fastify.register(fastifyRateLimit, {

@@ -102,6 +102,19 @@ export interface Config {
   /** Host header names accepted besides the default (IP literals, localhost, this machine's name,
    *  HOST); `*` accepts any. Guards against DNS rebinding. */
   allowedHosts: string[];
+  /** Manual checkpoints one session may take in any hour (beyond: 429). */
+  maxManualCheckpointsPerHour: number;
+  /** Manual checkpoints one session keeps (they are never pruned; at the cap: 409). */
+  maxManualCheckpoints: number;
+  /** /diff: most edits (jsdiff maxEditLength, in words) one topic's diff may need (beyond: 413). */
+  maxDiffEditLength: number;
+  /** /diff: time one request may spend diffing (jsdiff timeout; beyond: 413). */
+  diffTimeoutMs: number;
+  /** Rendered exports kept in memory, keyed by the docs' and metadata's state (0: no cache). */
+  exportCacheBytes: number;
+  /** Per IP: GETs per minute of expensive reads (exports, diff, a checkpoint, follow-ups board,
+   *  contributors). A whole room shares one NAT address, hence a generous default. */
+  maxExpensiveReadsPerMinute: number;
 }
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -153,6 +166,12 @@ export const DEFAULT_CONFIG: Readonly<Config> = Object.freeze({
   httpDrainMaxBytes: 16 * 1024 * 1024,
   trustedProxies: [],
   allowedHosts: [],
+  maxManualCheckpointsPerHour: 30,
+  maxManualCheckpoints: 500,
+  maxDiffEditLength: 50_000,
+  diffTimeoutMs: 2_000,
+  exportCacheBytes: 32 * 1024 * 1024,
+  maxExpensiveReadsPerMinute: 600,
 });
 
 /** Thrown for a bad configuration value; the message names the variable and what it accepts. */
@@ -207,6 +226,12 @@ const ENV_SPEC = {
   HTTP_DRAIN_MAX_BYTES: { key: 'httpDrainMaxBytes', parse: integer(0, 1024 ** 3) },
   TRUSTED_PROXIES: { key: 'trustedProxies', parse: proxyList },
   ALLOWED_HOSTS: { key: 'allowedHosts', parse: hostNames },
+  MAX_MANUAL_CHECKPOINTS_PER_HOUR: { key: 'maxManualCheckpointsPerHour', parse: integer(1, 100_000) },
+  MAX_MANUAL_CHECKPOINTS: { key: 'maxManualCheckpoints', parse: integer(1, 1_000_000) },
+  MAX_DIFF_EDIT_LENGTH: { key: 'maxDiffEditLength', parse: integer(100, 100_000_000) },
+  DIFF_TIMEOUT_MS: { key: 'diffTimeoutMs', parse: integer(10, 600_000) },
+  EXPORT_CACHE_BYTES: { key: 'exportCacheBytes', parse: integer(0, 1024 ** 3) },
+  MAX_EXPENSIVE_READS_PER_MINUTE: { key: 'maxExpensiveReadsPerMinute', parse: integer(1, 1_000_000) },
 } as const;
 
 export type EnvName = keyof typeof ENV_SPEC;

@@ -13,6 +13,7 @@ import type { DocMetrics } from './docs/doc-metrics.ts';
 import type { Logger } from './docs/peer.ts';
 import { SessionRecord } from './docs/session-record.ts';
 import { SkipLog } from './docs/skip-log.ts';
+import { ExportCache } from './export/export-cache.ts';
 import { ExportService } from './export/export-service.ts';
 import { joinCluster } from './cluster/cluster.ts';
 import { MetaService } from './meta/meta-service.ts';
@@ -129,6 +130,10 @@ export async function openServices(config: Readonly<Config>, log: Logger, deps: 
   history = new CheckpointService(checkpointStore, meta, docs, record, {
     intervalMs: config.checkpointIntervalMs,
     maxAutoPerSession: config.maxAutoCheckpoints,
+    maxManualPerHour: config.maxManualCheckpointsPerHour,
+    maxManualPerSession: config.maxManualCheckpoints,
+    maxDiffEditLength: config.maxDiffEditLength,
+    diffTimeoutMs: config.diffTimeoutMs,
     log,
     skips,
   });
@@ -142,7 +147,7 @@ export async function openServices(config: Readonly<Config>, log: Logger, deps: 
     followups: new FollowupsService(meta, docs, stateDocs, skips),
     record: recordReady,
     history: historyReady,
-    exports: new ExportService(meta, docs, stateDocs, skips),
+    exports: new ExportService(meta, docs, stateDocs, skips, new ExportCache(config.exportCacheBytes)),
     async close() {
       await historyReady.close();
       await Promise.all([docs.shutdown(), stateDocs.shutdown()]);

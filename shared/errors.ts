@@ -18,7 +18,11 @@ export const ErrorCatalogue = {
   CONFIRMATION_REQUIRED: { httpStatus: 409, closeCode: CloseCode.BAD_MESSAGE },
   /** A restore (JSON export import) into a session that already has notes or action items. */
   SESSION_NOT_EMPTY: { httpStatus: 409, closeCode: CloseCode.BAD_MESSAGE },
+  /** A session already keeps MAX_MANUAL_CHECKPOINTS manual checkpoints. */
+  CHECKPOINT_LIMIT_REACHED: { httpStatus: 409, closeCode: CloseCode.BAD_MESSAGE },
   PAYLOAD_TOO_LARGE: { httpStatus: 413, closeCode: CloseCode.DOC_TOO_LARGE },
+  /** A diff past MAX_DIFF_EDIT_LENGTH edits or DIFF_TIMEOUT_MS. */
+  DIFF_TOO_LARGE: { httpStatus: 413, closeCode: CloseCode.DOC_TOO_LARGE },
   UNSUPPORTED_MEDIA_TYPE: { httpStatus: 415, closeCode: CloseCode.BAD_MESSAGE },
   UPGRADE_REQUIRED: { httpStatus: 426, closeCode: CloseCode.BAD_MESSAGE },
   RATE_LIMITED: { httpStatus: 429, closeCode: CloseCode.RATE_LIMITED },

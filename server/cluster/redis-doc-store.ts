@@ -15,6 +15,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
+import * as Y from 'yjs';
 import { isValidId } from '../../shared/ids.ts';
 import type { DocBus } from '../docs/doc-bus.ts';
 import type { Logger } from '../docs/peer.ts';
@@ -168,7 +169,7 @@ class RedisDocHandle implements DocHandle, DocBus, StreamFollower {
     }
     for (const entry of entries) {
       if (compareStreamIds(entry.id, this.#position) <= 0) continue;
-      const update = entry.fields.get(FIELD_UPDATE);
+      const update = this.#validUpdate(entry);
       if (update) {
         updates.push(new Uint8Array(update));
         this.logBytes += update.length;
@@ -261,7 +262,7 @@ class RedisDocHandle implements DocHandle, DocBus, StreamFollower {
     for (const entry of entries) {
       if (compareStreamIds(entry.id, this.#position) <= 0) continue;
       this.#position = entry.id;
-      const update = entry.fields.get(FIELD_UPDATE);
+      const update = this.#validUpdate(entry);
       if (!update) continue;
       this.logBytes += update.length;
       this.logFrames++;
@@ -340,6 +341,23 @@ class RedisDocHandle implements DocHandle, DocBus, StreamFollower {
   }
 
   // --- internals -------------------------------------------------------------------------------
+
+  /**
+   * The entry's update, or null when it has none or it does not decode as a Yjs update (issue
+   * #13): Redis is an input like any other. A bad entry is logged and skipped alone; the position
+   * still moves past it and the rest of the batch is applied.
+   */
+  #validUpdate(entry: StreamEntry): Buffer | null {
+    const update = entry.fields.get(FIELD_UPDATE);
+    if (!update) return null;
+    try {
+      Y.decodeUpdate(new Uint8Array(update));
+      return update;
+    } catch (error) {
+      this.#options.log.warn({ err: error, docId: this.docId, entryId: entry.id }, 'skipped a stream entry that is not a valid Yjs update');
+      return null;
+    }
+  }
 
   #emitRemote(updates: Uint8Array[]): void {
     if (updates.length === 0) return;

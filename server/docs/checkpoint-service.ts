@@ -5,7 +5,11 @@
  * topic's notes from a checkpoint as a new edit (history is never rewritten).
  *
  * Retention: manual checkpoints and finalised versions are kept forever; automatic ones (auto,
- * idle) are kept up to `maxAutoPerSession`, the oldest going first.
+ * idle) are kept up to `maxAutoPerSession`, the oldest going first. Manual ones are bounded
+ * instead at creation (issue #13): an unchanged doc gives back the newest checkpoint, and a
+ * session may take `maxManualPerHour` of them per hour and keep `maxManualPerSession` in all.
+ *
+ * "Changed" compares fingerprints (state vector and delete set), so a deletion alone counts.
  */
 import { diffChars, diffWordsWithSpace } from 'diff';
 import * as Y from 'yjs';
@@ -18,14 +22,30 @@ import type { LiveDoc } from './live-doc.ts';
 import type { Logger } from './peer.ts';
 import type { SessionRecord } from './session-record.ts';
 import type { SkipLog } from './skip-log.ts';
+import { docFingerprint, updateFingerprint } from './doc-fingerprint.ts';
 
 export interface CheckpointServiceOptions {
   intervalMs: number;
   maxAutoPerSession: number;
+  /** Manual checkpoints a session may take in any hour (counted from the store: cluster-wide). */
+  maxManualPerHour: number;
+  /** Manual checkpoints a session keeps; at the cap a new one is refused (409). */
+  maxManualPerSession: number;
+  /** Bounds of one diff request (jsdiff `maxEditLength` per topic, `timeout` for all topics). */
+  maxDiffEditLength: number;
+  diffTimeoutMs: number;
   log: Logger;
   /** Logs once per doc what readers skipped (a checkpoint taken before repair on load may be malformed). */
   skips: SkipLog;
 }
+
+/** A manual checkpoint request's outcome: a new checkpoint, or the newest one when nothing changed. */
+export interface ManualCheckpoint {
+  info: CheckpointInfo;
+  created: boolean;
+}
+
+const HOUR_MS = 3_600_000;
 
 export interface TopicDiff {
   topicId: string;
@@ -38,7 +58,6 @@ export interface TopicDiff {
 export type CheckpointRef = string;
 
 const AUTOMATIC: ReadonlySet<CheckpointReason> = new Set(['auto', 'idle']);
-const sameBytes = (a: Uint8Array, b: Uint8Array): boolean => a.length === b.length && a.every((byte, i) => byte === b[i]);
 
 /** "-00", "-01"... */
 export function versionLabel(version: number): string {
@@ -52,8 +71,10 @@ export class CheckpointService {
   #record: SessionRecord;
   #options: CheckpointServiceOptions;
   #timers = new Map<string, NodeJS.Timeout>();
-  /** State vector of each session's latest checkpoint, to skip unchanged ones. */
-  #lastVector = new Map<string, Uint8Array>();
+  /** Fingerprint of each session's latest checkpoint known here, to skip unchanged ones. */
+  #lastFingerprint = new Map<string, { id: string; fingerprint: string }>();
+  /** Manual requests of one session run one at a time, so two clicks cannot both pass the limits. */
+  #manualQueue = new Map<string, Promise<unknown>>();
   /** Automatic checkpoints being written (awaited on close). */
   #running = new Set<Promise<unknown>>();
   #closed = false;
@@ -87,24 +108,57 @@ export class CheckpointService {
 
   /** Takes a checkpoint now; with `onlyIfChanged`, returns null when nothing changed since the last one. */
   async take(sessionId: string, reason: CheckpointReason, options: { onlyIfChanged?: boolean; version?: number } = {}): Promise<CheckpointInfo | null> {
-    const state = await this.#notes.withDoc(sessionId, (live) => Y.encodeStateAsUpdate(live.doc));
-    const vector = Y.encodeStateVectorFromUpdate(state);
+    const { state, fingerprint } = await this.#notes.withDoc(sessionId, (live) => ({ state: Y.encodeStateAsUpdate(live.doc), fingerprint: docFingerprint(live.doc) }));
     if (options.onlyIfChanged) {
-      const last = this.#lastVector.get(sessionId) ?? (await this.#latestVector(sessionId));
-      if (last && sameBytes(last, vector)) return null;
+      const latest = (await this.#store.list(sessionId)).at(-1);
+      if (latest && (await this.#fingerprintOf(latest)) === fingerprint) return null;
     }
+    return this.#save(sessionId, reason, state, fingerprint, options.version);
+  }
+
+  /**
+   * A checkpoint asked for by a person: the newest checkpoint when the notes did not change since
+   * it (nothing new is stored); else a new one, within the per-hour rate (429 RATE_LIMITED) and
+   * the per-session cap (409 CHECKPOINT_LIMIT_REACHED).
+   */
+  takeManual(sessionId: string): Promise<ManualCheckpoint> {
+    this.#meta.getSession(sessionId);
+    const run = async (): Promise<ManualCheckpoint> => {
+      const { state, fingerprint } = await this.#notes.withDoc(sessionId, (live) => ({ state: Y.encodeStateAsUpdate(live.doc), fingerprint: docFingerprint(live.doc) }));
+      const all = await this.#store.list(sessionId);
+      const latest = all.at(-1);
+      if (latest && (await this.#fingerprintOf(latest)) === fingerprint) return { info: latest, created: false };
+      const manual = all.filter((c) => c.reason === 'manual');
+      const { maxManualPerHour, maxManualPerSession } = this.#options;
+      if (manual.length >= maxManualPerSession) {
+        throw new AppError('CHECKPOINT_LIMIT_REACHED', `Session "${sessionId}" already keeps ${maxManualPerSession} manual checkpoints (MAX_MANUAL_CHECKPOINTS); finalise a version or ask an admin to raise the limit.`);
+      }
+      const since = Date.now() - HOUR_MS;
+      if (manual.filter((c) => Date.parse(c.createdAt) > since).length >= maxManualPerHour) {
+        throw new AppError('RATE_LIMITED', `Session "${sessionId}" took ${maxManualPerHour} manual checkpoints in the last hour (MAX_MANUAL_CHECKPOINTS_PER_HOUR); automatic ones keep running, try again later.`);
+      }
+      return { info: await this.#save(sessionId, 'manual', state, fingerprint), created: true };
+    };
+    const next = (this.#manualQueue.get(sessionId) ?? Promise.resolve()).then(run, run);
+    const settled = next.catch(() => undefined);
+    this.#manualQueue.set(sessionId, settled);
+    void settled.then(() => this.#manualQueue.get(sessionId) === settled && this.#manualQueue.delete(sessionId));
+    return next;
+  }
+
+  async #save(sessionId: string, reason: CheckpointReason, state: Uint8Array, fingerprint: string, version?: number): Promise<CheckpointInfo> {
     const createdAt = new Date();
     const info: CheckpointInfo = {
       id: newCheckpointId(createdAt),
       sessionId,
       createdAt: createdAt.toISOString(),
       reason,
-      ...(options.version !== undefined ? { version: options.version } : {}),
+      ...(version !== undefined ? { version } : {}),
       contributors: await this.#record.contributors(sessionId),
       bytes: state.length,
     };
     await this.#store.save(info, state);
-    this.#lastVector.set(sessionId, vector);
+    this.#lastFingerprint.set(sessionId, { id: info.id, fingerprint });
     await this.#prune(sessionId);
     return info;
   }
@@ -129,10 +183,18 @@ export class CheckpointService {
     const [before, after] = await Promise.all([this.get(sessionId, from), this.get(sessionId, to)]);
     const old = new Map(before.sections.map((s) => [s.id, s]));
     const diffs: TopicDiff[] = [];
+    // A crafted pair of texts can make a word diff quadratic: bounded in edits and in time, and
+    // answered 413 past either bound rather than holding the event loop.
+    const { maxDiffEditLength, diffTimeoutMs } = this.#options;
+    const deadline = Date.now() + diffTimeoutMs;
     for (const section of after.sections) {
       const previous = old.get(section.id)?.notes ?? '';
       if (previous === section.notes) continue;
-      const parts = diffWordsWithSpace(previous, section.notes);
+      const timeout = deadline - Date.now();
+      const parts = timeout > 0 ? diffWordsWithSpace(previous, section.notes, { maxEditLength: maxDiffEditLength, timeout }) : undefined;
+      if (!parts) {
+        throw new AppError('DIFF_TOO_LARGE', `The diff of topic "${section.id}" needs more than ${maxDiffEditLength} edits or ${diffTimeoutMs} ms (MAX_DIFF_EDIT_LENGTH, DIFF_TIMEOUT_MS); compare checkpoints closer together.`);
+      }
       diffs.push({
         topicId: section.id,
         title: section.title,
@@ -230,9 +292,14 @@ export class CheckpointService {
     return doc;
   }
 
-  async #latestVector(sessionId: string): Promise<Uint8Array | undefined> {
-    const latest = (await this.#store.list(sessionId)).at(-1);
-    return latest ? Y.encodeStateVectorFromUpdate(await this.#store.read(sessionId, latest.id)) : undefined;
+  /** A checkpoint's fingerprint: remembered for the latest one taken here, else read and computed
+   *  (in a cluster another instance may have taken the latest). */
+  async #fingerprintOf(info: CheckpointInfo): Promise<string> {
+    const known = this.#lastFingerprint.get(info.sessionId);
+    if (known?.id === info.id) return known.fingerprint;
+    const fingerprint = updateFingerprint(await this.#store.read(info.sessionId, info.id));
+    this.#lastFingerprint.set(info.sessionId, { id: info.id, fingerprint });
+    return fingerprint;
   }
 
   async #prune(sessionId: string): Promise<void> {

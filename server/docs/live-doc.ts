@@ -32,6 +32,7 @@ import type { DecodedUpdate, UpdateGuard } from './schema-guard.ts';
 import type { Logger, PeerSocket } from './peer.ts';
 import { PresenceBudget } from './presence-budget.ts';
 import { acceptPresence } from './presence-policy.ts';
+import { filterRemotePresence } from './remote-presence.ts';
 import {
   encodeAwareness,
   encodeSyncStep1,
@@ -195,7 +196,7 @@ export class LiveDoc {
     this.awareness.on('update', this.#onAwarenessUpdate);
     this.#bus = options.bus ?? null;
     this.#bus?.onRemoteUpdates(this.#applyRemoteUpdates);
-    this.#bus?.onRemoteAwareness((update) => awarenessProtocol.applyAwarenessUpdate(this.awareness, update, REMOTE_ORIGIN));
+    this.#bus?.onRemoteAwareness(this.#applyRemoteAwareness);
     this.#bus?.onAwarenessQuery(() => {
       const ids = this.#localAwarenessIds();
       if (ids.length > 0) this.#bus?.publishAwareness(awarenessProtocol.encodeAwarenessUpdate(this.awareness, ids));
@@ -626,9 +627,26 @@ export class LiveDoc {
   /** Updates other instances stored: applied as one transaction, relayed, not stored again. */
   #applyRemoteUpdates = (updates: Uint8Array[]): void => {
     this.doc.transact(() => {
-      for (const update of updates) Y.applyUpdate(this.doc, update);
+      // One by one (issue #13): an update that fails is logged and skipped, the others applied.
+      for (const update of updates) {
+        try {
+          Y.applyUpdate(this.doc, update);
+          this.#docBytes += update.length;
+        } catch (error) {
+          this.#options.log.warn({ err: error, sessionId: this.sessionId }, 'skipped an update from another instance that failed to apply');
+        }
+      }
     }, REMOTE_ORIGIN);
-    for (const update of updates) this.#docBytes += update.length;
+  };
+
+  /** Presence from another instance, through the local filters (size, ownership). */
+  #applyRemoteAwareness = (update: Uint8Array): void => {
+    const filtered = filterRemotePresence(update, {
+      maxAwarenessStateBytes: this.#limits.maxAwarenessStateBytes,
+      isLocalId: (clientId) => clientId === this.awareness.clientID || this.#awarenessOwners.has(clientId),
+    });
+    if (filtered.dropped > 0) this.#options.log.warn({ sessionId: this.sessionId, dropped: filtered.dropped }, 'dropped presence entries from another instance (too large, or a local client id)');
+    if (filtered.update) awarenessProtocol.applyAwarenessUpdate(this.awareness, filtered.update, REMOTE_ORIGIN);
   };
 
   /** Awareness client ids of the peers connected to this instance. */

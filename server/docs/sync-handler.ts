@@ -181,7 +181,7 @@ export function decodeAwarenessEntries(update: Uint8Array): AwarenessEntry[] {
   }
 }
 
-function encodeAwarenessEntries(entries: AwarenessEntry[]): Uint8Array {
+export function encodeAwarenessEntries(entries: AwarenessEntry[]): Uint8Array {
   const encoder = encoding.createEncoder();
   encoding.writeVarUint(encoder, entries.length);
   for (const entry of entries) {

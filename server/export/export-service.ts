@@ -2,8 +2,12 @@
  * Builds the summary of a session or an event from the metadata and the live docs, and renders it.
  * Each doc is read synchronously while held (`DocService.withDoc`), so every session is one
  * consistent state even while people type.
+ *
+ * With a cache, a render is kept under the fingerprints of everything it read (metadata, notes
+ * and state docs): a repeat of an unchanged export is not rendered again (`cached: true`).
  */
-import type { Session } from '../../shared/domain.ts';
+import { createHash } from 'node:crypto';
+import type { ConferenceEvent, Session } from '../../shared/domain.ts';
 import { AppError } from '../../shared/errors.ts';
 import { exportFileName, EXPORT_MEDIA_TYPES, type ExportFormat } from '../../shared/export/formats.ts';
 import { buildSummaryModel, type SummaryInput, type SummaryModel } from '../../shared/export/model.ts';
@@ -18,12 +22,16 @@ import { renderText } from '../../shared/export/render-text.ts';
 import type { DocService } from '../docs/doc-service.ts';
 import type { SkipLog } from '../docs/skip-log.ts';
 import type { MetaService } from '../meta/meta-service.ts';
+import { docFingerprint } from '../docs/doc-fingerprint.ts';
+import type { ExportCache } from './export-cache.ts';
 import { renderHtml } from './render-html.ts';
 
 export interface RenderedExport {
   body: string;
   contentType: string;
   fileName: string;
+  /** True when served from the export cache (no render). */
+  cached?: boolean;
 }
 
 export interface ExportOptions {
@@ -56,12 +64,14 @@ export class ExportService {
   #docs: DocService;
   #state: DocService;
   #skips: SkipLog;
+  #cache: ExportCache | null;
 
-  constructor(meta: MetaService, docs: DocService, state: DocService, skips: SkipLog) {
+  constructor(meta: MetaService, docs: DocService, state: DocService, skips: SkipLog, cache: ExportCache | null = null) {
     this.#meta = meta;
     this.#docs = docs;
     this.#state = state;
     this.#skips = skips;
+    this.#cache = cache;
   }
 
   /** The summary model of one session; throws SESSION_NOT_FOUND. */
@@ -78,13 +88,59 @@ export class ExportService {
   }
 
   async exportSession(sessionId: string, format: ExportFormat, options: ExportOptions = {}): Promise<RenderedExport> {
-    const model = await this.sessionModel(sessionId, options);
-    return { body: renderExport(model, format), contentType: EXPORT_MEDIA_TYPES[format], fileName: exportFileName(model.event.id, sessionId, format) };
+    const session = this.#meta.getSession(sessionId);
+    const { event } = this.#meta.getEvent(session.eventId);
+    return this.#cachedRender('session', event, [session], format, options, async () => {
+      const { model, key } = await this.#keyedModel('session', event, [session], format, options);
+      return { key, rendered: { body: renderExport(model, format), contentType: EXPORT_MEDIA_TYPES[format], fileName: exportFileName(model.event.id, sessionId, format) } };
+    });
   }
 
   async exportEvent(eventId: string, format: ExportFormat, options: ExportOptions = {}): Promise<RenderedExport> {
-    const model = await this.eventModel(eventId, options);
-    return { body: renderExport(model, format), contentType: EXPORT_MEDIA_TYPES[format], fileName: exportFileName(eventId, null, format) };
+    const { event } = this.#meta.getEvent(eventId);
+    const sessions = this.#meta.sessionsOf(eventId);
+    return this.#cachedRender('event', event, sessions, format, options, async () => {
+      const { model, key } = await this.#keyedModel('event', event, sessions, format, options);
+      return { key, rendered: { body: renderExport(model, format), contentType: EXPORT_MEDIA_TYPES[format], fileName: exportFileName(eventId, null, format) } };
+    });
+  }
+
+  /** Serves a cached render of the same inputs, else renders and keeps it under the key of what
+   *  the render itself read (an edit between the two reads cannot file a render under the old key).
+   *  Exports with a fixed time or progress reports (CLI, golden tests) bypass the cache. */
+  async #cachedRender(
+    scope: SummaryInput['scope'],
+    event: ConferenceEvent,
+    sessions: Session[],
+    format: ExportFormat,
+    options: ExportOptions,
+    render: () => Promise<{ key: string; rendered: RenderedExport }>,
+  ): Promise<RenderedExport> {
+    const cache = options.now || options.onProgress ? null : this.#cache;
+    if (cache) {
+      const fingerprints: string[] = [];
+      for (const session of sessions) {
+        fingerprints.push(await this.#state.withDoc(session.id, (live) => docFingerprint(live.doc)));
+        fingerprints.push(await this.#docs.withDoc(session.id, (live) => docFingerprint(live.doc)));
+      }
+      const hit = cache.get(exportKey(scope, format, event, sessions, fingerprints));
+      if (hit) return { ...hit, cached: true };
+    }
+    const { key, rendered } = await render();
+    cache?.set(key, rendered);
+    return { ...rendered, cached: false };
+  }
+
+  async #keyedModel(
+    scope: SummaryInput['scope'],
+    event: ConferenceEvent,
+    sessions: Session[],
+    format: ExportFormat,
+    options: ExportOptions,
+  ): Promise<{ model: SummaryModel; key: string }> {
+    const fingerprints: string[] = [];
+    const model = await this.#model(scope, event, sessions, options, fingerprints);
+    return { model, key: exportKey(scope, format, event, sessions, fingerprints) };
   }
 
   async #model(
@@ -92,22 +148,24 @@ export class ExportService {
     event: { id: string; title: string; description: string },
     sessions: Session[],
     options: ExportOptions,
+    fingerprints: string[] = [],
   ): Promise<SummaryModel> {
     const inputs: SummaryInput['sessions'] = [];
     for (const [index, session] of sessions.entries()) {
       options.onProgress?.(index + 1, sessions.length, session);
-      const { followups, discussion, authorsById } = await this.#state.withDoc(session.id, (live) => ({
-        followups: readFollowups(live.doc),
-        discussion: readDiscussion(live.doc),
-        authorsById: readAuthors(live.doc),
-      }));
+      // Each doc's fingerprint from the same read as its content: the cache key of this render.
+      const { followups, discussion, authorsById } = await this.#state.withDoc(session.id, (live) => {
+        fingerprints.push(docFingerprint(live.doc));
+        return { followups: readFollowups(live.doc), discussion: readDiscussion(live.doc), authorsById: readAuthors(live.doc) };
+      });
       // Sections and their authors from the same read of the notes doc.
-      const { sections, authors } = await this.#docs.withDoc(session.id, (live) =>
-        this.#skips.read(session.id, (report) => ({
+      const { sections, authors } = await this.#docs.withDoc(session.id, (live) => {
+        fingerprints.push(docFingerprint(live.doc));
+        return this.#skips.read(session.id, (report) => ({
           sections: readExportSections(live.doc, followups, report),
           authors: contributors(notesTexts(live.doc), authorsById),
-        })),
-      );
+        }));
+      });
       inputs.push({ session, sections, authors, discussed: slotsByTopic(discussion) });
     }
     return buildSummaryModel({
@@ -117,4 +175,9 @@ export class ExportService {
       sessions: inputs,
     });
   }
+}
+
+/** The cache key of an export: its format, the metadata read, and each doc's fingerprint. */
+function exportKey(scope: SummaryInput['scope'], format: ExportFormat, event: ConferenceEvent, sessions: readonly Session[], fingerprints: readonly string[]): string {
+  return createHash('sha256').update(JSON.stringify([scope, format, event, sessions, fingerprints])).digest('base64url');
 }

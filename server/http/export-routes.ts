@@ -28,6 +28,8 @@ function send(reply: FastifyReply, rendered: RenderedExport): FastifyReply {
     .header('x-content-type-options', 'nosniff')
     .header('content-security-policy', `${CONTENT_SECURITY_POLICY}; sandbox`)
     .header('cache-control', 'no-store')
+    // Whether the server's export cache answered (issue #13): a repeat of an unchanged export is not re-rendered.
+    .header('x-cache', rendered.cached ? 'hit' : 'miss')
     .send(rendered.body);
 }
 

@@ -25,7 +25,9 @@ export async function historyRoutes(app: FastifyInstance, { access, history }: H
 
   app.post<{ Params: { sessionId: string } }>('/api/sessions/:sessionId/checkpoints', { schema: { params: sessionParams } }, async (request, reply) => {
     allow(request.params.sessionId, request, 'edit');
-    return reply.status(201).send(await history.take(request.params.sessionId, 'manual'));
+    // Unchanged notes: the newest checkpoint again, 200 instead of 201 (nothing was stored).
+    const { info, created } = await history.takeManual(request.params.sessionId);
+    return reply.status(created ? 201 : 200).send(info);
   });
 
   app.get<{ Params: { sessionId: string; ref: string } }>('/api/sessions/:sessionId/checkpoints/:ref', { schema: { params: refParams } }, async (request) => {

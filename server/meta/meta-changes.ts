@@ -12,6 +12,8 @@ export interface MetaChanges {
   topicsAdded: Session[];
   /** Links live before and revoked now (their open connections must close). */
   revoked: TokenInfo[];
+  /** Events whose participant access went from open to link (their anonymous editors lose write). */
+  closedEvents: string[];
 }
 
 export function metaChanges(before: MetaData, after: MetaData): MetaChanges {
@@ -22,5 +24,7 @@ export function metaChanges(before: MetaData, after: MetaData): MetaChanges {
   });
   const liveBefore = new Set((before.tokens ?? []).filter((t) => !t.revokedAt).map((t) => t.id));
   const revoked = (after.tokens ?? []).filter((t) => t.revokedAt && liveBefore.has(t.id)).map(tokenInfo);
-  return { topicsAdded, revoked };
+  const openBefore = new Set(before.events.filter((e) => (e.participantAccess ?? 'open') === 'open').map((e) => e.id));
+  const closedEvents = after.events.filter((e) => e.participantAccess === 'link' && openBefore.has(e.id)).map((e) => e.id);
+  return { topicsAdded, revoked, closedEvents };
 }

@@ -70,6 +70,7 @@ export class MetaService {
   #writes: Promise<void> = Promise.resolve();
   #topicsListeners = new Set<TopicsListener>();
   #revokeListeners = new Set<(info: TokenInfo) => void>();
+  #closedListeners = new Set<(eventId: string) => void>();
   /** Live (not revoked) tokens by hash. */
   #tokensByHash = new Map<string, TokenRecord>();
   /** Shared store only: the stored revision `#data` is, and the notice subscription. */
@@ -173,13 +174,22 @@ export class MetaService {
   }
 
   /** Sets whether anyone may edit the event's sessions ('open') or only edit links ('link'). */
-  setParticipantAccess(eventId: string, access: ParticipantAccess): Promise<void> {
-    return this.#mutate((data) => {
+  async setParticipantAccess(eventId: string, access: ParticipantAccess): Promise<void> {
+    const closed = await this.#mutate((data) => {
       const event = data.events.find((e) => e.id === eventId);
       if (!event) throw new AppError('EVENT_NOT_FOUND', `No event with id "${eventId}".`);
+      const wasOpen = (event.participantAccess ?? 'open') === 'open';
       event.participantAccess = access;
-      return { result: undefined };
+      return { result: wasOpen && access === 'link' };
     });
+    if (closed) for (const listener of this.#closedListeners) listener(eventId);
+  }
+
+  /** Called after an event's participant access went from open to link (anonymous editors must
+   *  lose write access on open connections too; the WebSocket edge closes them). */
+  onEventClosed(listener: (eventId: string) => void): () => void {
+    this.#closedListeners.add(listener);
+    return () => this.#closedListeners.delete(listener);
   }
 
   /** The live token record of `token`, or undefined (unknown or revoked). */
@@ -285,7 +295,7 @@ export class MetaService {
    */
   #adopt({ data, revision }: { data: MetaData | null; revision: number }): void {
     if (data === null || revision === this.#revision) return;
-    const { topicsAdded, revoked } = metaChanges(this.#data, data);
+    const { topicsAdded, revoked, closedEvents } = metaChanges(this.#data, data);
     this.#data = data;
     this.#revision = revision;
     this.#indexTokens();
@@ -299,6 +309,7 @@ export class MetaService {
     };
     for (const session of topicsAdded) for (const listener of this.#topicsListeners) call(() => listener(structuredClone(session)));
     for (const info of revoked) for (const listener of this.#revokeListeners) call(() => listener({ ...info }));
+    for (const eventId of closedEvents) for (const listener of this.#closedListeners) call(() => listener(eventId));
   }
 
   /** Runs `run` after every queued write or reload, whatever their outcome. */

@@ -105,6 +105,21 @@ export async function collabRoute(app: FastifyInstance, options: CollabRouteOpti
     byTokenId.delete(info.id);
   });
   app.addHook('onClose', async () => stopListening());
+  /** Notes connections that may edit only because their event is open to anyone (no link), by
+   *  session. Closing the event re-evaluates them: they stay connected, read-only, and their
+   *  edits are answered with permission-denied from then on (the PeerAccess is read per frame). */
+  const anonymousWriters = new Map<string, Map<PeerSocket, PeerAccess>>();
+  const stopClosedListening = options.meta.onEventClosed((eventId) => {
+    for (const session of options.meta.sessionsOf(eventId)) {
+      const writers = anonymousWriters.get(session.id);
+      if (!writers) continue;
+      const canWrite = can(options.access.inSession(session.id, undefined).role, 'edit');
+      if (canWrite) continue;
+      for (const access of writers.values()) access.canWrite = false;
+      anonymousWriters.delete(session.id);
+    }
+  });
+  app.addHook('onClose', async () => stopClosedListening());
 
   /** Resolves the caller's role and attaches the socket to the room's doc, or closes it. */
   const attach = (room: Room, token: string | undefined, peer: PeerSocket): PeerConnection | null => {
@@ -117,6 +132,7 @@ export async function collabRoute(app: FastifyInstance, options: CollabRouteOpti
       const { role, tokenId } = options.access.inSession(room.sessionId, token);
       access = { canWrite: room.kind === 'notes' && can(role, 'edit') };
       if (tokenId) byTokenId.set(tokenId, (byTokenId.get(tokenId) ?? new Set()).add(peer));
+      if (token === undefined && access.canWrite) anonymousWriters.set(room.sessionId, (anonymousWriters.get(room.sessionId) ?? new Map()).set(peer, access));
     } catch (error) {
       if (!(error instanceof AppError)) throw error;
       peer.close(error.closeCode, error.message.slice(0, 120));
@@ -190,6 +206,7 @@ export async function collabRoute(app: FastifyInstance, options: CollabRouteOpti
           sockets.delete(socket);
           perAddress.release(address);
           for (const peers of byTokenId.values()) peers.delete(peer);
+          anonymousWriters.get(sessionId)?.delete(peer);
           connection?.closed();
         });
         socket.on('error', (error) => request.log.debug({ err: error, sessionId }, 'websocket error'));

@@ -43,8 +43,10 @@ interface SessionBuilder {
   topics: TopicBuilder[];
 }
 
-const HEADING = /^(#+)(?:[ \t]+(.*?))?[ \t]*$/;
-const TOPIC = /^[-*+](?:[ \t]+(.*?))?[ \t]*$/;
+// Applied to trimmed lines. Greedy `.*` up to the end (`s`: any character) never backtracks; the
+// lazy `(.*?)[ \t]*$` these replaced took minutes on a 200 KB line of spaces (issue #13).
+const HEADING = /^(#+)(?:[ \t]+(.*))?$/s;
+const TOPIC = /^[-*+](?:[ \t]+(.*))?$/s;
 const LIST_MARKER = /^[-*+][ \t]+/;
 const LEADS = /^leads?[ \t]*:[ \t]*(.*)$/i;
 const SCHEDULE = /^schedule[ \t]*:[ \t]*(.*)$/i;
@@ -77,7 +79,7 @@ export function parseMarkdownOutline(text: string): SessionDraft[] {
           fail(`"${heading[1]}" headings are not supported: "# " starts a session and "- " a topic`);
         }
         // An ATX heading may be closed by #s: "# Title #".
-        const title = (heading[2] ?? '').replace(/(?:^|[ \t]+)#+$/, '').trim();
+        const title = withoutClosingHashes(heading[2] ?? '').trim();
         if (title === '') fail('session heading "#" has no text');
         checkLength(title, IMPORT_LIMITS.title, 'session title', fail);
         session = { line: n, title, descriptionParagraphs: [], breakBefore: false, topics: [] };
@@ -206,10 +208,21 @@ function parseSchedule(text: string, fail: (problem: string) => never): Schedule
   return { start, end };
 }
 
-/** "A, B and C" → ["A", "B", "C"]. */
+/** "Title ##" → "Title " (hashes at the end after a space, or all of it); scanned, since the
+ *  regex `(?:^|[ \t]+)#+$` retried every run of spaces to the end (quadratic). */
+function withoutClosingHashes(text: string): string {
+  let end = text.length;
+  while (end > 0 && text[end - 1] === '#') end--;
+  if (end === text.length) return text;
+  return end === 0 || text[end - 1] === ' ' || text[end - 1] === '\t' ? text.slice(0, end) : text;
+}
+
+/** "A, B and C" → ["A", "B", "C"]. Whitespace is collapsed first: `\s*[,;]` over a long run of
+ *  spaces is quadratic. */
 function splitNames(text: string): string[] {
   return text
-    .split(/\s*[,;]\s*(?:and\s+)?|\s+and\s+/i)
+    .replace(/\s+/g, ' ')
+    .split(/ ?[,;] ?(?:and )?| and /i)
     .map((name) => name.trim())
     .filter((name) => name !== '');
 }

@@ -258,15 +258,37 @@ function joinedLength(paragraphs: readonly string[]): number {
  */
 export function parseLeadList(text: string): Lead[] {
   const leads: Lead[] = [];
-  for (const part of text.split(/\s*[,;]\s*(?:and\s+)?|\s+and\s+/i)) {
-    const emailMatch = /<?\s*([^\s<>@,;]+@[^\s<>@,;]+\.[^\s<>@,;]+?)\s*>?(?=\s|$)/.exec(part);
-    const email = emailMatch?.[1];
-    const rest = emailMatch ? part.slice(0, emailMatch.index) + part.slice(emailMatch.index + emailMatch[0].length) : part;
+  // Whitespace collapsed first: `\s*[,;]` over a long run of spaces is quadratic (issue #13).
+  for (const part of text.replace(/\s+/g, ' ').split(/ ?[,;] ?(?:and )?| and /i)) {
+    const { email, rest } = takeEmail(part);
     const name = rest.replace(/\s+/g, ' ').replace(/^[\s\-–—:(]+|[\s\-–—:)]+$/g, '');
     if (name === '' && email === undefined) continue;
     leads.push(email !== undefined ? { name: name !== '' ? name : email, email } : { name });
   }
   return leads;
+}
+
+/** Longest email address considered (RFC 5321); also bounds the regex below per word. */
+const MAX_EMAIL_LENGTH = 254;
+/** One whole word that is an address. Anchored and run on one bounded word at a time: the
+ *  unanchored search it replaced rescanned every long word for an "@" (minutes on 200 KB). */
+const EMAIL_WORD = /^[^\s<>@,;]+@[^\s<>@,;]+\.[^\s<>@,;]+$/;
+
+/** The first email in `part` ("a@b.org", "<a@b.org>", "Name<a@b.org>", "< a@b.org >") and the
+ *  text around it. `part` has single spaces (see parseLeadList). */
+function takeEmail(part: string): { email?: string; rest: string } {
+  const words = part.split(' ');
+  for (const [i, word] of words.entries()) {
+    const open = word.lastIndexOf('<');
+    const candidate = word.slice(open + 1).replace(/>$/, '');
+    if (candidate.length > MAX_EMAIL_LENGTH || !EMAIL_WORD.test(candidate)) continue;
+    const kept = [...words];
+    kept[i] = word.slice(0, Math.max(open, 0));
+    if (open < 0 && kept[i - 1] === '<') kept[i - 1] = '';
+    if (!word.endsWith('>') && kept[i + 1] === '>') kept[i + 1] = '';
+    return { email: candidate, rest: kept.join(' ') };
+  }
+  return { rest: part };
 }
 
 /** "The <X> MC at ..." / "The <X> microconference ..." → "<X> MC". */
@@ -309,7 +331,7 @@ const CLAUSE_BOUNDARY = /(?:[,;:]|\s[-–—])\s/g;
 export function makeTitle(text: string): string {
   let whole = text.replace(/\s+/g, ' ').trim();
   const truncated = TRUNCATED.test(whole);
-  whole = whole.replace(/(?:\.\.\.|…)$/, '').replace(/[\s.,;:]+$/, '');
+  whole = trimEndOf(whole.replace(/(?:\.\.\.|…)$/, ''), ' .,;:');
   if (!truncated && whole.length <= TITLE_TARGET) return whole;
   const condensed = whole.replace(ASIDES, '').replace(HEDGES, '');
   if (!truncated && condensed.length <= TITLE_TOLERANCE) return condensed;
@@ -333,7 +355,7 @@ export function makeTitle(text: string): string {
   }
   if (kept.length === 0) return `${condensed.slice(0, TITLE_TARGET - 1)}…`; // one enormous "word"
   while (kept.length > 1 && DANGLING_WORDS.has((kept[kept.length - 1] ?? '').toLowerCase())) kept.pop();
-  return `${kept.join(' ').replace(/[\s,;:\-–—]+$/, '')}…`;
+  return `${trimEndOf(kept.join(' '), ' ,;:-–—')}…`;
 }
 
 /**
@@ -375,11 +397,21 @@ function proposalTitle(paragraphs: readonly string[]): string {
 }
 
 function firstSentence(paragraph: string): string {
-  for (const m of paragraph.matchAll(/[.!?…]+(?=\s+[\p{Lu}\p{N}"'“(]|\s*$)/gu)) {
+  // A run of marks is only tried from its start, and taken whole (`(?=(…))\1` cannot backtrack):
+  // retried at every mark of a long run, the plain `[.!?…]+(?=…)` was quadratic (issue #13).
+  for (const m of paragraph.matchAll(/(?<![.!?…])(?=([.!?…]+))\1(?=\s+[\p{Lu}\p{N}"'“(]|\s*$)/gu)) {
     const end = m.index + m[0].length;
-    const lastWord = /\S+$/.exec(paragraph.slice(0, end))?.[0].toLowerCase() ?? '';
+    const lastWord = paragraph.slice(paragraph.lastIndexOf(' ', end - 1) + 1, end).toLowerCase();
     if (ABBREVIATIONS.has(lastWord) || /^\p{L}\.$/u.test(lastWord)) continue;
     return paragraph.slice(0, end);
   }
   return paragraph;
+}
+
+/** `text` without a run of `chars` at its end; scanned, since `/[…]+$/` retries every run of
+ *  those characters to the end (quadratic on a long run that does not end the text). */
+function trimEndOf(text: string, chars: string): string {
+  let end = text.length;
+  while (end > 0 && chars.includes(text[end - 1]!)) end--;
+  return text.slice(0, end);
 }
