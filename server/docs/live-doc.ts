@@ -148,6 +148,8 @@ export class LiveDoc {
   /** Upper bound of the encoded state's size: exact after a compaction, plus accepted updates. */
   #docBytes: number;
   #awarenessOwners = new Map<number, PeerSocket>();
+  /** Presence client ids of other instances' clients (cluster mode), as last announced there. */
+  #remoteIds = new Set<number>();
   #metrics: DocMetrics;
   /** Updates not relayed yet, in order, with the peer each came from. */
   #pendingUpdates: PendingUpdate[] = [];
@@ -524,6 +526,9 @@ export class LiveDoc {
       if (clientId === this.awareness.clientID) continue;
       const owner = this.#awarenessOwners.get(clientId);
       if (owner !== undefined && owner !== peer) continue;
+      // A client of another instance: only that instance speaks for it (the stock provider echoes
+      // every presence it hears back to the server; an echo must not claim the id or remove it).
+      if (owner === undefined && this.#remoteIds.has(clientId)) continue;
       const bytes = Buffer.byteLength(entry.stateJson, 'utf8');
       if (bytes > this.#limits.maxAwarenessStateBytes) {
         throw new ProtocolError(`awareness state of ${bytes} bytes exceeds the limit of ${this.#limits.maxAwarenessStateBytes}`, CloseCode.MESSAGE_TOO_LARGE);
@@ -646,6 +651,10 @@ export class LiveDoc {
       isLocalId: (clientId) => clientId === this.awareness.clientID || this.#awarenessOwners.has(clientId),
     });
     if (filtered.dropped > 0) this.#options.log.warn({ sessionId: this.sessionId, dropped: filtered.dropped }, 'dropped presence entries from another instance (too large, or a local client id)');
+    for (const entry of filtered.kept) {
+      if (entry.stateJson === 'null') this.#remoteIds.delete(entry.clientId);
+      else this.#remoteIds.add(entry.clientId);
+    }
     if (filtered.update) awarenessProtocol.applyAwarenessUpdate(this.awareness, filtered.update, REMOTE_ORIGIN);
   };
 

@@ -4,7 +4,7 @@
  * peer of this instance owns (or the server's own), so a remote cannot overwrite local presence.
  * Bad entries are dropped one by one; the rest of the update is applied.
  */
-import { decodeAwarenessEntries, encodeAwarenessEntries } from './sync-handler.ts';
+import { decodeAwarenessEntries, encodeAwarenessEntries, type AwarenessEntry } from './sync-handler.ts';
 
 export interface RemotePresenceRules {
   maxAwarenessStateBytes: number;
@@ -14,12 +14,12 @@ export interface RemotePresenceRules {
 
 /** The acceptable part of a remote awareness update (null: nothing left) and how many entries
  *  were dropped. Throws ProtocolError when the update does not decode. */
-export function filterRemotePresence(update: Uint8Array, rules: RemotePresenceRules): { update: Uint8Array | null; dropped: number } {
+export function filterRemotePresence(update: Uint8Array, rules: RemotePresenceRules): { update: Uint8Array | null; kept: AwarenessEntry[]; dropped: number } {
   const entries = decodeAwarenessEntries(update);
   const kept = entries.filter(
     (entry) => !rules.isLocalId(entry.clientId) && Buffer.byteLength(entry.stateJson, 'utf8') <= rules.maxAwarenessStateBytes,
   );
   const dropped = entries.length - kept.length;
-  if (dropped === 0) return { update, dropped };
-  return { update: kept.length > 0 ? encodeAwarenessEntries(kept) : null, dropped };
+  if (dropped === 0) return { update, kept, dropped };
+  return { update: kept.length > 0 ? encodeAwarenessEntries(kept) : null, kept, dropped };
 }
