@@ -17,7 +17,7 @@
  * types. Server edits (template, import, restore, repair) do not pass through here.
  */
 import * as Y from 'yjs';
-import { ROOT_TOPICS, SectionKey } from '../../shared/doc-schema.ts';
+import { ACTION_ITEM_FIELDS, ROOT_TOPICS, SectionKey } from '../../shared/doc-schema.ts';
 
 /** A Yjs update decoded with `Y.decodeUpdate`. */
 export interface DecodedUpdate {
@@ -35,14 +35,10 @@ export interface SchemaRefusal {
 /** Decides whether a client update may be applied to `doc`; null allows it. */
 export type UpdateGuard = (doc: Y.Doc, update: DecodedUpdate) => SchemaRefusal | null;
 
-/** The fields of an action item, with the type of their value and whether clients may change it. */
-const ACTION_FIELDS: Record<string, { type: 'string' | 'boolean'; editable: boolean }> = {
-  id: { type: 'string', editable: false },
-  text: { type: 'string', editable: true },
-  done: { type: 'boolean', editable: true },
-  createdBy: { type: 'string', editable: false },
-  createdAt: { type: 'string', editable: false },
-};
+/** The fields of an action item (type from the doc schema) and whether clients may change them. */
+const ACTION_FIELDS: Record<string, { type: 'string' | 'boolean'; editable: boolean }> = Object.fromEntries(
+  Object.entries(ACTION_ITEM_FIELDS).map(([key, type]) => [key, { type, editable: key === 'text' || key === 'done' }]),
+);
 
 /** Client-made action item ids: what our client makes (18 hex digits) and other slugs. */
 const ACTION_ID = /^[A-Za-z0-9_-]{1,64}$/;

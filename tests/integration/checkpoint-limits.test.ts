@@ -52,8 +52,11 @@ describe('manual checkpoints', () => {
     expect(await list(s)).toHaveLength(2);
   });
 
-  it('are rate-limited per session per hour (429 RATE_LIMITED)', async () => {
-    const s = await pool.start({ maxManualCheckpointsPerHour: 2 });
+  it.each([
+    ['are rate-limited per session per hour (429 RATE_LIMITED)', { maxManualCheckpointsPerHour: 2 }, 429, 'RATE_LIMITED'],
+    ['are capped per session (409 CHECKPOINT_LIMIT_REACHED)', { maxManualCheckpoints: 2 }, 409, 'CHECKPOINT_LIMIT_REACHED'],
+  ] as const)('%s', async (_name, limits, status, code) => {
+    const s = await pool.start(limits);
     const writer = await writerOn(s);
     for (const word of ['one ', 'two ']) {
       await edit(s, writer, (text) => text.insert(0, word));
@@ -61,22 +64,8 @@ describe('manual checkpoints', () => {
     }
     await edit(s, writer, (text) => text.insert(0, 'three '));
     const refused = await take(s);
-    expect(refused.status).toBe(429);
-    expect(refused.json.error.code).toBe('RATE_LIMITED');
-    expect(await list(s)).toHaveLength(2);
-  });
-
-  it('are capped per session (409 CHECKPOINT_LIMIT_REACHED)', async () => {
-    const s = await pool.start({ maxManualCheckpoints: 2 });
-    const writer = await writerOn(s);
-    for (const word of ['one ', 'two ']) {
-      await edit(s, writer, (text) => text.insert(0, word));
-      expect((await take(s)).status).toBe(201);
-    }
-    await edit(s, writer, (text) => text.insert(0, 'three '));
-    const refused = await take(s);
-    expect(refused.status).toBe(409);
-    expect(refused.json.error.code).toBe('CHECKPOINT_LIMIT_REACHED');
+    expect(refused.status).toBe(status);
+    expect(refused.json.error.code).toBe(code);
     expect(await list(s)).toHaveLength(2);
   });
 });

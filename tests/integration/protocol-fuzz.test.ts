@@ -14,6 +14,7 @@ import { createFileDocStore } from '../../server/storage/doc-store.ts';
 import { readSections } from '../../shared/doc-schema.ts';
 import { CloseCode } from '../../shared/protocol.ts';
 import { connectClient, destroyAllClients } from '../helpers/clients.ts';
+import { prng } from '../helpers/schema-fuzz.ts';
 import { awarenessFrame, docState, notesUpdate, step1Frame, textUpdate, updateFrame } from '../helpers/raw-client.ts';
 import { startServer, type TestServer } from '../helpers/server.ts';
 import { waitFor } from '../helpers/wait-for.ts';
@@ -29,18 +30,6 @@ afterEach(async () => {
   for (const s of servers) await s.close();
   servers = [];
 });
-
-/** mulberry32: a small seeded PRNG so a failing run can be replayed with FUZZ_SEED. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const random = prng(SEED);
 const int = (n: number): number => Math.floor(random() * n);
