@@ -1,3 +1,4 @@
+// Over 350 lines: ENV_SPEC carries each variable's user-facing description (README's table is generated from it).
 /**
  * The server's configuration: one typed object, validated once at start and frozen. Only
  * server/main.ts reads process.env (through `configFromEnv`); tests build configs directly.
@@ -179,59 +180,300 @@ export class ConfigError extends Error {
   override name = 'ConfigError';
 }
 
-/** Environment variable → config key, with how to parse it. */
-const ENV_SPEC = {
-  PORT: { key: 'port', parse: integer(0, 65535) },
-  HOST: { key: 'host', parse: nonEmpty },
-  DATA_DIR: { key: 'dataDir', parse: (v: string) => path.resolve(nonEmpty(v)) },
-  ADMIN_TOKEN: { key: 'adminToken', parse: token },
-  SEED_DIR: { key: 'seedDir', parse: (v: string) => (v === 'none' ? null : path.resolve(v)) },
-  MAX_MESSAGE_BYTES: { key: 'maxMessageBytes', parse: integer(1024, 1024 ** 3) },
-  MAX_BODY_BYTES: { key: 'maxBodyBytes', parse: integer(1024, 1024 ** 3) },
-  FSYNC_INTERVAL_MS: { key: 'fsyncIntervalMs', parse: integer(1, 10_000) },
-  COMPACT_LOG_BYTES: { key: 'compactLogBytes', parse: integer(4096, 1024 ** 3) },
-  DOC_IDLE_UNLOAD_MS: { key: 'docIdleUnloadMs', parse: integer(0, 86_400_000) },
-  PING_INTERVAL_MS: { key: 'pingIntervalMs', parse: integer(100, 3_600_000) },
-  CLOSE_HANDSHAKE_TIMEOUT_MS: { key: 'closeHandshakeTimeoutMs', parse: integer(10, 60_000) },
-  BROADCAST_DELAY_MS: { key: 'broadcastDelayMs', parse: integer(0, 1000) },
-  WS_COMPRESSION: { key: 'wsCompression', parse: onOff },
-  WS_COMPRESSION_MIN_BYTES: { key: 'wsCompressionMinBytes', parse: integer(0, 1024 ** 3) },
-  CHECKPOINT_INTERVAL_MS: { key: 'checkpointIntervalMs', parse: integer(1000, 86_400_000) },
-  MAX_AUTO_CHECKPOINTS: { key: 'maxAutoCheckpoints', parse: integer(1, 100_000) },
-  MAX_DOC_BYTES: { key: 'maxDocBytes', parse: integer(4096, 1024 ** 3) },
-  MAX_MESSAGES_PER_SECOND: { key: 'maxMessagesPerSecond', parse: integer(1, 1_000_000) },
-  MAX_BYTES_PER_SECOND: { key: 'maxBytesPerSecond', parse: integer(1024, 1024 ** 3) },
-  MAX_CONNECTIONS_PER_IP: { key: 'maxConnectionsPerIp', parse: integer(1, 1_000_000) },
-  MAX_LOADED_DOCS: { key: 'maxLoadedDocs', parse: integer(1, 100_000) },
-  MAX_BUFFERED_BYTES: { key: 'maxBufferedBytes', parse: integer(1024, 1024 ** 3) },
-  MAX_AWARENESS_STATE_BYTES: { key: 'maxAwarenessStateBytes', parse: integer(256, 1024 ** 2) },
-  MAX_AWARENESS_IDS_PER_CONNECTION: { key: 'maxAwarenessIdsPerConnection', parse: integer(1, 1000) },
-  MAX_SYNC_REQUESTS_PER_MINUTE: { key: 'maxSyncRequestsPerMinute', parse: integer(1, 1_000_000) },
-  MAX_WRITE_REQUESTS_PER_MINUTE: { key: 'maxWriteRequestsPerMinute', parse: integer(1, 1_000_000) },
-  ALLOWED_ORIGINS: { key: 'allowedOrigins', parse: origins },
-  TRUST_PROXY_HOPS: { key: 'trustProxyHops', parse: integer(0, 10) },
-  REDIS_URL: { key: 'redisUrl', parse: redisUrl },
-  REDIS_KEY_PREFIX: { key: 'redisKeyPrefix', parse: nonEmpty },
-  REDIS_LEASE_MS: { key: 'redisLeaseMs', parse: integer(1000, 600_000) },
-  REDIS_STREAM_RETAIN_MS: { key: 'redisStreamRetainMs', parse: integer(100, 86_400_000) },
-  REDIS_CONNECT_TIMEOUT_MS: { key: 'redisConnectTimeoutMs', parse: integer(100, 600_000) },
-  LOG_LEVEL: { key: 'logLevel', parse: oneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const) },
-  MAX_PRESENCE_NAME_CHARS: { key: 'maxPresenceNameChars', parse: integer(1, 1000) },
-  MAX_PRESENCE_STATES_PER_DOC: { key: 'maxPresenceStatesPerDoc', parse: integer(1, 1_000_000) },
-  MAX_PRESENCE_BYTES_PER_DOC: { key: 'maxPresenceBytesPerDoc', parse: integer(256, 1024 ** 3) },
-  MAX_AUTHORS_PER_SESSION: { key: 'maxAuthorsPerSession', parse: integer(1, 1_000_000) },
-  MAX_BUFFERED_BYTES_PER_IP: { key: 'maxBufferedBytesPerIp', parse: integer(1024, 1024 ** 4) },
-  HTTP_REQUEST_TIMEOUT_MS: { key: 'httpRequestTimeoutMs', parse: integer(100, 3_600_000) },
-  HTTP_HEADERS_TIMEOUT_MS: { key: 'httpHeadersTimeoutMs', parse: integer(100, 600_000) },
-  HTTP_DRAIN_MAX_BYTES: { key: 'httpDrainMaxBytes', parse: integer(0, 1024 ** 3) },
-  TRUSTED_PROXIES: { key: 'trustedProxies', parse: proxyList },
-  ALLOWED_HOSTS: { key: 'allowedHosts', parse: hostNames },
-  MAX_MANUAL_CHECKPOINTS_PER_HOUR: { key: 'maxManualCheckpointsPerHour', parse: integer(1, 100_000) },
-  MAX_MANUAL_CHECKPOINTS: { key: 'maxManualCheckpoints', parse: integer(1, 1_000_000) },
-  MAX_DIFF_EDIT_LENGTH: { key: 'maxDiffEditLength', parse: integer(100, 100_000_000) },
-  DIFF_TIMEOUT_MS: { key: 'diffTimeoutMs', parse: integer(10, 600_000) },
-  EXPORT_CACHE_BYTES: { key: 'exportCacheBytes', parse: integer(0, 1024 ** 3) },
-  MAX_EXPENSIVE_READS_PER_MINUTE: { key: 'maxExpensiveReadsPerMinute', parse: integer(1, 1_000_000) },
+/**
+ * Environment variable → config key, with how to parse it and what it means to an operator.
+ * `doc` (Markdown, one table cell) and `shownDefault` (when DEFAULT_CONFIG's value needs words)
+ * are the source of README's configuration table: edit them here, then run `npm run docs:config`.
+ */
+export const ENV_SPEC = {
+  PORT: { key: 'port', parse: integer(0, 65535), doc: 'HTTP and WebSocket port (`0`: any free port)' },
+  HOST: { key: 'host', parse: nonEmpty, doc: 'Interface to listen on (`0.0.0.0` for the whole network)' },
+  DATA_DIR: {
+    key: 'dataDir', parse: (v: string) => path.resolve(nonEmpty(v)),
+    doc:
+      'Runtime data: `meta.json`, `docs/<sessionId>/`, `admin-token`, `owner.pid`. Created (with ' +
+      'missing parents) mode 0700; an existing dir keeps its mode',
+  },
+  ADMIN_TOKEN: {
+    key: 'adminToken', parse: token,
+    shownDefault: 'generated',
+    doc:
+      'Admin bearer token (≥ 16 chars). Unset: generated on first start and kept in ' +
+      '`DATA_DIR/admin-token` (mode 0600). At start an existing file that group or others may ' +
+      'access is fixed to 0600 with a warning (anyone who read it holds the token: delete the file ' +
+      'to get a new one); one that cannot be fixed, or is not a plain file (a symlink), stops the ' +
+      'start with a message naming the fix',
+  },
+  SEED_DIR: {
+    key: 'seedDir', parse: (v: string) => (v === 'none' ? null : path.resolve(v)),
+    doc: 'Seed loaded into an empty data dir; `none` to start empty',
+  },
+  MAX_MESSAGE_BYTES: {
+    key: 'maxMessageBytes', parse: integer(1024, 1024 ** 3),
+    doc: 'Largest WebSocket frame (ws `maxPayload`); an offline client\'s first sync can be large',
+  },
+  MAX_BODY_BYTES: { key: 'maxBodyBytes', parse: integer(1024, 1024 ** 3), doc: 'Largest HTTP request body' },
+  FSYNC_INTERVAL_MS: {
+    key: 'fsyncIntervalMs', parse: integer(1, 10_000),
+    doc: 'Group `fdatasync` of update logs at most this often while dirty',
+  },
+  COMPACT_LOG_BYTES: {
+    key: 'compactLogBytes', parse: integer(4096, 1024 ** 3),
+    doc: 'Compact a doc once its current update log passes this size',
+  },
+  DOC_IDLE_UNLOAD_MS: {
+    key: 'docIdleUnloadMs', parse: integer(0, 86_400_000),
+    doc: 'Keep a doc with no clients in memory this long, then store and unload it',
+  },
+  PING_INTERVAL_MS: {
+    key: 'pingIntervalMs', parse: integer(100, 3_600_000),
+    doc: 'WebSocket ping interval; a socket that missed a pong is dropped',
+  },
+  CLOSE_HANDSHAKE_TIMEOUT_MS: {
+    key: 'closeHandshakeTimeoutMs', parse: integer(10, 60_000),
+    doc:
+      'After the server closes a socket (shutdown, limit, revoked link), the client has this long ' +
+      'to answer before the TCP is cut',
+  },
+  BROADCAST_DELAY_MS: {
+    key: 'broadcastDelayMs', parse: integer(0, 1000),
+    doc:
+      'Hold relayed edits and presence this long (after they are on disk) so more of them share one ' +
+      'write per client; `0` flushes on the next event-loop turn. At 3 ms scenario (a) of the bench ' +
+      'used 68 % instead of 87 % of a core, with no worse latency',
+  },
+  WS_COMPRESSION: {
+    key: 'wsCompression', parse: onOff,
+    doc:
+      '`on`/`off`: accept permessage-deflate (browsers and `ws` clients offer it) with ' +
+      '`server_no_context_takeover`; relayed messages are then compressed once for every such ' +
+      'client. Clients that do not offer it get plain frames either way',
+  },
+  WS_COMPRESSION_MIN_BYTES: {
+    key: 'wsCompressionMinBytes', parse: integer(0, 1024 ** 3),
+    doc:
+      'With compression on, relayed messages shorter than this go plain (a single keystroke and ' +
+      'cursor gain little). Replies to one client (its sync step 2) are never compressed by the ' +
+      'server',
+  },
+  CHECKPOINT_INTERVAL_MS: {
+    key: 'checkpointIntervalMs', parse: integer(1000, 86_400_000),
+    doc: 'Checkpoint a session\'s notes this often while they change',
+  },
+  MAX_AUTO_CHECKPOINTS: {
+    key: 'maxAutoCheckpoints', parse: integer(1, 100_000),
+    doc: 'Automatic checkpoints kept per session (manual ones and versions are kept)',
+  },
+  MAX_DOC_BYTES: {
+    key: 'maxDocBytes', parse: integer(4096, 1024 ** 3),
+    doc:
+      'Largest session doc (encoded Yjs state); an update that would pass it closes its sender with ' +
+      '4413. Must be ≥ `MAX_MESSAGE_BYTES`',
+  },
+  MAX_MESSAGES_PER_SECOND: {
+    key: 'maxMessagesPerSecond', parse: integer(1, 1_000_000),
+    doc: 'Frames per second on one connection (burst: one second\'s worth); more closes it with 4429',
+  },
+  MAX_BYTES_PER_SECOND: {
+    key: 'maxBytesPerSecond', parse: integer(1024, 1024 ** 3),
+    doc:
+      'Inbound bytes per second on one connection (burst: one max-size message plus one second\'s ' +
+      'worth); more closes it with 4429',
+  },
+  MAX_CONNECTIONS_PER_IP: {
+    key: 'maxConnectionsPerIp', parse: integer(1, 1_000_000),
+    doc:
+      'Open WebSocket connections from one address (a whole room shares one NAT address: 300 people ' +
+      'with two sockets each, plus reloads); IPv6 addresses count per /64, `::ffff:a.b.c.d` as ' +
+      '`a.b.c.d`; more get 4429',
+  },
+  MAX_LOADED_DOCS: {
+    key: 'maxLoadedDocs', parse: integer(1, 100_000),
+    doc:
+      'Session docs in memory at once; at the limit an idle doc is unloaded, else the client gets ' +
+      '1013 (HTTP: 503 `SERVER_BUSY`)',
+  },
+  MAX_BUFFERED_BYTES: {
+    key: 'maxBufferedBytes', parse: integer(1024, 1024 ** 3),
+    doc:
+      'Unsent data queued for one socket before it is dropped as too slow (4408); it reconnects and ' +
+      'resyncs. A message is queued whenever the backlog is under this, so a joining client\'s full ' +
+      'state goes out whatever its size. `MAX_BUFFERED_BYTES × MAX_CONNECTIONS_PER_IP` must not ' +
+      'exceed `MAX_BUFFERED_BYTES_PER_IP`',
+  },
+  MAX_AWARENESS_STATE_BYTES: {
+    key: 'maxAwarenessStateBytes', parse: integer(256, 1024 ** 2),
+    doc: 'Largest presence state (JSON) of one client; more closes the sender with 1009',
+  },
+  MAX_AWARENESS_IDS_PER_CONNECTION: {
+    key: 'maxAwarenessIdsPerConnection', parse: integer(1, 1000),
+    doc: 'Presence client ids one connection may own; more closes it with 4429',
+  },
+  MAX_SYNC_REQUESTS_PER_MINUTE: {
+    key: 'maxSyncRequestsPerMinute', parse: integer(1, 1_000_000),
+    doc:
+      'Full-state requests (sync step 1, awareness query) per minute on one connection; each is ' +
+      'answered with the whole doc or all presence, and a client sends one per connect; more closes ' +
+      'it with 4429',
+  },
+  MAX_WRITE_REQUESTS_PER_MINUTE: {
+    key: 'maxWriteRequestsPerMinute', parse: integer(1, 1_000_000),
+    doc:
+      'HTTP write requests (POST, PUT, PATCH, DELETE) per address per minute (a whole room shares ' +
+      'one NAT address; leads assign through the API); more get 429 `RATE_LIMITED`',
+  },
+  ALLOWED_ORIGINS: {
+    key: 'allowedOrigins', parse: origins,
+    doc:
+      'Comma-separated browser origins (`https://notes.example.org`) allowed to open `/collab` ' +
+      'besides the server\'s own host (as the `Host` header names it: behind a proxy that rewrites ' +
+      '`Host`, list the public origin); `*` allows any',
+  },
+  TRUST_PROXY_HOPS: {
+    key: 'trustProxyHops', parse: integer(0, 10),
+    doc:
+      'Behind a reverse proxy: believe `X-Forwarded-For` from at most this many proxy hops, each of ' +
+      'which must be a `TRUSTED_PROXIES` address (loopback when that is empty), so per-address ' +
+      'limits see clients, not the proxy. `0` with `TRUSTED_PROXIES` set: every trusted hop',
+  },
+  REDIS_URL: {
+    key: 'redisUrl', parse: redisUrl,
+    doc:
+      'Cluster mode (see [Several instances](docs/deployment.md#several-instances-cluster-mode)): ' +
+      '`redis://[:password@]host:6379[/db]` or `rediss://`. Unset: one embedded instance, nothing ' +
+      'else changes. Needs `ADMIN_TOKEN` (the same on every instance)',
+  },
+  REDIS_KEY_PREFIX: {
+    key: 'redisKeyPrefix', parse: nonEmpty,
+    doc: 'Prefix of every key and channel, so several clusters can share one Redis',
+  },
+  REDIS_LEASE_MS: {
+    key: 'redisLeaseMs', parse: integer(1000, 600_000),
+    doc:
+      'A session\'s lease (one instance compacts, checkpoints and adds sections of new topics) lasts ' +
+      'this long without renewal; a dead leader is replaced after at most this',
+  },
+  REDIS_STREAM_RETAIN_MS: {
+    key: 'redisStreamRetainMs', parse: integer(100, 86_400_000),
+    doc:
+      'Entries stay in a session\'s stream this long after a snapshot covered them, so an instance ' +
+      'whose tail lags still reads every one',
+  },
+  REDIS_CONNECT_TIMEOUT_MS: {
+    key: 'redisConnectTimeoutMs', parse: integer(100, 600_000),
+    doc: 'Give up connecting to Redis at start after this long, with an error naming `REDIS_URL`',
+  },
+  LOG_LEVEL: {
+    key: 'logLevel', parse: oneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const),
+    doc: '`fatal`, `error`, `warn`, `info`, `debug`, `trace` or `silent`',
+  },
+  MAX_PRESENCE_NAME_CHARS: {
+    key: 'maxPresenceNameChars', parse: integer(1, 1000),
+    doc:
+      'Longest presence `user.name` relayed (and recorded as an author), in characters; longer ' +
+      'names are cut (see [Real-time protocol](docs/protocol.md#real-time-protocol))',
+  },
+  MAX_PRESENCE_STATES_PER_DOC: {
+    key: 'maxPresenceStatesPerDoc', parse: integer(1, 1_000_000),
+    doc:
+      'Presence states a session doc holds for its connections; a new one past it is not applied or ' +
+      'relayed (the connection stays and can edit)',
+  },
+  MAX_PRESENCE_BYTES_PER_DOC: {
+    key: 'maxPresenceBytesPerDoc', parse: integer(256, 1024 ** 3),
+    doc:
+      'JSON bytes of a session doc\'s presence states together; a state that would pass it is not ' +
+      'applied or relayed. Must be ≥ `MAX_AWARENESS_STATE_BYTES`',
+  },
+  MAX_AUTHORS_PER_SESSION: {
+    key: 'maxAuthorsPerSession', parse: integer(1, 1_000_000),
+    doc:
+      'Yjs client ids a session\'s authors map holds (each page load that writes is one); text by ' +
+      'later writers is kept but not attributed (logged once)',
+  },
+  MAX_BUFFERED_BYTES_PER_IP: {
+    key: 'maxBufferedBytesPerIp', parse: integer(1024, 1024 ** 4),
+    doc:
+      'Memory budget for the unsent data of one address\'s sockets: the server refuses to start when ' +
+      '`MAX_BUFFERED_BYTES × MAX_CONNECTIONS_PER_IP` passes it (defaults: 4 MiB × 1000 = 4 GiB, a ' +
+      'sixth of a 24 GiB machine, leaving the rest for `MAX_LOADED_DOCS` docs and the process). ' +
+      'Raise it only with the memory to back it',
+  },
+  HTTP_REQUEST_TIMEOUT_MS: {
+    key: 'httpRequestTimeoutMs', parse: integer(100, 3_600_000),
+    doc:
+      'A whole HTTP request (head and body) must arrive within this, or the connection is cut with ' +
+      '408 (a 2 MiB body at 50 KB/s takes 40 s). An open WebSocket is not a request and is not ' +
+      'affected',
+  },
+  HTTP_HEADERS_TIMEOUT_MS: {
+    key: 'httpHeadersTimeoutMs', parse: integer(100, 600_000),
+    doc:
+      'A request\'s head must arrive within this, or 408 (slow-header attacks). At most ' +
+      '`HTTP_REQUEST_TIMEOUT_MS`; both are checked every quarter of this (at most every second)',
+  },
+  HTTP_DRAIN_MAX_BYTES: {
+    key: 'httpDrainMaxBytes', parse: integer(0, 1024 ** 3),
+    doc:
+      'When the server refuses a request before reading its body (413, 401, 429, ...), it reads and ' +
+      'discards up to this much more of the body so a client that sends it whole (no `Expect: ' +
+      '100-continue`) can read the refusal; past it the answer carries `Connection: close` and the ' +
+      'socket is cut',
+  },
+  TRUSTED_PROXIES: {
+    key: 'trustedProxies', parse: proxyList,
+    doc:
+      'Comma-separated addresses or CIDRs of reverse proxies (`127.0.0.1`, `10.0.0.0/8`, `::1`, or ' +
+      '`loopback`, `linklocal`, `uniquelocal`) whose `X-Forwarded-For` is believed. Empty: loopback ' +
+      'when `TRUST_PROXY_HOPS` is set, else the header is ignored. See [Deployment behind a ' +
+      'proxy](docs/deployment.md#behind-a-reverse-proxy)',
+  },
+  ALLOWED_HOSTS: {
+    key: 'allowedHosts', parse: hostNames,
+    doc:
+      'Comma-separated host names (`notes.example.org`) the server answers to besides IP addresses, ' +
+      '`localhost`, this machine\'s name (and `NAME.local`) and `HOST`; `*` answers to any. Others ' +
+      'get 421 `HOST_NOT_ALLOWED` (DNS rebinding guard), on `/collab` too. Behind a proxy, list the ' +
+      'public name',
+  },
+  MAX_MANUAL_CHECKPOINTS_PER_HOUR: {
+    key: 'maxManualCheckpointsPerHour', parse: integer(1, 100_000),
+    doc:
+      'Manual checkpoints one session may take in any hour (counted from the stored checkpoints, so ' +
+      'cluster-wide); more get 429 `RATE_LIMITED`. A request of unchanged notes stores nothing and ' +
+      'does not count',
+  },
+  MAX_MANUAL_CHECKPOINTS: {
+    key: 'maxManualCheckpoints', parse: integer(1, 1_000_000),
+    doc:
+      'Manual checkpoints one session keeps (they are never pruned); at the cap a new one gets 409 ' +
+      '`CHECKPOINT_LIMIT_REACHED`',
+  },
+  MAX_DIFF_EDIT_LENGTH: {
+    key: 'maxDiffEditLength', parse: integer(100, 100_000_000),
+    doc:
+      '`/diff`: most word edits one topic\'s diff may need (jsdiff `maxEditLength`); more answers ' +
+      '413 `DIFF_TOO_LARGE`',
+  },
+  DIFF_TIMEOUT_MS: {
+    key: 'diffTimeoutMs', parse: integer(10, 600_000),
+    doc:
+      '`/diff`: time one request may spend diffing (jsdiff `timeout`, shared by its topics); more ' +
+      'answers 413 `DIFF_TOO_LARGE`',
+  },
+  EXPORT_CACHE_BYTES: {
+    key: 'exportCacheBytes', parse: integer(0, 1024 ** 3),
+    doc:
+      'Rendered exports kept in memory (least recently used go first), keyed by the state of every ' +
+      'doc and metadata record they read; `0` turns the cache off',
+  },
+  MAX_EXPENSIVE_READS_PER_MINUTE: {
+    key: 'maxExpensiveReadsPerMinute', parse: integer(1, 1_000_000),
+    doc:
+      'Expensive GETs (exports, diff, one checkpoint or version, follow-ups board, contributors) ' +
+      'per address and route per minute; more get 429 `RATE_LIMITED`. Generous because a whole room ' +
+      'shares one NAT address',
+  },
 } as const;
 
 export type EnvName = keyof typeof ENV_SPEC;
