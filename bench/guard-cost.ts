@@ -30,13 +30,14 @@ const int = (n: number): number => Math.floor(random() * n);
 const section = (doc: Y.Doc, i: number): SectionMap => topicSections(doc).get(i) as SectionMap;
 
 /** A doc grown by many writers typing chunks and deleting some, to about `bytes` encoded. Each
- *  round is typed into the doc directly under a new client id (as if by another page load). */
+ *  round is typed into the doc directly under one of 300 client ids (a long day's page loads: Yjs's
+ *  per-update work grows with the number of client ids a doc has seen). */
 function grownDoc(bytes: number): Y.Doc {
   const doc = new Y.Doc();
   Y.applyUpdate(doc, buildTemplateUpdate(TOPICS));
   let size = Y.encodeStateAsUpdate(doc).length;
   for (let round = 0; size < bytes; round++) {
-    doc.clientID = 1_000 + round;
+    doc.clientID = 1_000 + (round % 300);
     doc.transact(() => {
       for (let i = 0; i < 20; i++) {
         const notes = sectionNotes(section(doc, int(TOPICS.length)))!;
