@@ -6,10 +6,10 @@
 import type { FastifyInstance } from 'fastify';
 import { AppError } from '../../shared/errors.ts';
 import type { DocService } from '../docs/doc-service.ts';
-import { importWithRestore } from '../export/restore.ts';
+import { importWithRestore } from '../import/restore.ts';
 import type { MetaService } from '../meta/meta-service.ts';
-import { parseImportRequest, type ImportQuery } from '../meta/import-request.ts';
-import { IMPORT_FORMATS } from '../meta/import/index.ts';
+import { parseImportRequest, type ImportQuery } from '../import/import-request.ts';
+import { IMPORT_FORMATS } from '../import/index.ts';
 import type { AccessPolicy } from '../meta/access-policy.ts';
 import { requireAdmin } from './admin-auth.ts';
 import { eventParams, idSchema } from './schemas.ts';

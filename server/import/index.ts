@@ -5,7 +5,7 @@
  *  - `json`: session objects (see parse-json.ts).
  * Every parser is pure and throws ImportError (code IMPORT_INVALID) with a message for the user.
  */
-import type { SessionDraft } from '../../../shared/domain.ts';
+import type { SessionDraft } from '../../shared/domain.ts';
 import { ImportError } from './import-error.ts';
 import { parseJsonImportFull } from './parse-json.ts';
 import type { ParsedExport } from './parse-export.ts';

@@ -5,9 +5,9 @@
  */
 import type { SessionDraft } from '../../shared/domain.ts';
 import { AppError } from '../../shared/errors.ts';
-import { detectFormat, parseImport, parseJsonDocument, parseJsonText, type ImportFormat } from './import/index.ts';
-import type { ParsedExport } from './import/parse-export.ts';
-import { ImportError } from './import/import-error.ts';
+import { detectFormat, parseImport, parseJsonDocument, parseJsonText, type ImportFormat } from './index.ts';
+import type { ParsedExport } from './parse-export.ts';
+import { ImportError } from './import-error.ts';
 
 export interface ImportQuery {
   format?: ImportFormat;
