@@ -18,8 +18,9 @@ export { IMPORT_LIMITS, parseJsonImport } from './parse-json.ts';
 export { parseMarkdownOutline } from './parse-markdown.ts';
 export { parsePageText } from './parse-page.ts';
 
-export type ImportFormat = 'page' | 'markdown' | 'json' | 'indico';
-export const IMPORT_FORMATS: readonly ImportFormat[] = ['page', 'markdown', 'json', 'indico'];
+// The format names are part of the API contract (the import route's `format` query parameter).
+import { IMPORT_FORMATS, type ImportFormat } from '../../shared/api/imports.ts';
+export { IMPORT_FORMATS, type ImportFormat };
 
 export function isImportFormat(value: unknown): value is ImportFormat {
   return typeof value === 'string' && (IMPORT_FORMATS as readonly string[]).includes(value);
