@@ -35,7 +35,7 @@ export function parseImportRequest(body: unknown, contentTypeOrFileName: string,
       else drafts = parseImport(format, body);
     } else {
       if (query.format && query.format !== 'json' && query.format !== 'indico') {
-        throw new ImportError(`format=${query.format} needs a text body, but JSON was sent`);
+        throw new ImportError(`the ${query.format} format needs a text document, but JSON was sent`);
       }
       ({ drafts, export: restore } = parseJsonDocument(body, query.format));
     }
