@@ -1,6 +1,6 @@
 /** Action items (per session) and follow-ups (across an event), as the API reads and writes them. */
 import { Type, type Static } from '@sinclair/typebox';
-import { FOLLOWUP_STATUSES, type Assignee, type FollowupStatus } from '../followups.ts';
+import { FOLLOWUP_STATUSES, type Assignee, type Followup, type FollowupStatus } from '../followups.ts';
 import { Id, Params } from './common.ts';
 
 export const FollowupStatusSchema = Type.Unsafe<FollowupStatus>({ type: 'string', enum: [...FOLLOWUP_STATUSES] });
@@ -110,3 +110,7 @@ export type EventFollowupsQuery = Static<typeof EventFollowupsQuery>;
 
 export const EventFollowupsResponse = Type.Object({ eventId: Type.String(), items: Type.Array(ApiFollowup) }, { examples: [{ eventId: 'lpc-2019', items: [followupExample] }] });
 export type EventFollowupsResponse = Static<typeof EventFollowupsResponse>;
+
+/** Compile-time proof that the schema and the domain type (shared/followups.ts) are one shape. */
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+export const FOLLOWUP_SCHEMA_MATCHES_TYPE: Same<ApiFollowup, Followup> = true;
