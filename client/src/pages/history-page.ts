@@ -164,7 +164,8 @@ export async function historyPage(sessionId: string): Promise<void> {
     const answer = await call<CheckpointInfo>('POST', '/versions', confirm ? { confirm: true } : {});
     finalise.disabled = false;
     if (!answer.ok && answer.code === 'CONFIRMATION_REQUIRED') {
-      confirmText.textContent = `${answer.message.replace(/;? finalise anyway with .*$/i, '.')} Finalise as ${nextLabel()} now? Later edits stay possible but do not change ${nextLabel()}.`;
+      // The server's sentence up to its remedy ("…end at <time>; finalising now needs confirmation…"): the dialog asks instead.
+      confirmText.textContent = `${answer.message.replace(/;.*$/s, '.')} Finalise as ${nextLabel()} now? Later edits stay possible but do not change ${nextLabel()}.`;
       dialog.showModal();
       return;
     }
