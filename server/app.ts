@@ -12,6 +12,7 @@ import { PROJECT_ROOT, type Config } from './config.ts';
 import { eventRoutes } from './http/event-routes.ts';
 import { exportRoutes } from './http/export-routes.ts';
 import { limitExpensiveReads } from './http/expensive-reads.ts';
+import { installApiContract, openApiRoutes, type RegisteredRoute } from './http/api-contract.ts';
 import { clientErrorHandler, frameworkErrors, installErrorHandler } from './http/error-handler.ts';
 import { followupRoutes } from './http/followup-routes.ts';
 import { healthRoutes } from './http/health-routes.ts';
@@ -49,6 +50,8 @@ export interface App extends Services {
   /** Sessions created from the seed on this start, with their lead tokens (shown once). */
   seeded: Array<{ sessionId: string; leadToken: string }>;
   metrics: Metrics;
+  /** Every route as registered, for the API contract test (tests/integration/openapi.test.ts). */
+  routes: readonly RegisteredRoute[];
 }
 
 /**
@@ -105,6 +108,8 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps = {}): Pr
   const access = new AccessPolicy(meta, admin.token);
 
   installErrorHandler(fastify);
+  // Before any route: the OpenAPI document collects every route as it is registered.
+  const routes = await installApiContract(fastify);
   fastify.addHook('onRequest', hostCheck(new Set([...defaultHostNames(config.host, os.hostname()), ...config.allowedHosts])));
   fastify.addHook('onRequest', refuseTokenInQuery);
   fastify.addHook('onSend', drainBeforeRefusing(config.httpDrainMaxBytes));
@@ -139,6 +144,7 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps = {}): Pr
   await fastify.register(followupRoutes, { meta, access, followups });
   await fastify.register(recordRoutes, { access, record });
   await fastify.register(historyRoutes, { access, history });
+  await fastify.register(openApiRoutes);
   await fastify.register(collabRoute, {
     docs,
     state: stateDocs,
@@ -157,5 +163,5 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps = {}): Pr
     allowedOrigins: config.allowedOrigins,
   });
   await fastify.register(clientRoutes, { distDir: path.join(PROJECT_ROOT, 'client', 'dist') });
-  return { ...services, fastify, access, admin, seeded, metrics };
+  return { ...services, fastify, access, admin, seeded, metrics, routes };
 }

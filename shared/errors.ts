@@ -41,13 +41,21 @@ export interface ErrorBody {
   error: { code: ErrorCode; message: string };
 }
 
+/**
+ * What a caller can do to get past a refusal, named without transport details (services know no
+ * HTTP): each edge words it for its callers, e.g. the HTTP edge as a query parameter or body field.
+ */
+export type ErrorRemedy = 'confirm' | 'session-id-or-title';
+
 /** An expected failure with a catalogued code; the edges turn it into a response or a close. */
 export class AppError extends Error {
   readonly code: ErrorCode;
-  constructor(code: ErrorCode, message: string) {
+  readonly remedy: ErrorRemedy | undefined;
+  constructor(code: ErrorCode, message: string, remedy?: ErrorRemedy) {
     super(message);
     this.name = 'AppError';
     this.code = code;
+    this.remedy = remedy;
   }
   get httpStatus(): number {
     return ErrorCatalogue[this.code].httpStatus;

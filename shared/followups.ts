@@ -46,7 +46,8 @@ export interface FollowupEntry extends Assignment {
   history: FollowupChange[];
 }
 
-/** An action item joined with its follow-up fields, as the board and the API show it. */
+/** An action item joined with its follow-up fields, as the board and the API show it (schema:
+ *  `ApiFollowup` in shared/api/followups.ts). A summary's flattened line is `SummaryFollowUp`. */
 export interface Followup extends ActionItem, Assignment {
   eventId: string;
   sessionId: string;

@@ -3,39 +3,11 @@
  * reloaded while the server is unreachable still has titles and topics (the notes come from
  * IndexedDB).
  */
+import type { ErrorResponse } from '../../shared/api.ts';
 import { authHeaders } from './auth/session-token.ts';
 
-export interface ApiTopic {
-  id: string;
-  title: string;
-  speakers: string[];
-  abstract: string;
-}
-
-export interface ApiSession {
-  id: string;
-  eventId: string;
-  title: string;
-  description: string;
-  leads: { name: string; email?: string }[];
-  schedule?: { start: string; end?: string; room?: string };
-  topics: ApiTopic[];
-  online: number;
-}
-
-export interface ApiEventSummary {
-  id: string;
-  title: string;
-  description: string;
-  sessionCount: number;
-}
-
-export interface ApiEvent {
-  id: string;
-  title: string;
-  description: string;
-  sessions: ApiSession[];
-}
+// The API's request and response types come from its schemas (shared/api.ts), never copied here.
+export type { AccessResponse, ApiEvent, ApiEventSummary, ApiSession, ApiSessionSummary, ApiTopic, ErrorResponse, EventsResponse } from '../../shared/api.ts';
 
 export type ApiResult<T> =
   | { kind: 'ok'; value: T; fromCache: boolean }
@@ -78,7 +50,7 @@ export async function apiCall<T>(method: string, path: string, options: { token?
     const response = await fetch(path, { method, headers, ...(options.body !== undefined ? { body: JSON.stringify(options.body) } : {}) });
     const value = (await response.json().catch(() => null)) as unknown;
     if (response.ok) return { ok: true, status: response.status, value: value as T };
-    const error = (value as { error?: { code?: string; message?: string } } | null)?.error;
+    const error = (value as Partial<ErrorResponse> | null)?.error;
     return { ok: false, status: response.status, code: error?.code ?? `HTTP_${response.status}`, message: error?.message ?? `The server answered ${response.status}.` };
   } catch {
     return { ok: false, status: 0, code: 'UNREACHABLE', message: 'The server cannot be reached.' };

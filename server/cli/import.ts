@@ -11,9 +11,9 @@ import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { runCli } from './run-cli.ts';
 import { configFromEnv } from '../config.ts';
-import { importWithRestore, type ImportWithRestoreResult } from '../export/restore.ts';
-import { parseImportRequest, type ImportQuery } from '../meta/import-request.ts';
-import { detectFormat, IMPORT_FORMATS, isImportFormat } from '../meta/import/index.ts';
+import { importWithRestore, type ImportWithRestoreResult } from '../import/restore.ts';
+import { parseImportRequest, type ImportQuery } from '../import/import-request.ts';
+import { detectFormat, IMPORT_FORMATS, isImportFormat } from '../import/index.ts';
 import { loadOrCreateAdminToken } from '../storage/admin-token-file.ts';
 import { openDataDirServices } from './data-dir-services.ts';
 

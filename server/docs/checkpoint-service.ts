@@ -242,7 +242,7 @@ export class CheckpointService {
     const session = this.#meta.getSession(sessionId);
     const end = session.schedule?.end ? Date.parse(session.schedule.end) : NaN;
     if (!confirm && Number.isFinite(end) && Date.now() < end) {
-      throw new AppError('CONFIRMATION_REQUIRED', `The session is scheduled to end at ${session.schedule!.end}; finalise anyway with {"confirm": true}.`);
+      throw new AppError('CONFIRMATION_REQUIRED', `The session is scheduled to end at ${session.schedule!.end}; finalising now needs confirmation.`, 'confirm');
     }
     const versions = (await this.#store.list(sessionId)).filter((c) => c.reason === 'final');
     const info = await this.take(sessionId, 'final', { version: versions.length });

@@ -11,7 +11,7 @@
  */
 import MarkdownIt from 'markdown-it';
 import sanitizeHtml from 'sanitize-html';
-import type { ExportAction, ExportSession, FollowUp, SummaryModel } from '../../shared/export/model.ts';
+import type { ExportAction, ExportSession, SummaryFollowUp, SummaryModel } from '../../shared/export/model.ts';
 import { formatDiscussed, formatDue, formatGeneratedAt, formatSchedule } from '../../shared/export/schedule.ts';
 
 /** Notes headings start below the topic heading (h3): `#` becomes h4. */
@@ -165,7 +165,7 @@ function actionHtml(action: ExportAction): string {
   return `${statusHtml(action.status)} <span class="action-text">${escapeHtml(action.text)}${meta.length ? ` <span class="meta">${meta.join(' · ')}</span>` : ''}</span>`;
 }
 
-function followUpHtml(item: FollowUp, withSession: boolean): string {
+function followUpHtml(item: SummaryFollowUp, withSession: boolean): string {
   const where = withSession ? `${item.sessionTitle} › ${item.topicTitle}` : item.topicTitle;
   const meta = [escapeHtml(where), ...(item.due ? [`<span class="due">due ${escapeHtml(formatDue(item.due))}</span>`] : [])];
   return `<li>${statusHtml(item.status)} <span class="action-text">${escapeHtml(item.text)} <span class="meta">${meta.join(' · ')}</span></span></li>`;

@@ -9,6 +9,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, FastifyReply } from 'fastify';
+import { ClientPage } from '../../shared/api.ts';
 
 export interface ClientRoutesOptions {
   /** The Vite output folder (holds index.html). */
@@ -16,6 +17,10 @@ export interface ClientRoutesOptions {
 }
 
 const PAGE_ROUTES = ['/', '/s/:sessionId', '/s/:sessionId/read', '/s/:sessionId/history', '/e/:eventId/followups'];
+
+/** Page routes are in the OpenAPI document (no token: the page reads it from its URL); the built
+ *  files next to them are hidden there, as @fastify/static does by default. */
+const pageSchema = { tags: ['pages'], summary: 'The browser client (503 when it is not built)', security: [], response: { 200: ClientPage, 503: ClientPage } };
 
 const NOT_BUILT_PAGE = `<!doctype html><meta charset="utf-8"><title>mcpad: client not built</title>
 <h1>The browser client has not been built</h1>
@@ -27,7 +32,7 @@ export async function clientRoutes(app: FastifyInstance, { distDir }: ClientRout
   if (!existsSync(indexFile)) {
     app.log.warn({ distDir }, 'browser client not built: run `npm run build`');
     for (const url of PAGE_ROUTES) {
-      app.get(url, async (_request, reply) => reply.status(503).type('text/html; charset=utf-8').header('cache-control', 'no-store').send(NOT_BUILT_PAGE));
+      app.get(url, { schema: pageSchema }, async (_request, reply) => reply.status(503).type('text/html; charset=utf-8').header('cache-control', 'no-store').send(NOT_BUILT_PAGE));
     }
     return;
   }
@@ -46,5 +51,5 @@ export async function clientRoutes(app: FastifyInstance, { distDir }: ClientRout
     },
   });
   const sendPage = (reply: FastifyReply) => reply.header('cache-control', 'no-cache').sendFile('index.html');
-  for (const url of PAGE_ROUTES) app.get(url, async (_request, reply) => sendPage(reply));
+  for (const url of PAGE_ROUTES) app.get(url, { schema: pageSchema }, async (_request, reply) => sendPage(reply));
 }

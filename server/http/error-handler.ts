@@ -4,10 +4,20 @@
  */
 import type { Duplex } from 'node:stream';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { AppError, type ErrorBody, type ErrorCode } from '../../shared/errors.ts';
+import { AppError, type ErrorBody, type ErrorCode, type ErrorRemedy } from '../../shared/errors.ts';
 
 function body(code: ErrorCode, message: string): ErrorBody {
   return { error: { code, message } };
+}
+
+/** How an HTTP caller gets past a refusal (services name the remedy, never the HTTP detail). */
+const HTTP_REMEDIES: Readonly<Record<ErrorRemedy, string>> = {
+  confirm: 'Send {"confirm": true} to go ahead anyway.',
+  'session-id-or-title': 'Pass ?title= or ?sessionId=.',
+};
+
+function messageOf(error: AppError): string {
+  return error.remedy ? `${error.message} ${HTTP_REMEDIES[error.remedy]}` : error.message;
 }
 
 /** Maps Fastify's own error codes to ours. */
@@ -56,7 +66,7 @@ export function clientErrorHandler(error: Error & { code?: string }, socket: Dup
 
 export function installErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError | AppError, request, reply) => {
-    if (error instanceof AppError) return reply.status(error.httpStatus).send(body(error.code, error.message));
+    if (error instanceof AppError) return reply.status(error.httpStatus).send(body(error.code, messageOf(error)));
     if ('validation' in error && error.validation) {
       return reply.status(400).send(body('VALIDATION_FAILED', `${error.validationContext ?? 'request'} ${error.message}`));
     }

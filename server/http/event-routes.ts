@@ -1,24 +1,36 @@
 /** Read-only metadata API: events, an event's sessions, one session. */
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
+import { ApiEvent, ApiSession, ERROR_RESPONSES, EventParams, EventsResponse, SessionParams } from '../../shared/api.ts';
 import type { DocService } from '../docs/doc-service.ts';
 import type { MetaService } from '../meta/meta-service.ts';
-import { eventParams, sessionParams } from './schemas.ts';
 
 export interface EventRoutesOptions {
   meta: MetaService;
   docs: DocService;
 }
 
-export async function eventRoutes(app: FastifyInstance, { meta, docs }: EventRoutesOptions): Promise<void> {
-  app.get('/api/events', async () => ({ events: meta.listEvents() }));
+const tags = ['events'];
 
-  app.get<{ Params: { eventId: string } }>('/api/events/:eventId', { schema: { params: eventParams } }, async (request) => {
-    const { event, sessions } = meta.getEvent(request.params.eventId);
-    return { ...event, sessions: sessions.map((s) => ({ ...s, online: docs.peerCount(s.id) })) };
-  });
+export async function eventRoutes(fastify: FastifyInstance, { meta, docs }: EventRoutesOptions): Promise<void> {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
+  app.get('/api/events', { schema: { tags, summary: 'All events', response: { 200: EventsResponse, ...ERROR_RESPONSES } } }, async () => ({ events: meta.listEvents() }));
 
-  app.get<{ Params: { sessionId: string } }>('/api/sessions/:sessionId', { schema: { params: sessionParams } }, async (request) => {
-    const session = meta.getSession(request.params.sessionId);
-    return { ...session, online: docs.peerCount(session.id) };
-  });
+  app.get(
+    '/api/events/:eventId',
+    { schema: { tags, summary: 'An event and its sessions, with who is online', params: EventParams, response: { 200: ApiEvent, ...ERROR_RESPONSES } } },
+    async (request) => {
+      const { event, sessions } = meta.getEvent(request.params.eventId);
+      return { ...event, sessions: sessions.map((s) => ({ ...s, online: docs.peerCount(s.id) })) };
+    },
+  );
+
+  app.get(
+    '/api/sessions/:sessionId',
+    { schema: { tags, summary: 'A session with its topics', params: SessionParams, response: { 200: ApiSession, ...ERROR_RESPONSES } } },
+    async (request) => {
+      const session = meta.getSession(request.params.sessionId);
+      return { ...session, online: docs.peerCount(session.id) };
+    },
+  );
 }

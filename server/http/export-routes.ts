@@ -5,21 +5,15 @@
  * Answered as an attachment with the format's media type; the HTML is also served with a
  * Content-Security-Policy that forbids scripts and remote loads, in case a browser shows it.
  */
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import { EXPORT_FORMATS, type ExportFormat } from '../../shared/export/formats.ts';
+import { ERROR_RESPONSES, EventParams, ExportDownload, ExportQuery, SessionParams } from '../../shared/api.ts';
 import type { RenderedExport, ExportService } from '../export/export-service.ts';
 import { CONTENT_SECURITY_POLICY } from '../export/render-html.ts';
-import { eventParams, sessionParams } from './schemas.ts';
 
 export interface ExportRoutesOptions {
   exports: ExportService;
 }
-
-const exportQuery = {
-  type: 'object',
-  properties: { format: { type: 'string', enum: [...EXPORT_FORMATS], default: 'md' } },
-  additionalProperties: false,
-} as const;
 
 function send(reply: FastifyReply, rendered: RenderedExport): FastifyReply {
   return reply
@@ -33,16 +27,19 @@ function send(reply: FastifyReply, rendered: RenderedExport): FastifyReply {
     .send(rendered.body);
 }
 
-export async function exportRoutes(app: FastifyInstance, { exports }: ExportRoutesOptions): Promise<void> {
-  app.get<{ Params: { sessionId: string }; Querystring: { format: ExportFormat } }>(
+const response = { 200: ExportDownload, ...ERROR_RESPONSES };
+
+export async function exportRoutes(fastify: FastifyInstance, { exports }: ExportRoutesOptions): Promise<void> {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
+  app.get(
     '/api/sessions/:sessionId/export',
-    { schema: { params: sessionParams, querystring: exportQuery } },
-    async (request, reply) => send(reply, await exports.exportSession(request.params.sessionId, request.query.format)),
+    { schema: { tags: ['export'], summary: "A session's summary", params: SessionParams, querystring: ExportQuery, response } },
+    async (request, reply) => send(reply, await exports.exportSession(request.params.sessionId, request.query.format ?? 'md')),
   );
 
-  app.get<{ Params: { eventId: string }; Querystring: { format: ExportFormat } }>(
+  app.get(
     '/api/events/:eventId/export',
-    { schema: { params: eventParams, querystring: exportQuery } },
-    async (request, reply) => send(reply, await exports.exportEvent(request.params.eventId, request.query.format)),
+    { schema: { tags: ['export'], summary: "An event's summary, every session in schedule order", params: EventParams, querystring: ExportQuery, response } },
+    async (request, reply) => send(reply, await exports.exportEvent(request.params.eventId, request.query.format ?? 'md')),
   );
 }

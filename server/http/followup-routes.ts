@@ -2,14 +2,27 @@
  * Action items and follow-ups: per session (list, capture, edit, assign) and across an event (the
  * board, with CSV and iCalendar downloads). Role checks happen here, before the service is called.
  */
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
-import { FOLLOWUP_STATUSES } from '../../shared/followups.ts';
-import type { FollowupFilter, FollowupsService, ItemPatch } from '../docs/followups-service.ts';
+import {
+  ActionItemParams,
+  ActionItemPatchBody,
+  ActionItemsResponse,
+  ApiFollowupExample,
+  ERROR_RESPONSES,
+  EventFollowupsQuery,
+  EventFollowupsResponse,
+  EventParams,
+  MediaBody,
+  NewActionItemBody,
+  NoQuery,
+  SessionParams,
+} from '../../shared/api.ts';
+import type { FollowupsService } from '../docs/followups-service.ts';
 import type { AccessPolicy } from '../meta/access-policy.ts';
 import type { MetaService } from '../meta/meta-service.ts';
 import { followupsCsv, followupsICalendar } from '../export/followups-calendar.ts';
 import { tokenOf } from './request-token.ts';
-import { eventParams, idSchema, paramsSchema, sessionParams } from './schemas.ts';
 
 export interface FollowupRoutesOptions {
   meta: MetaService;
@@ -17,37 +30,31 @@ export interface FollowupRoutesOptions {
   followups: FollowupsService;
 }
 
-const assigneeSchema = {
-  type: ['object', 'null'],
-  properties: { name: { type: 'string', minLength: 1, maxLength: 200 }, email: { type: 'string', format: 'email', maxLength: 254 } },
-  required: ['name'],
-  additionalProperties: false,
-} as const;
-const itemParams = paramsSchema({ sessionId: idSchema, itemId: { type: 'string', pattern: '^[A-Za-z0-9_-]{1,64}$' } });
+const tags = ['action items'];
 
-export async function followupRoutes(app: FastifyInstance, { meta, access, followups }: FollowupRoutesOptions): Promise<void> {
-  app.get<{ Params: { sessionId: string } }>(
+/** JSON, or with `format=csv` / `format=ics` a CSV or iCalendar download. */
+const eventFollowupsResponse = {
+  description: 'The follow-ups (JSON), or a CSV or iCalendar download (format=csv, format=ics).',
+  content: {
+    'application/json': { schema: EventFollowupsResponse },
+    ...MediaBody(['text/csv', 'text/calendar'], '').content,
+  },
+};
+
+export async function followupRoutes(fastify: FastifyInstance, { meta, access, followups }: FollowupRoutesOptions): Promise<void> {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
+  app.get(
     '/api/sessions/:sessionId/action-items',
-    { schema: { params: sessionParams, querystring: { type: 'object', properties: {}, additionalProperties: false } } },
+    { schema: { tags, summary: "A session's action items with their follow-up fields (read)", params: SessionParams, querystring: NoQuery, response: { 200: ActionItemsResponse, ...ERROR_RESPONSES } } },
     async (request) => {
       access.require(access.inSession(request.params.sessionId, tokenOf(request)), 'read');
       return { items: await followups.listSession(request.params.sessionId) };
     },
   );
 
-  app.post<{ Params: { sessionId: string }; Body: { topicId: string; text: string; createdBy?: string } }>(
+  app.post(
     '/api/sessions/:sessionId/action-items',
-    {
-      schema: {
-        params: sessionParams,
-        body: {
-          type: 'object',
-          properties: { topicId: idSchema, text: { type: 'string', minLength: 1, maxLength: 2000 }, createdBy: { type: 'string', minLength: 1, maxLength: 200 } },
-          required: ['topicId', 'text'],
-          additionalProperties: false,
-        },
-      },
-    },
+    { schema: { tags, summary: 'Capture an action item under a topic (edit)', params: SessionParams, body: NewActionItemBody, response: { 201: ApiFollowupExample, ...ERROR_RESPONSES } } },
     async (request, reply) => {
       const who = access.inSession(request.params.sessionId, tokenOf(request));
       access.require(who, 'edit');
@@ -57,24 +64,15 @@ export async function followupRoutes(app: FastifyInstance, { meta, access, follo
     },
   );
 
-  app.patch<{ Params: { sessionId: string; itemId: string }; Body: ItemPatch & { by?: string } }>(
+  app.patch(
     '/api/sessions/:sessionId/action-items/:itemId',
     {
       schema: {
-        params: itemParams,
-        body: {
-          type: 'object',
-          properties: {
-            text: { type: 'string', minLength: 1, maxLength: 2000 },
-            done: { type: 'boolean' },
-            assignee: assigneeSchema,
-            due: { anyOf: [{ type: 'string', format: 'date' }, { type: 'null' }] },
-            status: { type: 'string', enum: [...FOLLOWUP_STATUSES] },
-            by: { type: 'string', minLength: 1, maxLength: 200 },
-          },
-          additionalProperties: false,
-          minProperties: 1,
-        },
+        tags,
+        summary: 'Edit an action item (text, done: edit) or assign it (assignee, due, status: assign)',
+        params: ActionItemParams,
+        body: ActionItemPatchBody,
+        response: { 200: ApiFollowupExample, ...ERROR_RESPONSES },
       },
     },
     async (request) => {
@@ -87,21 +85,15 @@ export async function followupRoutes(app: FastifyInstance, { meta, access, follo
     },
   );
 
-  app.get<{ Params: { eventId: string }; Querystring: FollowupFilter & { format?: 'json' | 'csv' | 'ics' } }>(
+  app.get(
     '/api/events/:eventId/followups',
     {
       schema: {
-        params: eventParams,
-        querystring: {
-          type: 'object',
-          properties: {
-            assignee: { type: 'string', minLength: 1, maxLength: 254 },
-            status: { type: 'string', enum: [...FOLLOWUP_STATUSES] },
-            session: idSchema,
-            format: { type: 'string', enum: ['json', 'csv', 'ics'] },
-          },
-          additionalProperties: false,
-        },
+        tags,
+        summary: "The event's follow-up board, filtered (read on the event)",
+        params: EventParams,
+        querystring: EventFollowupsQuery,
+        response: { 200: eventFollowupsResponse, ...ERROR_RESPONSES },
       },
     },
     async (request, reply) => {

@@ -3,16 +3,16 @@
  * page (text/plain), a Markdown outline (text/markdown) or JSON (application/json); an mcpad JSON
  * export also restores its notes and action items.
  */
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
+import { ERROR_RESPONSES, EventParams, ImportBody, ImportQuery, ImportResult } from '../../shared/api.ts';
 import { AppError } from '../../shared/errors.ts';
 import type { DocService } from '../docs/doc-service.ts';
-import { importWithRestore } from '../export/restore.ts';
+import { importWithRestore } from '../import/restore.ts';
 import type { MetaService } from '../meta/meta-service.ts';
-import { parseImportRequest, type ImportQuery } from '../meta/import-request.ts';
-import { IMPORT_FORMATS } from '../meta/import/index.ts';
+import { parseImportRequest } from '../import/import-request.ts';
 import type { AccessPolicy } from '../meta/access-policy.ts';
 import { requireAdmin } from './admin-auth.ts';
-import { eventParams, idSchema } from './schemas.ts';
 
 export interface ImportRoutesOptions {
   meta: MetaService;
@@ -22,23 +22,23 @@ export interface ImportRoutesOptions {
   access: AccessPolicy;
 }
 
-const importQuery = {
-  type: 'object',
-  properties: {
-    format: { type: 'string', enum: [...IMPORT_FORMATS] },
-    sessionId: idSchema,
-    title: { type: 'string', minLength: 1, maxLength: 300 },
-    eventTitle: { type: 'string', minLength: 1, maxLength: 300 },
-  },
-  additionalProperties: false,
-} as const;
-
-export async function importRoutes(app: FastifyInstance, { meta, docs, state, access }: ImportRoutesOptions): Promise<void> {
+export async function importRoutes(fastify: FastifyInstance, { meta, docs, state, access }: ImportRoutesOptions): Promise<void> {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   app.addContentTypeParser(['text/markdown', 'text/x-markdown'], { parseAs: 'string' }, (_request, body, done) => done(null, body));
 
-  app.post<{ Params: { eventId: string }; Querystring: ImportQuery; Body: unknown }>(
+  app.post(
     '/api/events/:eventId/sessions',
-    { schema: { params: eventParams, querystring: importQuery }, preHandler: requireAdmin(access) },
+    {
+      schema: {
+        tags: ['import'],
+        summary: 'Import sessions and topics; an mcpad JSON export also restores notes and action items (admin). 201 when a session was created',
+        params: EventParams,
+        querystring: ImportQuery,
+        body: ImportBody,
+        response: { 200: ImportResult, 201: ImportResult, ...ERROR_RESPONSES },
+      },
+      preHandler: requireAdmin(access),
+    },
     async (request, reply) => {
       const contentType = request.headers['content-type'] ?? '';
       if (request.body === undefined || request.body === null || request.body === '') {

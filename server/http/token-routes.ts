@@ -2,21 +2,37 @@
  * Session links (admin and leads) and event access (admin). A lead may create and revoke
  * participant and viewer links of its own session; lead links are the admin's.
  */
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
+import {
+  AccessResponse,
+  ERROR_RESPONSES,
+  EventParams,
+  NewTokenBody,
+  NewTokenResponse,
+  ParticipantAccessBody,
+  ParticipantAccessResponse,
+  SessionParams,
+  TokenInfoExample,
+  TokenParams,
+  TokensResponse,
+} from '../../shared/api.ts';
 import { AppError } from '../../shared/errors.ts';
-import { TOKEN_ROLES, type ParticipantAccess, type TokenRole } from '../../shared/roles.ts';
+import type { TokenRole } from '../../shared/roles.ts';
 import type { AccessPolicy } from '../meta/access-policy.ts';
 import type { MetaService } from '../meta/meta-service.ts';
 import { requireAdmin } from './admin-auth.ts';
 import { tokenOf } from './request-token.ts';
-import { eventParams, idSchema, paramsSchema, sessionParams } from './schemas.ts';
 
 export interface TokenRoutesOptions {
   meta: MetaService;
   access: AccessPolicy;
 }
 
-export async function tokenRoutes(app: FastifyInstance, { meta, access }: TokenRoutesOptions): Promise<void> {
+const tags = ['links'];
+
+export async function tokenRoutes(fastify: FastifyInstance, { meta, access }: TokenRoutesOptions): Promise<void> {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const manager = (sessionId: string, token: string | undefined, role?: TokenRole) => {
     const who = access.inSession(sessionId, token);
     access.require(who, 'manage');
@@ -24,28 +40,34 @@ export async function tokenRoutes(app: FastifyInstance, { meta, access }: TokenR
     return who;
   };
 
-  app.get<{ Params: { sessionId: string } }>('/api/sessions/:sessionId/access', { schema: { params: sessionParams } }, async (request) => {
-    const { role } = access.inSession(request.params.sessionId, tokenOf(request));
-    return { role };
-  });
+  app.get(
+    '/api/sessions/:sessionId/access',
+    { schema: { tags, summary: 'The role this request has in the session (any)', params: SessionParams, response: { 200: AccessResponse, ...ERROR_RESPONSES } } },
+    async (request) => {
+      const { role } = access.inSession(request.params.sessionId, tokenOf(request));
+      return { role };
+    },
+  );
 
-  app.get<{ Params: { sessionId: string } }>('/api/sessions/:sessionId/tokens', { schema: { params: sessionParams } }, async (request) => {
-    const who = manager(request.params.sessionId, tokenOf(request));
-    const tokens = meta.listTokens(request.params.sessionId);
-    return { tokens: who.role === 'admin' ? tokens : tokens.filter((t) => t.role !== 'lead') };
-  });
+  app.get(
+    '/api/sessions/:sessionId/tokens',
+    { schema: { tags, summary: "The session's links (manage; leads do not see lead links)", params: SessionParams, response: { 200: TokensResponse, ...ERROR_RESPONSES } } },
+    async (request) => {
+      const who = manager(request.params.sessionId, tokenOf(request));
+      const tokens = meta.listTokens(request.params.sessionId);
+      return { tokens: who.role === 'admin' ? tokens : tokens.filter((t) => t.role !== 'lead') };
+    },
+  );
 
-  app.post<{ Params: { sessionId: string }; Body: { role: TokenRole; label?: string } }>(
+  app.post(
     '/api/sessions/:sessionId/tokens',
     {
       schema: {
-        params: sessionParams,
-        body: {
-          type: 'object',
-          properties: { role: { type: 'string', enum: [...TOKEN_ROLES] }, label: { type: 'string', minLength: 1, maxLength: 200 } },
-          required: ['role'],
-          additionalProperties: false,
-        },
+        tags,
+        summary: 'Create a link (manage; lead links: admin only); the token is shown once',
+        params: SessionParams,
+        body: NewTokenBody,
+        response: { 201: NewTokenResponse, ...ERROR_RESPONSES },
       },
     },
     async (request, reply) => {
@@ -57,13 +79,9 @@ export async function tokenRoutes(app: FastifyInstance, { meta, access }: TokenR
     },
   );
 
-  app.delete<{ Params: { sessionId: string; tokenId: string } }>(
+  app.delete(
     '/api/sessions/:sessionId/tokens/:tokenId',
-    {
-      schema: {
-        params: paramsSchema({ sessionId: idSchema, tokenId: { type: 'string', pattern: '^[a-f0-9]{12}$' } }),
-      },
-    },
+    { schema: { tags, summary: 'Revoke a link (manage; lead links: admin only)', params: TokenParams, response: { 200: TokenInfoExample, ...ERROR_RESPONSES } } },
     async (request) => {
       const { sessionId, tokenId } = request.params;
       const target = meta.listTokens(sessionId).find((t) => t.id === tokenId);
@@ -72,17 +90,15 @@ export async function tokenRoutes(app: FastifyInstance, { meta, access }: TokenR
     },
   );
 
-  app.patch<{ Params: { eventId: string }; Body: { participantAccess: ParticipantAccess } }>(
+  app.patch(
     '/api/events/:eventId',
     {
       schema: {
-        params: eventParams,
-        body: {
-          type: 'object',
-          properties: { participantAccess: { type: 'string', enum: ['open', 'link'] } },
-          required: ['participantAccess'],
-          additionalProperties: false,
-        },
+        tags,
+        summary: "Set the event's participant access: open or link (admin)",
+        params: EventParams,
+        body: ParticipantAccessBody,
+        response: { 200: ParticipantAccessResponse, ...ERROR_RESPONSES },
       },
       preHandler: requireAdmin(access),
     },

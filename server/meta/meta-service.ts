@@ -362,7 +362,7 @@ function applyImport(
   for (const [index, draft] of drafts.entries()) {
     const title = draft.title?.trim();
     const id = draft.id ?? (title ? slugify(title) : undefined);
-    if (!id) throw new AppError('IMPORT_INVALID', `Session ${index + 1} has neither an id nor a title (pass ?title= or ?sessionId=).`);
+    if (!id) throw new AppError('IMPORT_INVALID', `Session ${index + 1} has neither an id nor a title.`, 'session-id-or-title');
     if (!isValidId(id)) throw new AppError('INVALID_ID', `Invalid session id "${id}": use 1-64 characters a-z, 0-9 and inner hyphens.`);
     if (seenInImport.has(id)) throw new AppError('IMPORT_INVALID', `Session id "${id}" appears twice in the import.`);
     seenInImport.add(id);

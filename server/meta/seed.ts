@@ -5,7 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { isValidId } from '../../shared/ids.ts';
-import { parseImport, type ImportFormat } from './import/index.ts';
+import { parseImport, type ImportFormat } from '../import/index.ts';
 import type { MetaService } from './meta-service.ts';
 
 interface SeedFile {

@@ -55,7 +55,12 @@ export interface ExportSession {
   topics: ExportTopic[];
 }
 
-export interface FollowUp {
+/**
+ * One follow-up line of a summary (listed under its assignee): a flattened, read-only view for
+ * rendering. Not the API's `Followup` (shared/followups.ts), which is the live action item with
+ * its assignment and change history, as the board and `/api/.../action-items` show it.
+ */
+export interface SummaryFollowUp {
   sessionId: string;
   sessionTitle: string;
   topicId: string;
@@ -69,7 +74,7 @@ export interface FollowUp {
 export interface PersonFollowUps {
   name: string;
   email?: string;
-  items: FollowUp[];
+  items: SummaryFollowUp[];
 }
 
 export interface SummaryModel {
@@ -81,7 +86,7 @@ export interface SummaryModel {
   /** Assigned action items grouped by assignee (by name, case-insensitively), names sorted. */
   followUps: PersonFollowUps[];
   /** Action items nobody is assigned to yet. */
-  unassigned: FollowUp[];
+  unassigned: SummaryFollowUp[];
   /** People who contributed, sorted: everyone whose text is in the notes (real per-character
    *  authorship) and everyone who captured an action item. */
   contributors: string[];
@@ -108,7 +113,7 @@ const byName = (a: string, b: string): number => a.localeCompare(b, 'en', { sens
 export function buildSummaryModel(input: SummaryInput): SummaryModel {
   const sessions = input.sessions.map(({ session, sections, discussed }) => exportSession(session, sections, discussed));
   const people = new Map<string, PersonFollowUps>();
-  const unassigned: FollowUp[] = [];
+  const unassigned: SummaryFollowUp[] = [];
   const contributors = new Map<string, string>();
   for (const name of input.sessions.flatMap((s) => s.authors ?? [])) {
     if (name.trim() && !contributors.has(name.trim().toLowerCase())) contributors.set(name.trim().toLowerCase(), name.trim());
@@ -118,7 +123,7 @@ export function buildSummaryModel(input: SummaryInput): SummaryModel {
       for (const action of topic.actions) {
         const createdBy = action.createdBy.trim();
         if (createdBy && !contributors.has(createdBy.toLowerCase())) contributors.set(createdBy.toLowerCase(), createdBy);
-        const item: FollowUp = {
+        const item: SummaryFollowUp = {
           sessionId: session.id,
           sessionTitle: session.title,
           topicId: topic.id,

@@ -4,7 +4,7 @@
  * schema is documented in the README ("Export"); a new field is a minor change, a renamed or
  * removed one a new version.
  */
-import type { ExportSession, FollowUp, PersonFollowUps, SummaryModel } from './model.ts';
+import type { ExportSession, SummaryFollowUp, PersonFollowUps, SummaryModel } from './model.ts';
 
 export const EXPORT_FORMAT_NAME = 'mcpad-export';
 export const EXPORT_SCHEMA_VERSION = 1;
@@ -17,7 +17,7 @@ export interface ExportDocumentV1 {
   event: { id: string; title: string; description: string };
   sessions: ExportSession[];
   followUps: Array<PersonFollowUps>;
-  unassigned: FollowUp[];
+  unassigned: SummaryFollowUp[];
   contributors: string[];
 }
 

@@ -4,7 +4,7 @@
  * and are embedded with their structure kept (headings demoted below the topic heading).
  */
 import { embedNotes, escapeInline } from './markdown-notes.ts';
-import type { ExportAction, ExportSession, FollowUp, SummaryModel } from './model.ts';
+import type { ExportAction, ExportSession, SummaryFollowUp, SummaryModel } from './model.ts';
 import { formatDiscussed, formatDue, formatGeneratedAt, formatSchedule } from './schedule.ts';
 
 /** The summary as one CommonMark document (ends with a newline). */
@@ -72,7 +72,7 @@ function actionLine(action: ExportAction): string {
   return parts.join(' · ');
 }
 
-function followUpLine(item: FollowUp, withSession: boolean): string {
+function followUpLine(item: SummaryFollowUp, withSession: boolean): string {
   const where = withSession ? `${item.sessionTitle} › ${item.topicTitle}` : item.topicTitle;
   const parts = [`**${escapeInline(item.status)}**: ${escapeInline(item.text)}`, `*${escapeInline(where)}*`];
   if (item.due) parts.push(`due ${escapeInline(formatDue(item.due))}`);

@@ -5,7 +5,7 @@
  * code blocks and tables are left exactly as typed. Word wrapping is wrap-ansi's.
  */
 import wrapAnsi from 'wrap-ansi';
-import type { ExportAction, FollowUp, SummaryModel } from './model.ts';
+import type { ExportAction, SummaryFollowUp, SummaryModel } from './model.ts';
 import { formatDiscussed, formatDue, formatGeneratedAt, formatSchedule } from './schedule.ts';
 
 export const TEXT_WIDTH = 72;
@@ -142,7 +142,7 @@ function actionText(action: ExportAction): string {
   return parts.join(' - ');
 }
 
-function followUpText(item: FollowUp, withSession: boolean): string {
+function followUpText(item: SummaryFollowUp, withSession: boolean): string {
   const where = withSession ? `${item.sessionTitle} / ${item.topicTitle}` : item.topicTitle;
   return `[${item.status}] ${item.text} (${where}${item.due ? `; due ${formatDue(item.due)}` : ''})`;
 }

@@ -4,7 +4,7 @@
  * each. A regex with super-linear backtracking takes minutes on some of them.
  */
 import { describe, expect, it } from 'vitest';
-import { ImportError, parseImport, type ImportFormat } from '../../server/meta/import/index.ts';
+import { ImportError, parseImport, type ImportFormat } from '../../server/import/index.ts';
 
 const SIZE = 200 * 1024;
 /** `unit` repeated to SIZE characters, between `head` and `tail`. */

@@ -2,11 +2,11 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { SessionDraft } from '../../shared/domain.ts';
-import { ImportError } from '../../server/meta/import/import-error.ts';
-import { detectFormat, parseImport } from '../../server/meta/import/index.ts';
-import { parseJsonImport } from '../../server/meta/import/parse-json.ts';
-import { parseMarkdownOutline } from '../../server/meta/import/parse-markdown.ts';
-import { makeTitle, parsePageText } from '../../server/meta/import/parse-page.ts';
+import { ImportError } from '../../server/import/import-error.ts';
+import { detectFormat, parseImport } from '../../server/import/index.ts';
+import { parseJsonImport } from '../../server/import/parse-json.ts';
+import { parseMarkdownOutline } from '../../server/import/parse-markdown.ts';
+import { makeTitle, parsePageText } from '../../server/import/parse-page.ts';
 
 const seedPath = fileURLToPath(new URL('../../data/seed/containers-cr.txt', import.meta.url));
 const goldenPath = fileURLToPath(new URL('../fixtures/seed-import.golden.json', import.meta.url));

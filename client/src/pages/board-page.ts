@@ -5,7 +5,8 @@
  * Yjs view: it refreshes every 15 s and whenever the tab regains focus.
  */
 import { FOLLOWUP_STATUSES, type Followup, type FollowupStatus } from '../../../shared/followups.ts';
-import { can, type Role } from '../../../shared/roles.ts';
+import { can } from '../../../shared/roles.ts';
+import type { AccessResponse, EventFollowupsResponse } from '../../../shared/api.ts';
 import { apiCall, getJson, type ApiEvent } from '../api.ts';
 import { sessionToken } from '../auth/session-token.ts';
 import { h, showPage } from '../dom.ts';
@@ -34,7 +35,7 @@ export async function boardPage(eventId: string): Promise<void> {
     (event.kind === 'ok' ? event.value.sessions : []).map(async (session) => {
       const token = sessionToken(session.id);
       if (!token) return;
-      const access = await apiCall<{ role: Role }>('GET', `/api/sessions/${encodeURIComponent(session.id)}/access`, { token });
+      const access = await apiCall<AccessResponse>('GET', `/api/sessions/${encodeURIComponent(session.id)}/access`, { token });
       if (access.ok && can(access.value.role, 'assign')) leadTokens.set(session.id, token);
     }),
   );
@@ -143,7 +144,7 @@ export async function boardPage(eventId: string): Promise<void> {
   const load = async (force = false): Promise<void> => {
     // Never redraw under a lead who is filling in an assignment.
     if (!force && list.querySelector('details.assign[open]')) return;
-    const answer = await apiCall<{ items: Followup[] }>('GET', query());
+    const answer = await apiCall<EventFollowupsResponse>('GET', query());
     // A form may have been opened while the request was on its way.
     if (!force && list.querySelector('details.assign[open]')) return;
     if (!answer.ok) {

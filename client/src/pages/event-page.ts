@@ -1,5 +1,5 @@
 /** `/`: every event with its sessions, each session's topics, and how many people are in it now. */
-import { getJson, type ApiEvent, type ApiEventSummary, type ApiSession } from '../api.ts';
+import { getJson, type ApiEvent, type ApiSessionSummary, type EventsResponse } from '../api.ts';
 import { h, showPage } from '../dom.ts';
 import { downloadLinks } from '../views/download-links.ts';
 
@@ -9,7 +9,7 @@ export async function eventPage(): Promise<void> {
   showPage('Sessions', h('p', { class: 'muted loading' }, 'Loading events…'));
   let shownShape = '';
   const render = async (): Promise<void> => {
-    const list = await getJson<{ events: ApiEventSummary[] }>('/api/events');
+    const list = await getJson<EventsResponse>('/api/events');
     if (list.kind !== 'ok') {
       shownShape = '';
       showPage('Sessions', header(), h('div', { class: 'empty card' }, h('h2', {}, 'The server cannot be reached'), h('p', {}, 'Check your connection; this page retries on its own.')));
@@ -67,7 +67,7 @@ function eventBlock(event: ApiEvent): HTMLElement {
   );
 }
 
-function sessionItem(session: ApiSession): HTMLElement {
+function sessionItem(session: ApiSessionSummary): HTMLElement {
   const when = session.schedule ? formatSchedule(session.schedule) : '';
   return h(
     'li',
@@ -84,7 +84,7 @@ function onlineText(count: number): string {
   return count === 1 ? '1 person here now' : `${count} people here now`;
 }
 
-function formatSchedule(schedule: NonNullable<ApiSession['schedule']>): string {
+function formatSchedule(schedule: NonNullable<ApiSessionSummary['schedule']>): string {
   const start = new Date(schedule.start);
   if (Number.isNaN(start.getTime())) return '';
   const text = start.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });

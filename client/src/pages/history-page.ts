@@ -4,28 +4,13 @@
  * topic" (a new edit everyone receives live), "take a checkpoint now", and finalised versions
  * (leads finalise; before the scheduled end the server asks for confirmation).
  */
-import type { SectionSnapshot } from '../../../shared/doc-schema.ts';
+import type { AccessResponse, CheckpointInfo, CheckpointResponse, DiffResponse } from '../../../shared/api.ts';
 import { can, type Role } from '../../../shared/roles.ts';
 import { apiCall, getJson, type ApiAnswer, type ApiSession } from '../api.ts';
 import { adoptTokenFromUrl, sessionToken } from '../auth/session-token.ts';
 import { h, showPage } from '../dom.ts';
 import { refusedLink } from '../views/refused-link.ts';
 import { roleBadge } from '../views/role-badge.ts';
-
-interface CheckpointInfo {
-  id: string;
-  createdAt: string;
-  reason: 'auto' | 'idle' | 'manual' | 'final';
-  version?: number;
-  contributors: string[];
-}
-
-interface TopicDiff {
-  topicId: string;
-  title: string;
-  added: string[];
-  removed: string[];
-}
 
 const REASONS: Record<CheckpointInfo['reason'], string> = { auto: 'automatic', idle: 'everyone left', manual: 'taken on demand', final: 'finalised' };
 const label = (version: number): string => `-${String(version).padStart(2, '0')}`;
@@ -36,7 +21,7 @@ export async function historyPage(sessionId: string): Promise<void> {
   adoptTokenFromUrl(sessionId);
   const token = sessionToken(sessionId);
   const base = `/api/sessions/${encodeURIComponent(sessionId)}`;
-  const [meta, access] = await Promise.all([getJson<ApiSession>(base, token), apiCall<{ role: Role }>('GET', `${base}/access`, { token })]);
+  const [meta, access] = await Promise.all([getJson<ApiSession>(base, token), apiCall<AccessResponse>('GET', `${base}/access`, { token })]);
   if (!access.ok && access.status === 403) return refusedLink(sessionId);
   if (meta.kind !== 'ok') {
     showPage('Unknown session', h('div', { class: 'empty card' }, h('h1', {}, meta.kind === 'not-found' ? 'Unknown session' : 'The server cannot be reached'), h('p', {}, h('a', { href: '/' }, 'All sessions'))));
@@ -111,7 +96,7 @@ export async function historyPage(sessionId: string): Promise<void> {
   };
 
   const showCheckpoint = async (c: CheckpointInfo): Promise<void> => {
-    const answer = await call<{ sections: SectionSnapshot[] }>('GET', `/checkpoints/${encodeURIComponent(c.id)}`);
+    const answer = await call<CheckpointResponse>('GET', `/checkpoints/${encodeURIComponent(c.id)}`);
     if (!answer.ok) {
       message.textContent = answer.message;
       return;
@@ -143,7 +128,7 @@ export async function historyPage(sessionId: string): Promise<void> {
 
   for (const select of [fromSelect, toSelect]) select.addEventListener('change', () => (select.dataset['picked'] = 'yes'));
   compare.addEventListener('click', async () => {
-    const answer = await call<{ topics: TopicDiff[] }>('GET', `/diff?from=${encodeURIComponent(fromSelect.value)}&to=${encodeURIComponent(toSelect.value)}`);
+    const answer = await call<DiffResponse>('GET', `/diff?from=${encodeURIComponent(fromSelect.value)}&to=${encodeURIComponent(toSelect.value)}`);
     if (!answer.ok) {
       message.textContent = answer.message;
       return;
@@ -179,7 +164,8 @@ export async function historyPage(sessionId: string): Promise<void> {
     const answer = await call<CheckpointInfo>('POST', '/versions', confirm ? { confirm: true } : {});
     finalise.disabled = false;
     if (!answer.ok && answer.code === 'CONFIRMATION_REQUIRED') {
-      confirmText.textContent = `${answer.message.replace(/;? finalise anyway with .*$/i, '.')} Finalise as ${nextLabel()} now? Later edits stay possible but do not change ${nextLabel()}.`;
+      // The server's sentence up to its remedy ("…end at <time>; finalising now needs confirmation…"): the dialog asks instead.
+      confirmText.textContent = `${answer.message.replace(/;.*$/s, '.')} Finalise as ${nextLabel()} now? Later edits stay possible but do not change ${nextLabel()}.`;
       dialog.showModal();
       return;
     }

@@ -11,6 +11,7 @@ import type { Role } from '../../../shared/roles.ts';
 import { can } from '../../../shared/roles.ts';
 import { slotsByTopic } from '../../../shared/discussion.ts';
 import { readableSections, topicSections, SectionKey, type SectionMap } from '../../../shared/doc-schema.ts';
+import type { AccessResponse } from '../../../shared/api.ts';
 import { apiCall, getJson, type ApiSession } from '../api.ts';
 import { adoptTokenFromUrl, sessionToken } from '../auth/session-token.ts';
 import { h, showPage } from '../dom.ts';
@@ -30,7 +31,7 @@ export async function sessionPage(sessionId: string, readOnlyRoute: boolean): Pr
   adoptTokenFromUrl(sessionId);
   const token = sessionToken(sessionId);
   const base = `/api/sessions/${encodeURIComponent(sessionId)}`;
-  const [meta, access] = await Promise.all([getJson<ApiSession>(base, token), apiCall<{ role: Role }>('GET', `${base}/access`, { token })]);
+  const [meta, access] = await Promise.all([getJson<ApiSession>(base, token), apiCall<AccessResponse>('GET', `${base}/access`, { token })]);
   if (meta.kind === 'not-found') return unknownSession(sessionId);
   if (!access.ok && access.status === 403) return refusedLink(sessionId);
   const session = meta.kind === 'ok' ? meta.value : null;

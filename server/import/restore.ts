@@ -5,7 +5,7 @@
  * refused (SESSION_NOT_EMPTY) before anything changes.
  */
 import type { DocService } from '../docs/doc-service.ts';
-import type { ImportRequest } from '../meta/import-request.ts';
+import type { ImportRequest } from './import-request.ts';
 import type { ImportOptions, ImportResult, MetaService } from '../meta/meta-service.ts';
 import { AppError } from '../../shared/errors.ts';
 import { writeSessionState } from '../docs/restore-content.ts';

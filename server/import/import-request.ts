@@ -4,17 +4,14 @@
  * export also yields the notes and action items to restore.
  */
 import type { SessionDraft } from '../../shared/domain.ts';
+import type { ImportQuery } from '../../shared/api/imports.ts';
 import { AppError } from '../../shared/errors.ts';
-import { detectFormat, parseImport, parseJsonDocument, parseJsonText, type ImportFormat } from './import/index.ts';
-import type { ParsedExport } from './import/parse-export.ts';
-import { ImportError } from './import/import-error.ts';
+import { detectFormat, parseImport, parseJsonDocument, parseJsonText } from './index.ts';
+import type { ParsedExport } from './parse-export.ts';
+import { ImportError } from './import-error.ts';
 
-export interface ImportQuery {
-  format?: ImportFormat;
-  sessionId?: string;
-  title?: string;
-  eventTitle?: string;
-}
+/** The import route's query (shared/api/imports.ts); the CLI builds the same from its flags. */
+export type { ImportQuery } from '../../shared/api/imports.ts';
 
 export interface ImportRequest {
   drafts: SessionDraft[];
@@ -38,7 +35,7 @@ export function parseImportRequest(body: unknown, contentTypeOrFileName: string,
       else drafts = parseImport(format, body);
     } else {
       if (query.format && query.format !== 'json' && query.format !== 'indico') {
-        throw new ImportError(`format=${query.format} needs a text body, but JSON was sent`);
+        throw new ImportError(`the ${query.format} format needs a text document, but JSON was sent`);
       }
       ({ drafts, export: restore } = parseJsonDocument(body, query.format));
     }

@@ -5,7 +5,7 @@
  *  - `json`: session objects (see parse-json.ts).
  * Every parser is pure and throws ImportError (code IMPORT_INVALID) with a message for the user.
  */
-import type { SessionDraft } from '../../../shared/domain.ts';
+import type { SessionDraft } from '../../shared/domain.ts';
 import { ImportError } from './import-error.ts';
 import { parseJsonImportFull } from './parse-json.ts';
 import type { ParsedExport } from './parse-export.ts';
@@ -18,8 +18,9 @@ export { IMPORT_LIMITS, parseJsonImport } from './parse-json.ts';
 export { parseMarkdownOutline } from './parse-markdown.ts';
 export { parsePageText } from './parse-page.ts';
 
-export type ImportFormat = 'page' | 'markdown' | 'json' | 'indico';
-export const IMPORT_FORMATS: readonly ImportFormat[] = ['page', 'markdown', 'json', 'indico'];
+// The format names are part of the API contract (the import route's `format` query parameter).
+import { IMPORT_FORMATS, type ImportFormat } from '../../shared/api/imports.ts';
+export { IMPORT_FORMATS, type ImportFormat };
 
 export function isImportFormat(value: unknown): value is ImportFormat {
   return typeof value === 'string' && (IMPORT_FORMATS as readonly string[]).includes(value);

@@ -16,8 +16,8 @@
  *
  * Pure: no I/O; returns new objects and never the input's.
  */
-import type { Lead, Schedule, SessionDraft, TopicDraft } from '../../../shared/domain.ts';
-import { isValidId } from '../../../shared/ids.ts';
+import type { Lead, Schedule, SessionDraft, TopicDraft } from '../../shared/domain.ts';
+import { isValidId } from '../../shared/ids.ts';
 import { ImportError } from './import-error.ts';
 import { isExportDocument, parseExportDocument, type ParsedExport } from './parse-export.ts';
 

@@ -6,7 +6,7 @@
  * `{date: 'YYYY-MM-DD', time: 'HH:MM:SS', tz: 'Europe/Lisbon'}`, turned into ISO 8601 with the
  * zone's offset at that moment.
  */
-import type { Lead, Schedule, SessionDraft, TopicDraft } from '../../../shared/domain.ts';
+import type { Lead, Schedule, SessionDraft, TopicDraft } from '../../shared/domain.ts';
 import { ImportError } from './import-error.ts';
 
 type Json = Record<string, unknown>;

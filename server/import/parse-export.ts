@@ -5,9 +5,9 @@
  * restore. Derived fields of the export (followUps, unassigned, contributors, generatedAt, scope)
  * are ignored. Pure; throws ImportError naming the JSON path.
  */
-import type { SessionDraft } from '../../../shared/domain.ts';
-import type { DiscussedSlot, ExportAction } from '../../../shared/export/model.ts';
-import { EXPORT_FORMAT_NAME, EXPORT_SCHEMA_VERSION } from '../../../shared/export/render-json.ts';
+import type { SessionDraft } from '../../shared/domain.ts';
+import type { DiscussedSlot, ExportAction } from '../../shared/export/model.ts';
+import { EXPORT_FORMAT_NAME, EXPORT_SCHEMA_VERSION } from '../../shared/export/render-json.ts';
 import { ImportError } from './import-error.ts';
 
 export const RESTORE_LIMITS = {

@@ -19,7 +19,7 @@
  *
  * Pure: no I/O, no clock; the same text always gives the same draft.
  */
-import type { Lead, SessionDraft, TopicDraft } from '../../../shared/domain.ts';
+import type { Lead, SessionDraft, TopicDraft } from '../../shared/domain.ts';
 import { ImportError } from './import-error.ts';
 
 /** Titles aim at this many characters at most. */

@@ -19,7 +19,7 @@
  *
  * Pure: no I/O; the same text always gives the same drafts.
  */
-import type { Lead, Schedule, SessionDraft, TopicDraft } from '../../../shared/domain.ts';
+import type { Lead, Schedule, SessionDraft, TopicDraft } from '../../shared/domain.ts';
 import { ImportError } from './import-error.ts';
 import { IMPORT_LIMITS, isIsoDateTime } from './parse-json.ts';
 import { parseLeadList } from './parse-page.ts';
