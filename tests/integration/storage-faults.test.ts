@@ -217,7 +217,9 @@ describe('write failure', () => {
     // While the disk is full: nothing is relayed, nobody gets back in, the edit stays with its author.
     const probe = rawClient(`${s.collabUrl}/${SESSION}`);
     expect((await probe.closed).code).toBe(CloseCode.STORAGE_UNAVAILABLE);
-    await sleep(500);
+    // The doc retries its write: once it has failed again, the edit had every chance to be relayed.
+    const failedBefore = faulty.failures();
+    await waitFor(() => faulty.failures() > Math.max(1, failedBefore), 'the write to be retried and fail again');
     expect(b.notes(topic).toString()).toBe('before;');
     expect(a.notes(topic).toString()).toBe('before;during;');
     expect(faulty.failures()).toBeGreaterThan(1); // retried, still failing
