@@ -1,6 +1,6 @@
 /**
  * Four vitest projects, so a quick run pays only for what it tests (`npm run test:<project>`):
- * - unit: tests/unit, pure and service tests; seconds, no client build, no child processes.
+ * - unit: tests/unit, pure and service tests (in-memory or temp-dir stores); seconds, no client build.
  * - integration: the real server on port 0 with real clients (everything else in tests/integration).
  * - browser: files that drive Chromium (import playwright-core or tests/helpers/browser.ts) or serve
  *   the built client; the only project that builds client/dist first.
