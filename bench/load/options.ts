@@ -51,6 +51,7 @@ export function parseArgs(argv: string[]): Options {
   return options;
 }
 
+/** Sizes of each scenario's load (the letter in a name is the scenario's). */
 export interface Scale {
   lurkers: number;
   authorsA: number;
@@ -100,11 +101,14 @@ export const QUICK: Scale = {
   lurkersE: 50,
 };
 
+/** Probe clients per session (per instance in (e)): they measure latency and check for lost edits. */
 export const PROBES = 2;
 
 export interface RunContext {
   options: Options;
   scale: Scale;
+  /** Time origin shared with the generators: edit tokens carry their send time relative to it. */
   epochMs: number;
+  /** Where --cpu-prof writes the servers' V8 profiles. */
   profDir: string;
 }

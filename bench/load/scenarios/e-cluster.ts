@@ -3,8 +3,7 @@
  * probes on both; run on one instance, then on two sharing a redis-server, to compare edit latency
  * on the authors' instance with the other one's.
  */
-import type { ServerKind, RedisProcess, ServerProcess } from '../../servers.ts';
-import { startRedisProcess } from '../../servers.ts';
+import { startRedisProcess, type RedisProcess, type ServerKind, type ServerProcess } from '../../servers.ts';
 import { addAuthors, addLurkers, withFleet, type Fleet, type LoadGenerator } from '../fleet.ts';
 import { lostEdits, measureWindow, percentiles, type Percentiles, type Watched } from '../measure.ts';
 import { PROBES, type RunContext } from '../options.ts';
