@@ -141,7 +141,9 @@ export async function startServer(kind: ServerKind, options: ServerOptions = {})
         LOG_LEVEL: 'warn',
         // Every load-generator connection comes from 127.0.0.1, and scenario (d) writes a long
         // history as fast as it can: the bench measures throughput, not the abuse limits.
-        MAX_CONNECTIONS_PER_IP: '1000000',
+        // (Connections × MAX_BUFFERED_BYTES must fit MAX_BUFFERED_BYTES_PER_IP, at most 1 TiB.)
+        MAX_CONNECTIONS_PER_IP: '100000',
+        MAX_BUFFERED_BYTES_PER_IP: String(1024 ** 4),
         MAX_MESSAGES_PER_SECOND: '1000000',
         MAX_BYTES_PER_SECOND: String(1024 ** 3),
         ...options.env,

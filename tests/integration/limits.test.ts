@@ -29,6 +29,14 @@ afterEach(async () => {
 
 const isOpen = (client: RawClient): boolean => client.socket.readyState === WebSocket.OPEN;
 
+/** Sends a sync step 1 and waits for its step 2: the server has handled every earlier frame of this socket. */
+async function roundTrip(client: RawClient): Promise<void> {
+  const answers = (): number => client.received.filter((m) => m[0] === 0 && m[1] === 1).length;
+  const before = answers();
+  client.send(step1Frame());
+  await waitFor(() => answers() > before, 'a step 2 answer after the earlier frames');
+}
+
 describe('WebSocket limits', () => {
   it('a frame over MAX_MESSAGE_BYTES closes that socket with 1009; others keep working', async () => {
     const s = await server({ maxMessageBytes: 64 * 1024 });
@@ -78,7 +86,7 @@ describe('WebSocket limits', () => {
     const closed = await flood.closed;
     expect(closed.code).toBe(CloseCode.RATE_LIMITED);
     expect(closed.reason).toContain('messages per second');
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await roundTrip(calm);
     expect(isOpen(calm)).toBe(true);
   });
 
@@ -119,7 +127,7 @@ describe('WebSocket limits', () => {
     await first[0]!.closed;
     const again = raw(s);
     await again.opened;
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await roundTrip(again);
     expect(isOpen(again)).toBe(true);
   });
 
@@ -236,9 +244,14 @@ describe('awareness limits', () => {
     spoofer.send(awarenessFrame(222, 1, JSON.stringify({ user: { name: 'spoofer' } })));
     await waitFor(async () => Boolean(await stateOf(222)), 'spoofer own state');
     expect(((await stateOf(111)) as { user: { name: string } }).user.name).toBe('owner');
+    /** Updates the spoofer's own state and waits for it: the server has handled its earlier frames. */
+    const spooferStateIs = async (clock: number, name: string): Promise<void> => {
+      spoofer.send(awarenessFrame(222, clock, JSON.stringify({ user: { name } })));
+      await waitFor(async () => ((await stateOf(222)) as { user?: { name: string } } | undefined)?.user?.name === name, `spoofer state "${name}"`);
+    };
     // The spoofer cannot remove it either.
     spoofer.send(awarenessFrame(111, 6, 'null'));
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await spooferStateIs(2, 'after removing');
     expect(await stateOf(111)).toBeDefined();
     expect(isOpen(spoofer)).toBe(true);
     // Once the owner leaves, its id is gone for everyone and free again.
@@ -249,7 +262,7 @@ describe('awareness limits', () => {
     // The server's own (empty) presence cannot be taken over.
     const serverId = await s.app.docs.withDoc(SESSION, (live) => live.awareness.clientID);
     spoofer.send(awarenessFrame(serverId, 9, JSON.stringify({ user: { name: 'server?' } })));
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await spooferStateIs(3, 'after the server id');
     expect(await stateOf(serverId)).toBeUndefined();
   });
 

@@ -30,6 +30,7 @@ beforeEach(async () => {
 });
 
 afterEach(async () => {
+  vi.useRealTimers();
   vi.restoreAllMocks();
   await Promise.allSettled(stores.map((store) => store.closeAll()));
   await fs.promises.rm(tmp, { recursive: true, force: true });
@@ -462,11 +463,18 @@ describe('file doc store: write failures and limits', () => {
     const sync = vi.spyOn(fs, 'fdatasync');
     const store = fileStore({ fsyncIntervalMs: 50 });
     const { handle } = await store.open(DOC);
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
     for (let i = 1; i <= 100; i++) handle.append(bytes(i));
     expect(sync).not.toHaveBeenCalled();
-    await vi.waitFor(() => expect(sync).toHaveBeenCalledTimes(1));
-    await new Promise((resolve) => setTimeout(resolve, 150));
-    expect(sync).toHaveBeenCalledTimes(1); // not dirty any more: no further syncs
+    vi.advanceTimersByTime(49);
+    expect(sync).not.toHaveBeenCalled();
+    vi.advanceTimersByTime(1);
+    expect(sync).toHaveBeenCalledTimes(1);
+    await handle.flush(); // waits for that sync, which left nothing dirty
+    expect(vi.getTimerCount()).toBe(0); // not dirty any more: no timer, so no further syncs
+    vi.advanceTimersByTime(150);
+    expect(sync).toHaveBeenCalledTimes(1);
+    vi.useRealTimers();
 
     handle.append(bytes(101));
     await handle.flush();
