@@ -12,9 +12,8 @@ import type { DocMetrics } from './doc-metrics.ts';
 import { LiveDoc, maxStateTail, truncateReason, type LiveDocLimits } from './live-doc.ts';
 import { docHasContent, writeSections, type RestoreOutcome, type RestoreSection } from './restore-content.ts';
 import type { Logger, PeerConnection, PeerSocket } from './peer.ts';
-import { carriesEdit, encodePermissionDenied } from './write-guard.ts';
 import type { UpdateGuard } from './schema-guard.ts';
-import { encodeSyncFrame, SYNC_STEP2, SYNC_UPDATE } from '../../shared/sync-frames.ts';
+import { carriesEdit, encodePermissionDenied, encodeSyncFrame, isFreshSyncStep1, SYNC_STEP2, SYNC_UPDATE } from '../../shared/wire.ts';
 
 /** What a kind of doc (session notes, follow-ups) looks like when the server creates it. */
 export interface DocTemplate {
@@ -54,12 +53,6 @@ export interface DocServiceOptions {
   broadcastDelayMs?: number;
   log: Logger;
   metrics?: DocMetrics;
-}
-
-/** `[sync, step 1, state vector of an empty doc]`: a client that has nothing yet. Only the canonical
- *  encoding is recognised: any other is answered by the live doc once it is loaded. */
-function isFreshSyncStep1(frame: Uint8Array): boolean {
-  return frame.length === 4 && frame[0] === 0 && frame[1] === 0 && frame[2] === 1 && frame[3] === 0;
 }
 
 /** The updates logged after the snapshot merged into one, then sync step 2 with the snapshot: the

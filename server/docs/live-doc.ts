@@ -24,7 +24,7 @@
 import * as Y from 'yjs';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import { CloseCode } from '../../shared/protocol.ts';
-import { classifyFrame } from '../../shared/sync-frames.ts';
+import { classifyFrame, isEmptyStateVector } from '../../shared/wire.ts';
 import type { DocHandle } from '../storage/doc-store.ts';
 import { REMOTE_ORIGIN, type DocBus } from './doc-bus.ts';
 import { NO_DOC_METRICS, type DocMetrics } from './doc-metrics.ts';
@@ -93,11 +93,6 @@ const MIN_STATE_TAIL = 16;
 
 export function maxStateTail(stateBytes: number): number {
   return Math.min(MAX_STATE_TAIL, Math.max(MIN_STATE_TAIL, Math.floor(stateBytes / STATE_BYTES_PER_TAIL_UPDATE)));
-}
-
-/** Sync step 1 of a client that has nothing: y-protocols' encoding of an empty state vector. */
-function isEmptyStateVector(stateVector: Uint8Array): boolean {
-  return stateVector.length === 1 ? stateVector[0] === 0 : Y.decodeStateVector(stateVector).size === 0;
 }
 
 interface PeerState {

@@ -6,9 +6,8 @@ import { notesTemplate } from '../../server/docs/doc-templates.ts';
 import type { PeerSocket } from '../../server/docs/peer.ts';
 import { createMemoryDocStore } from '../../server/storage/doc-store.ts';
 import { findSection, sectionNotes } from '../../shared/doc-schema.ts';
-import { classifyFrame, encodeSyncStep1Frame } from '../../shared/sync-frames.ts';
+import { classifyFrame, decodeSyncPayload, encodeSyncStep1Frame } from '../../shared/wire.ts';
 import { waitFor } from '../helpers/wait-for.ts';
-import * as decoding from 'lib0/decoding';
 
 const silent = { info() {}, warn() {}, error() {}, debug() {} };
 
@@ -29,10 +28,7 @@ function service(store = createMemoryDocStore(), onLoaded?: () => void) {
 }
 
 function updateOf(message: Uint8Array): Uint8Array {
-  const decoder = decoding.createDecoder(message);
-  decoding.readVarUint(decoder);
-  decoding.readVarUint(decoder);
-  return decoding.readVarUint8Array(decoder);
+  return decodeSyncPayload(message)!;
 }
 
 describe('a fresh client arriving while its doc loads', () => {
