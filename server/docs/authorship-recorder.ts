@@ -18,7 +18,8 @@ import { isHexColor } from '../../shared/presence.ts';
 import { authorsMap, recordAuthor, type Author } from '../../shared/authorship.ts';
 import type { DocService } from './doc-service.ts';
 import type { LiveDoc } from './live-doc.ts';
-import type { Logger, PeerSocket } from './peer.ts';
+import type { PeerSocket } from './peer.ts';
+import type { Logger } from '../logger.ts';
 
 export interface AuthorshipOptions {
   /** Client ids the authors map of one session may hold. */

@@ -19,7 +19,7 @@ import type { MetaService } from '../meta/meta-service.ts';
 import { newCheckpointId, type CheckpointInfo, type CheckpointReason, type CheckpointStore } from '../storage/checkpoint-store.ts';
 import type { DocService } from './doc-service.ts';
 import type { LiveDoc } from './live-doc.ts';
-import type { Logger } from './peer.ts';
+import type { Logger } from '../logger.ts';
 import type { SessionRecord } from './session-record.ts';
 import type { SkipLog } from './skip-log.ts';
 import { docFingerprint, updateFingerprint } from './doc-fingerprint.ts';

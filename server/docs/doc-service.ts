@@ -7,11 +7,12 @@
 import * as Y from 'yjs';
 import { AppError } from '../../shared/errors.ts';
 import { CloseCode } from '../../shared/protocol.ts';
-import type { DocStore } from '../storage/doc-store.ts';
+import type { DocStore } from '../storage/doc-store-port.ts';
 import type { DocMetrics } from './doc-metrics.ts';
 import { LiveDoc, maxStateTail, truncateReason, type LiveDocLimits } from './live-doc.ts';
 import { docHasContent, writeSections, type RestoreOutcome, type RestoreSection } from './restore-content.ts';
-import type { Logger, PeerConnection, PeerSocket } from './peer.ts';
+import type { PeerConnection, PeerSocket } from './peer.ts';
+import type { Logger } from '../logger.ts';
 import type { UpdateGuard } from './schema-guard.ts';
 import { carriesEdit, encodePermissionDenied, encodeSyncFrame, isFreshSyncStep1, SYNC_STEP2, SYNC_UPDATE } from '../../shared/wire.ts';
 

@@ -3,7 +3,7 @@ import * as Y from 'yjs';
 import { repairDoc } from '../../shared/doc-repair.ts';
 import { appendMissingSections, buildTemplateUpdate, type TemplateTopic } from '../../shared/topic-template.ts';
 import type { DocTemplate } from './doc-service.ts';
-import type { Logger } from './peer.ts';
+import type { Logger } from '../logger.ts';
 import { notesSchemaGuard, serverOnlyGuard } from './schema-guard.ts';
 
 /**

@@ -19,11 +19,3 @@ export interface PeerConnection {
   /** The socket closed (by either side); idempotent. */
   closed(): void;
 }
-
-/** Minimal logger interface (pino-compatible) so the service layer does not depend on fastify. */
-export interface Logger {
-  info(obj: object, msg?: string): void;
-  warn(obj: object, msg?: string): void;
-  error(obj: object, msg?: string): void;
-  debug(obj: object, msg?: string): void;
-}

@@ -10,7 +10,7 @@ import { AppError } from '../../shared/errors.ts';
 import type { MetaService } from '../meta/meta-service.ts';
 import type { DocService } from './doc-service.ts';
 import type { LiveDoc } from './live-doc.ts';
-import type { Logger } from './peer.ts';
+import type { Logger } from '../logger.ts';
 import type { SkipLog } from './skip-log.ts';
 
 export class SessionRecord {

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { DocService } from '../../server/docs/doc-service.ts';
 import { notesTemplate } from '../../server/docs/doc-templates.ts';
 import type { PeerSocket } from '../../server/docs/peer.ts';
-import { createMemoryDocStore } from '../../server/storage/doc-store.ts';
+import { createMemoryDocStore } from '../../server/storage/memory-doc-store.ts';
 import { AppError } from '../../shared/errors.ts';
 import { CloseCode } from '../../shared/protocol.ts';
 import { waitFor } from '../helpers/wait-for.ts';

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { DocService } from '../../server/docs/doc-service.ts';
 import { notesTemplate } from '../../server/docs/doc-templates.ts';
 import type { PeerSocket } from '../../server/docs/peer.ts';
-import { createMemoryDocStore } from '../../server/storage/doc-store.ts';
+import { createMemoryDocStore } from '../../server/storage/memory-doc-store.ts';
 import { findSection, sectionNotes } from '../../shared/doc-schema.ts';
 import { classifyFrame, decodeSyncPayload, encodeSyncStep1Frame } from '../../shared/wire.ts';
 import { waitFor } from '../helpers/wait-for.ts';

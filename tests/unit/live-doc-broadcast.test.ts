@@ -5,7 +5,8 @@ import type { DocMetrics } from '../../server/docs/doc-metrics.ts';
 import { LiveDoc } from '../../server/docs/live-doc.ts';
 import type { PeerSocket } from '../../server/docs/peer.ts';
 import { encodeUpdate } from '../../server/docs/sync-handler.ts';
-import { createMemoryDocStore, type DocHandle } from '../../server/storage/doc-store.ts';
+import type { DocHandle } from '../../server/storage/doc-store-port.ts';
+import { createMemoryDocStore } from '../../server/storage/memory-doc-store.ts';
 import { CloseCode, MESSAGE_SYNC } from '../../shared/protocol.ts';
 import { classifyFrame, decodeAwarenessPayload, decodeSyncPayload, encodeAwarenessFrame, encodeSyncStep1Frame } from '../../shared/wire.ts';
 
