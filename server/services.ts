@@ -5,13 +5,13 @@
  */
 import path from 'node:path';
 import type { Config } from './config.ts';
-import { CheckpointService } from './docs/checkpoint-service.ts';
+import { CheckpointService } from './sessions/checkpoint-service.ts';
 import { DocService } from './docs/doc-service.ts';
-import { notesTemplate, stateTemplate } from './docs/doc-templates.ts';
-import { FollowupsService } from './docs/followups-service.ts';
+import { notesTemplate, stateTemplate } from './sessions/doc-templates.ts';
+import { FollowupsService } from './sessions/followups-service.ts';
 import type { DocMetrics } from './docs/doc-metrics.ts';
 import type { Logger } from './logger.ts';
-import { SessionRecord } from './docs/session-record.ts';
+import { SessionRecord } from './sessions/session-record.ts';
 import { SkipLog } from './docs/skip-log.ts';
 import { ExportCache } from './export/export-cache.ts';
 import { ExportService } from './export/export-service.ts';

@@ -10,7 +10,6 @@ import { CloseCode } from '../../shared/protocol.ts';
 import type { DocStore } from '../storage/doc-store-port.ts';
 import type { DocMetrics } from './doc-metrics.ts';
 import { LiveDoc, maxStateTail, truncateReason, type LiveDocLimits } from './live-doc.ts';
-import { docHasContent, writeSections, type RestoreOutcome, type RestoreSection } from './restore-content.ts';
 import type { PeerConnection, PeerSocket } from './peer.ts';
 import type { Logger } from '../logger.ts';
 import type { UpdateGuard } from './schema-guard.ts';
@@ -223,30 +222,22 @@ export class DocService {
     }
   }
 
-  /** True when the session's doc has any notes or action items (loading it if needed). */
-  hasContent(sessionId: string): Promise<boolean> {
-    return this.withDoc(sessionId, (live) => docHasContent(live.doc));
-  }
-
   /**
-   * Restores exported notes and action items into a session's doc as one normal edit (logged,
-   * then relayed to connected clients). Refuses with SESSION_NOT_EMPTY when the doc already has
-   * notes or action items: a restore never merges into live notes.
+   * The one way to edit a session's doc from the server (follow-ups, discussion, checkpoint and
+   * export restores): runs `change` on the loaded doc as a normal edit (logged before it is
+   * relayed to connected clients), or fails with STORAGE_UNAVAILABLE when the doc cannot be stored
+   * right now (before the change) or the change could not be stored (it is kept in memory and
+   * retried). `durable` also waits for the fdatasync of the change.
    */
-  async restoreContent(sessionId: string, topics: readonly RestoreSection[]): Promise<RestoreOutcome> {
-    const live = await this.acquire(sessionId);
-    try {
-      if (live.storageError) throw new AppError('STORAGE_UNAVAILABLE', `The doc of "${sessionId}" cannot be stored right now.`);
-      if (docHasContent(live.doc)) {
-        throw new AppError('SESSION_NOT_EMPTY', `Session "${sessionId}" already has notes or action items; restore into a new or empty session.`);
-      }
-      const outcome = writeSections(live.doc, topics);
-      if (live.storageError) throw new AppError('STORAGE_UNAVAILABLE', `The restored notes of "${sessionId}" could not be stored.`);
-      await live.flush();
-      return outcome;
-    } finally {
-      this.#releaseIfIdle(sessionId);
-    }
+  async edit<T>(sessionId: string, change: (doc: LiveDoc) => T, options: { durable?: boolean } = {}): Promise<T> {
+    const { result, live } = await this.withDoc(sessionId, (live) => {
+      if (live.storageError) throw new AppError('STORAGE_UNAVAILABLE', 'The session cannot be stored right now; try again shortly.');
+      const result = change(live);
+      if (live.storageError) throw new AppError('STORAGE_UNAVAILABLE', 'The change could not be stored; it is kept in memory and retried.');
+      return { result, live };
+    });
+    if (options.durable) await live.flush();
+    return result;
   }
 
   /** Reconciles a loaded doc with its changed session (the next load does it otherwise). */

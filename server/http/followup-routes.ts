@@ -4,7 +4,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { FOLLOWUP_STATUSES } from '../../shared/followups.ts';
-import type { FollowupFilter, FollowupsService, ItemPatch } from '../docs/followups-service.ts';
+import type { FollowupFilter, FollowupsService, ItemPatch } from '../sessions/followups-service.ts';
 import type { AccessPolicy } from '../meta/access-policy.ts';
 import type { MetaService } from '../meta/meta-service.ts';
 import { followupsCsv, followupsICalendar } from '../export/followups-calendar.ts';

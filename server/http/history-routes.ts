@@ -1,6 +1,6 @@
 /** History over HTTP: checkpoints, diffs, restoring a topic, finalised versions. */
 import type { FastifyInstance } from 'fastify';
-import type { CheckpointService } from '../docs/checkpoint-service.ts';
+import type { CheckpointService } from '../sessions/checkpoint-service.ts';
 import type { AccessPolicy } from '../meta/access-policy.ts';
 import { tokenOf } from './request-token.ts';
 import { idSchema, paramsSchema, sessionParams } from './schemas.ts';

@@ -1,6 +1,6 @@
 /** The session record over HTTP: the "now discussing" pointer (leads set it) and contributors. */
 import type { FastifyInstance } from 'fastify';
-import type { SessionRecord } from '../docs/session-record.ts';
+import type { SessionRecord } from '../sessions/session-record.ts';
 import type { AccessPolicy } from '../meta/access-policy.ts';
 import { tokenOf } from './request-token.ts';
 import { idSchema, sessionParams } from './schemas.ts';

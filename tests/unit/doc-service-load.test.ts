@@ -2,7 +2,7 @@
 import * as Y from 'yjs';
 import { describe, expect, it } from 'vitest';
 import { DocService } from '../../server/docs/doc-service.ts';
-import { notesTemplate } from '../../server/docs/doc-templates.ts';
+import { notesTemplate } from '../../server/sessions/doc-templates.ts';
 import type { PeerSocket } from '../../server/docs/peer.ts';
 import { createMemoryDocStore } from '../../server/storage/memory-doc-store.ts';
 import { findSection, sectionNotes } from '../../shared/doc-schema.ts';
