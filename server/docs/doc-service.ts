@@ -8,6 +8,7 @@ import * as Y from 'yjs';
 import { AppError } from '../../shared/errors.ts';
 import { CloseCode } from '../../shared/protocol.ts';
 import type { DocStore } from '../storage/doc-store-port.ts';
+import { systemClock, type Clock, type Timer } from './clock.ts';
 import type { DocMetrics } from './doc-metrics.ts';
 import { LiveDoc, maxStateTail, truncateReason, type LiveDocLimits } from './live-doc.ts';
 import type { PeerConnection, PeerSocket } from './peer.ts';
@@ -53,6 +54,8 @@ export interface DocServiceOptions {
   broadcastDelayMs?: number;
   log: Logger;
   metrics?: DocMetrics;
+  /** Time and scheduling (tests pass a manual clock); the system clock when left out. */
+  clock?: Clock;
 }
 
 /** The updates logged after the snapshot merged into one, then sync step 2 with the snapshot: the
@@ -64,7 +67,7 @@ function sendFullState(socket: PeerSocket, stored: readonly Uint8Array[]): void 
 
 type Entry =
   | { kind: 'loading'; promise: Promise<LiveDoc> }
-  | { kind: 'ready'; doc: LiveDoc; idleTimer: NodeJS.Timeout | null }
+  | { kind: 'ready'; doc: LiveDoc; idleTimer: Timer | null }
   | { kind: 'unloading'; promise: Promise<void> };
 
 type ConnectionState =
@@ -82,11 +85,13 @@ export class DocService {
   /** Per loading session, connections that may be answered from the stored bytes (see #load). */
   #awaitingLoad = new Map<string, Set<(stored: readonly Uint8Array[]) => void>>();
   #shuttingDown = false;
+  #clock: Clock;
 
   constructor(store: DocStore, template: DocTemplate, options: DocServiceOptions) {
     this.#store = store;
     this.#template = template;
     this.#options = options;
+    this.#clock = options.clock ?? systemClock;
   }
 
   /**
@@ -186,7 +191,7 @@ export class DocService {
       }
       switch (entry.kind) {
         case 'ready':
-          if (entry.idleTimer) clearTimeout(entry.idleTimer);
+          entry.idleTimer?.cancel();
           entry.idleTimer = null;
           return entry.doc;
         case 'loading':
@@ -280,7 +285,7 @@ export class DocService {
     const closing: Promise<void>[] = [];
     for (const [sessionId, entry] of this.#entries) {
       if (entry.kind !== 'ready') continue;
-      if (entry.idleTimer) clearTimeout(entry.idleTimer);
+      entry.idleTimer?.cancel();
       entry.doc.closeAllPeers(CloseCode.GOING_AWAY, 'server shutting down');
       closing.push(
         entry.doc.close().catch((error: unknown) => {
@@ -320,6 +325,7 @@ export class DocService {
         ...(this.#options.broadcastDelayMs ? { broadcastDelayMs: this.#options.broadcastDelayMs } : {}),
         ...(bus ? { bus } : {}),
         guard: this.#template.guard,
+        clock: this.#clock,
       });
       // What it was loaded from (snapshot, then the log) answers fresh clients without encoding.
       if (!loaded.isNew) live.cacheState(loaded.updates[0]!, loaded.updates.slice(1));
@@ -354,7 +360,7 @@ export class DocService {
   #idleEntry(): { sessionId: string; doc: LiveDoc } | null {
     for (const [sessionId, entry] of this.#entries) {
       if (entry.kind === 'ready' && entry.doc.peerCount === 0 && !this.#attaching.has(sessionId)) {
-        if (entry.idleTimer) clearTimeout(entry.idleTimer);
+        entry.idleTimer?.cancel();
         entry.idleTimer = null;
         return { sessionId, doc: entry.doc };
       }
@@ -365,8 +371,7 @@ export class DocService {
   #releaseIfIdle(sessionId: string): void {
     const entry = this.#entries.get(sessionId);
     if (entry?.kind !== 'ready' || entry.doc.peerCount > 0 || entry.idleTimer || this.#shuttingDown) return;
-    entry.idleTimer = setTimeout(() => this.#unload(sessionId, entry.doc), this.#options.docIdleUnloadMs);
-    entry.idleTimer.unref();
+    entry.idleTimer = this.#clock.setTimeout(() => this.#unload(sessionId, entry.doc), this.#options.docIdleUnloadMs);
   }
 
   #unload(sessionId: string, doc: LiveDoc): void {

@@ -19,3 +19,10 @@ export interface PeerConnection {
   /** The socket closed (by either side); idempotent. */
   closed(): void;
 }
+
+/** WebSocket close reasons are limited to 123 bytes. */
+export function truncateReason(reason: string): string {
+  const bytes = Buffer.from(reason, 'utf8');
+  if (bytes.length <= 123) return reason;
+  return bytes.subarray(0, 120).toString('utf8').replace(/\uFFFD*$/, '') + '...';
+}

@@ -7,6 +7,7 @@ import type { PeerSocket } from '../../server/docs/peer.ts';
 import { encodeUpdate } from '../../server/docs/sync-handler.ts';
 import type { DocHandle } from '../../server/storage/doc-store-port.ts';
 import { createMemoryDocStore } from '../../server/storage/memory-doc-store.ts';
+import { ManualClock } from '../helpers/manual-clock.ts';
 import { CloseCode, MESSAGE_SYNC } from '../../shared/protocol.ts';
 import { classifyFrame, decodeAwarenessPayload, decodeSyncPayload, encodeAwarenessFrame, encodeSyncStep1Frame } from '../../shared/wire.ts';
 
@@ -102,15 +103,17 @@ async function liveDoc(metrics?: DocMetrics, stateWarmMs?: number, broadcastDela
   const store = createMemoryDocStore();
   const { handle: inner } = await store.open('doc');
   const handle = recordingHandle(inner);
+  const clock = new ManualClock();
   const live = new LiveDoc('doc', new Y.Doc(), handle, {
     compactLogBytes: 1 << 30,
     log,
+    clock,
     ...(metrics ? { metrics } : {}),
     ...(stateWarmMs !== undefined ? { stateWarmMs } : {}),
     ...(broadcastDelayMs !== undefined ? { broadcastDelayMs } : {}),
   });
   docs.push(live);
-  return { live, handle, store };
+  return { live, handle, store, clock };
 }
 
 /** A live doc with a watching peer and one peer per writer (a client doc with that client id). */
@@ -154,7 +157,7 @@ describe('live doc broadcast coalescing', () => {
   });
 
   it('with a broadcast delay, holds changes that many turns and sends them as one message', async () => {
-    const { live, handle } = await liveDoc(undefined, undefined, 30);
+    const { live, handle, clock } = await liveDoc(undefined, undefined, 30);
     const sender = fakePeer();
     const watcher = fakePeer();
     live.addPeer(sender);
@@ -169,7 +172,9 @@ describe('live doc broadcast coalescing', () => {
     // Both are on disk already, but nothing is relayed before the delay has passed.
     expect(handle.appends).toBe(2);
     expect(watcher.updates()).toHaveLength(0);
-    await new Promise((resolve) => setTimeout(resolve, 60));
+    clock.advance(29);
+    expect(watcher.updates()).toHaveLength(0);
+    clock.advance(1);
     expect(watcher.updates()).toHaveLength(1);
     const replica = new Y.Doc();
     Y.applyUpdate(replica, watcher.updates()[0]!);
@@ -341,14 +346,22 @@ describe('live doc broadcast coalescing', () => {
   });
 
   it('re-encodes the cached state once the doc has been quiet for a while', async () => {
-    const { live } = await liveDoc(undefined, 20);
+    const { live, clock } = await liveDoc(undefined, 20);
     const sender = fakePeer();
     live.addPeer(sender);
     const a = author(801);
     a.type('quiet soon');
     live.receive(sender, a.frames[0]!);
+    await turn();
     expect(live.stateCompact).toBe(false);
-    await new Promise((resolve) => setTimeout(resolve, 60));
+    // Another update restarts the quiet period.
+    clock.advance(15);
+    a.type('!');
+    live.receive(sender, a.frames[1]!);
+    await turn();
+    clock.advance(15);
+    expect(live.stateCompact).toBe(false);
+    clock.advance(5);
     expect(live.stateCompact).toBe(true);
   });
 
