@@ -1,8 +1,10 @@
 /**
- * The live docs of all open sessions. A doc is loaded once however many clients arrive at the same
- * instant (a map of loading promises), created from the session's topic template inside that same
- * load and stored before any client syncs, and unloaded only after it is stored; a client arriving
- * during an unload waits for it and then gets the stored state.
+ * The doc registry: the live docs of all open sessions. A doc is loaded once however many clients
+ * arrive at the same instant (a map of loading promises), created from the session's topic
+ * template inside that same load and stored before any client syncs, pinned while a caller
+ * attaches, and unloaded only after it is stored; a client arriving during an unload waits for it
+ * and then gets the stored state. One client's connection is doc-connection.ts; the server's own
+ * edits go through `edit`.
  */
 import * as Y from 'yjs';
 import { AppError } from '../../shared/errors.ts';
@@ -10,11 +12,13 @@ import { CloseCode } from '../../shared/protocol.ts';
 import type { DocStore } from '../storage/doc-store-port.ts';
 import { systemClock, type Clock, type Timer } from './clock.ts';
 import type { DocMetrics } from './doc-metrics.ts';
-import { LiveDoc, maxStateTail, truncateReason, type LiveDocLimits } from './live-doc.ts';
+import { openConnection, type ConnectionHost, type PeerAccess } from './doc-connection.ts';
+import { LiveDoc, maxStateTail, type LiveDocLimits } from './live-doc.ts';
 import type { PeerConnection, PeerSocket } from './peer.ts';
 import type { Logger } from '../logger.ts';
 import type { UpdateGuard } from './schema-guard.ts';
-import { carriesEdit, encodePermissionDenied, encodeSyncFrame, isFreshSyncStep1, SYNC_STEP2, SYNC_UPDATE } from '../../shared/wire.ts';
+
+export type { PeerAccess } from './doc-connection.ts';
 
 /** What a kind of doc (session notes, follow-ups) looks like when the server creates it. */
 export interface DocTemplate {
@@ -26,12 +30,6 @@ export interface DocTemplate {
   reconcile(doc: Y.Doc, sessionId: string): void;
   /** What clients may write into this kind of doc: every client update passes it first. */
   guard: UpdateGuard;
-}
-
-/** What a connection may do. */
-export interface PeerAccess {
-  /** False: the peer syncs read-only; frames carrying edits are refused and never applied. */
-  canWrite: boolean;
 }
 
 export interface DocServiceOptions {
@@ -58,22 +56,10 @@ export interface DocServiceOptions {
   clock?: Clock;
 }
 
-/** The updates logged after the snapshot merged into one, then sync step 2 with the snapshot: the
- *  client has everything once it has step 2 (as LiveDoc's replies from its cached state). */
-function sendFullState(socket: PeerSocket, stored: readonly Uint8Array[]): void {
-  if (stored.length > 1) socket.send(encodeSyncFrame(SYNC_UPDATE, Y.mergeUpdates(stored.slice(1))));
-  socket.send(encodeSyncFrame(SYNC_STEP2, stored[0]!));
-}
-
 type Entry =
   | { kind: 'loading'; promise: Promise<LiveDoc> }
   | { kind: 'ready'; doc: LiveDoc; idleTimer: Timer | null }
   | { kind: 'unloading'; promise: Promise<void> };
-
-type ConnectionState =
-  | { kind: 'loading'; queue: Uint8Array[]; answered: boolean }
-  | { kind: 'open'; doc: LiveDoc }
-  | { kind: 'closed' };
 
 export class DocService {
   #store: DocStore;
@@ -86,12 +72,27 @@ export class DocService {
   #awaitingLoad = new Map<string, Set<(stored: readonly Uint8Array[]) => void>>();
   #shuttingDown = false;
   #clock: Clock;
+  #host: ConnectionHost;
 
   constructor(store: DocStore, template: DocTemplate, options: DocServiceOptions) {
     this.#store = store;
     this.#template = template;
     this.#options = options;
     this.#clock = options.clock ?? systemClock;
+    const service = this;
+    this.#host = {
+      get shuttingDown() {
+        return service.#shuttingDown;
+      },
+      exists: (sessionId) => template.exists(sessionId),
+      maxQueuedFrames: options.maxQueuedFrames,
+      log: options.log,
+      pin: (sessionId, delta) => this.#pin(sessionId, delta),
+      listenForLoad: (sessionId, answer, listen) => this.#listenForLoad(sessionId, answer, listen),
+      acquire: (sessionId) => this.acquire(sessionId),
+      releaseIfIdle: (sessionId) => this.#releaseIfIdle(sessionId),
+      lastPeerLeft: (doc) => options.onLastPeerLeft?.(doc),
+    };
   }
 
   /**
@@ -99,80 +100,7 @@ export class DocService {
    * before the doc is loaded; they are queued and handled in order once it is.
    */
   connect(sessionId: string, socket: PeerSocket, access: PeerAccess = { canWrite: true }): PeerConnection {
-    let state: ConnectionState = { kind: 'loading', queue: [], answered: false };
-    const close = (code: number, reason: string): void => {
-      if (state.kind === 'closed') return;
-      state = { kind: 'closed' };
-      socket.close(code, truncateReason(reason));
-    };
-    if (this.#shuttingDown) close(CloseCode.GOING_AWAY, 'server shutting down');
-    else if (!this.#template.exists(sessionId)) close(CloseCode.SESSION_NOT_FOUND, `no session "${sessionId}"`);
-    else {
-      this.#pin(sessionId, +1);
-      const answerEarly = (stored: readonly Uint8Array[]): void => {
-        if (state.kind !== 'loading' || state.answered) return;
-        const index = state.queue.findIndex(isFreshSyncStep1);
-        if (index < 0) return;
-        state.queue.splice(index, 1);
-        state.answered = true;
-        sendFullState(socket, stored);
-      };
-      this.#listenForLoad(sessionId, answerEarly, true);
-      this.acquire(sessionId).then(
-        (doc) => {
-          this.#listenForLoad(sessionId, answerEarly, false);
-          this.#pin(sessionId, -1);
-          if (state.kind !== 'loading') {
-            this.#releaseIfIdle(sessionId);
-            return;
-          }
-          if (doc.storageError) {
-            close(CloseCode.STORAGE_UNAVAILABLE, 'storage unavailable: your edits are kept on your device');
-            this.#releaseIfIdle(sessionId);
-            return;
-          }
-          const queued = state.queue;
-          state = { kind: 'open', doc };
-          doc.addPeer(socket);
-          for (const frame of queued) doc.receive(socket, frame);
-        },
-        (error: unknown) => {
-          this.#listenForLoad(sessionId, answerEarly, false);
-          this.#pin(sessionId, -1);
-          const appError = error instanceof AppError ? error : null;
-          if (!appError) this.#options.log.error({ err: error, sessionId }, 'doc load failed');
-          close(appError?.closeCode ?? CloseCode.STORAGE_UNAVAILABLE, appError?.message ?? 'the session could not be loaded');
-        },
-      );
-    }
-    return {
-      receive: (frame) => {
-        if (!access.canWrite && state.kind !== 'closed' && carriesEdit(frame)) {
-          socket.send(encodePermissionDenied('read-only connection: this edit was not applied'));
-          return;
-        }
-        switch (state.kind) {
-          case 'loading':
-            if (state.queue.length >= this.#options.maxQueuedFrames) close(CloseCode.RATE_LIMITED, 'too many frames before the session loaded');
-            else state.queue.push(frame);
-            return;
-          case 'open':
-            state.doc.receive(socket, frame);
-            return;
-          case 'closed':
-            return;
-        }
-      },
-      closed: () => {
-        const previous = state;
-        state = { kind: 'closed' };
-        if (previous.kind === 'open') {
-          previous.doc.removePeer(socket);
-          if (previous.doc.peerCount === 0 && !this.#shuttingDown) this.#options.onLastPeerLeft?.(previous.doc);
-          this.#releaseIfIdle(sessionId);
-        }
-      },
-    };
+    return openConnection(this.#host, sessionId, socket, access);
   }
 
   /** The loaded doc of a session, loading it (or waiting for a running load or unload) first. */

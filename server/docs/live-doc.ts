@@ -1,3 +1,4 @@
+// Over ~350 lines: the glue of the doc's collaborators and its public API, kept in one place.
 /**
  * One loaded session doc: its Y.Doc, awareness and peers, and the glue between the collaborators
  * that do the work (each in its own module, each with its issue's reasoning):
