@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { buildApp, type App } from '../server/app.ts';
 import { makeConfig, PROJECT_ROOT } from '../server/config.ts';
-import type { RestoreSection } from '../server/docs/restore-content.ts';
+import { restoreNotes, type RestoreSection } from '../server/sessions/restore-content.ts';
 import { EXPORT_FORMATS, type ExportFormat } from '../shared/export/formats.ts';
 
 const SESSIONS = Number(process.env.BENCH_SESSIONS ?? 20);
@@ -87,7 +87,7 @@ async function main(): Promise<void> {
           status: a === 0 ? 'done' : 'open',
         })),
       }));
-      await server.app.docs.restoreContent(`session-${s + 1}`, sections);
+      await restoreNotes(server.app.docs, `session-${s + 1}`, sections);
     }
     await server.app.fastify.close();
 

@@ -1,51 +1,39 @@
 /**
- * The y-websocket messages the load generator sends and reads, built with lib0 directly so that a
- * generator process can drive hundreds of connections cheaply. Edits carry a token
+ * The y-websocket messages the load generator sends and reads, built with shared/wire.ts (no
+ * Awareness instances or providers) so that a generator process can drive hundreds of connections
+ * cheaply. Edits carry a token
  * `~<author>.<seq>.<sentAt>;` (base 36; sentAt in 0.1 ms since the run's epoch) from which probes
  * measure latency and check that no edit was lost.
  */
-import * as decoding from 'lib0/decoding';
-import * as encoding from 'lib0/encoding';
 import * as Y from 'yjs';
-import { MESSAGE_AWARENESS, MESSAGE_SYNC } from '../shared/protocol.ts';
+import { decodeSyncPayload, encodeAwarenessEntries, encodeAwarenessFrame } from '../shared/wire.ts';
 
-export { SYNC_STEP1, SYNC_STEP2, SYNC_UPDATE } from '../shared/sync-frames.ts';
+// The frames themselves come from the one wire module; the names are the bench's own.
+export {
+  SYNC_STEP1,
+  SYNC_STEP2,
+  SYNC_UPDATE,
+  encodeSyncStep1Frame as syncStep1,
+  encodeSyncFrame as syncMessage,
+  readMessageKind as messageKind,
+} from '../shared/wire.ts';
 
 /** Wall-clock milliseconds with sub-ms resolution, comparable across processes on one machine. */
 export function nowMs(): number {
   return performance.timeOrigin + performance.now();
 }
 
-export { encodeSyncStep1Frame as syncStep1, encodeSyncFrame as syncMessage } from '../shared/sync-frames.ts';
-
 /** An awareness message announcing one client's state (what y-protocols' encodeAwarenessUpdate
  *  produces for a single client), without an Awareness instance and its timers. */
 export function awarenessMessage(clientId: number, clock: number, state: unknown): Uint8Array {
-  const encoder = encoding.createEncoder();
-  encoding.writeVarUint(encoder, MESSAGE_AWARENESS);
-  const inner = encoding.createEncoder();
-  encoding.writeVarUint(inner, 1);
-  encoding.writeVarUint(inner, clientId);
-  encoding.writeVarUint(inner, clock);
-  encoding.writeVarString(inner, JSON.stringify(state));
-  encoding.writeVarUint8Array(encoder, encoding.toUint8Array(inner));
-  return encoding.toUint8Array(encoder);
-}
-
-/** Message type and, for sync messages, the sync type: `[0, 1]` is step 2. */
-export function messageKind(frame: Uint8Array): { type: number; sync: number } {
-  const decoder = decoding.createDecoder(frame);
-  const type = decoding.readVarUint(decoder);
-  const sync = type === MESSAGE_SYNC ? decoding.readVarUint(decoder) : -1;
-  return { type, sync };
+  return encodeAwarenessFrame(encodeAwarenessEntries([{ clientId, clock, stateJson: JSON.stringify(state) }]));
 }
 
 /** The Yjs update inside a sync step 2 or update message. */
 export function syncPayload(frame: Uint8Array): Uint8Array {
-  const decoder = decoding.createDecoder(frame);
-  decoding.readVarUint(decoder);
-  decoding.readVarUint(decoder);
-  return decoding.readVarUint8Array(decoder);
+  const payload = decodeSyncPayload(frame);
+  if (!payload) throw new Error('not a sync frame');
+  return payload;
 }
 
 const TIME_UNITS_PER_MS = 10;

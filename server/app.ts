@@ -28,7 +28,7 @@ import { metricsRoutes } from './http/metrics-routes.ts';
 import { recordRoutes } from './http/record-routes.ts';
 import { tokenRoutes } from './http/token-routes.ts';
 import { AccessPolicy } from './meta/access-policy.ts';
-import { loadSeed } from './meta/seed.ts';
+import { loadSeed } from './import/seed.ts';
 import { createMetrics, type Metrics } from './metrics.ts';
 import { openServices, type ServiceDeps, type Services } from './services.ts';
 import { loadOrCreateAdminToken } from './storage/admin-token-file.ts';

@@ -5,20 +5,21 @@
  */
 import path from 'node:path';
 import type { Config } from './config.ts';
-import { CheckpointService } from './docs/checkpoint-service.ts';
+import { CheckpointService } from './sessions/checkpoint-service.ts';
 import { DocService } from './docs/doc-service.ts';
-import { notesTemplate, stateTemplate } from './docs/doc-templates.ts';
-import { FollowupsService } from './docs/followups-service.ts';
+import { notesTemplate, stateTemplate } from './sessions/doc-templates.ts';
+import { FollowupsService } from './sessions/followups-service.ts';
 import type { DocMetrics } from './docs/doc-metrics.ts';
-import type { Logger } from './docs/peer.ts';
-import { SessionRecord } from './docs/session-record.ts';
+import type { Logger } from './logger.ts';
+import { SessionRecord } from './sessions/session-record.ts';
 import { SkipLog } from './docs/skip-log.ts';
 import { ExportCache } from './export/export-cache.ts';
 import { ExportService } from './export/export-service.ts';
 import { joinCluster } from './cluster/cluster.ts';
 import { MetaService } from './meta/meta-service.ts';
 import { createFileCheckpointStore } from './storage/checkpoint-store.ts';
-import { createFileDocStore, type DocStore } from './storage/doc-store.ts';
+import { createFileDocStore } from './storage/doc-store.ts';
+import type { DocStore } from './storage/doc-store-port.ts';
 import { createFileMetaStore, isSharedMetaStore, type MetaStore } from './storage/meta-store.ts';
 import { createRedisCheckpointStore } from './cluster/redis-checkpoint-store.ts';
 import { createRedisMetaStore } from './cluster/redis-meta-store.ts';
@@ -56,7 +57,18 @@ export interface ServiceOptions {
 
 export async function openServices(config: Readonly<Config>, log: Logger, deps: ServiceDeps = {}, options: ServiceOptions = {}): Promise<Services> {
   // Cluster mode: documents (and below, metadata) shared with the other instances through Redis.
-  const cluster = config.redisUrl ? await joinCluster({ ...config, redisUrl: config.redisUrl }, log) : null;
+  const cluster = config.redisUrl
+    ? await joinCluster(
+        {
+          redisUrl: config.redisUrl,
+          redisConnectTimeoutMs: config.redisConnectTimeoutMs,
+          redisKeyPrefix: config.redisKeyPrefix,
+          redisLeaseMs: config.redisLeaseMs,
+          redisStreamRetainMs: config.redisStreamRetainMs,
+        },
+        log,
+      )
+    : null;
   const metaStore =
     deps.metaStore ??
     (cluster

@@ -4,7 +4,7 @@
  * and releases the lock.
  */
 import type { Config } from '../config.ts';
-import type { Logger } from '../docs/peer.ts';
+import type { Logger } from '../logger.ts';
 import { openServices, type Services } from '../services.ts';
 import { lockDataDir } from '../storage/data-dir-lock.ts';
 

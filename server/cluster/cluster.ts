@@ -4,13 +4,24 @@
  * run other commands: one for commands, one for the stream tailer, one for pub/sub.
  */
 import type { Redis } from 'ioredis';
-import type { Config } from '../config.ts';
-import type { Logger } from '../docs/peer.ts';
-import type { DocStore } from '../storage/doc-store.ts';
+import type { Logger } from '../logger.ts';
+import type { DocStore } from '../storage/doc-store-port.ts';
 import { connectRedis } from './redis-connection.ts';
 import { RedisChannels } from './redis-channels.ts';
 import { createRedisDocStore, newInstanceId } from './redis-doc-store.ts';
 import { StreamTailer } from './stream-tailer.ts';
+
+/** What joining takes: the cluster's own settings, not the whole server Config. */
+export interface ClusterOptions {
+  redisUrl: string;
+  redisConnectTimeoutMs: number;
+  /** Every key and channel starts with this (several deployments may share one Redis). */
+  redisKeyPrefix: string;
+  /** How long a doc's lease lasts without renewal (the leader compacts and builds structure). */
+  redisLeaseMs: number;
+  /** How long stream entries are kept after a compaction (late instances catch up from them). */
+  redisStreamRetainMs: number;
+}
 
 export interface Cluster {
   readonly instanceId: string;
@@ -23,10 +34,10 @@ export interface Cluster {
   close(): Promise<void>;
 }
 
-export async function joinCluster(config: Readonly<Config> & { redisUrl: string }, log: Logger): Promise<Cluster> {
+export async function joinCluster(options: Readonly<ClusterOptions>, log: Logger): Promise<Cluster> {
   const instanceId = newInstanceId();
   const connect = (role: string): Promise<Redis> =>
-    connectRedis(config.redisUrl, { name: `mcpad-${instanceId}-${role}`, connectTimeoutMs: config.redisConnectTimeoutMs });
+    connectRedis(options.redisUrl, { name: `mcpad-${instanceId}-${role}`, connectTimeoutMs: options.redisConnectTimeoutMs });
   const commands = await connect('commands');
   const blocking = await connect('tail').catch(async (error: unknown) => {
     commands.disconnect();
@@ -51,7 +62,7 @@ export async function joinCluster(config: Readonly<Config> & { redisUrl: string 
   }
   const tailer = new StreamTailer(blocking, commands, log);
   const channels = new RedisChannels(subscriber);
-  log.info({ instanceId, redis: config.redisUrl.replace(/\/\/[^@]*@/, '//***@') }, 'joined the cluster');
+  log.info({ instanceId, redis: options.redisUrl.replace(/\/\/[^@]*@/, '//***@') }, 'joined the cluster');
   return {
     instanceId,
     commands,
@@ -62,10 +73,10 @@ export async function joinCluster(config: Readonly<Config> & { redisUrl: string 
         commands,
         tailer,
         channels,
-        prefix: `${config.redisKeyPrefix}${kind}:`,
+        prefix: `${options.redisKeyPrefix}${kind}:`,
         instanceId,
-        leaseMs: config.redisLeaseMs,
-        retainMs: config.redisStreamRetainMs,
+        leaseMs: options.redisLeaseMs,
+        retainMs: options.redisStreamRetainMs,
         maxUpdateBytes,
         log,
       }),

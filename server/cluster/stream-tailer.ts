@@ -6,7 +6,7 @@
  * the new set of streams is read at once.
  */
 import type { Redis } from 'ioredis';
-import type { Logger } from '../docs/peer.ts';
+import type { Logger } from '../logger.ts';
 
 export interface StreamEntry {
   id: string;

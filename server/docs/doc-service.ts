@@ -1,20 +1,24 @@
 /**
- * The live docs of all open sessions. A doc is loaded once however many clients arrive at the same
- * instant (a map of loading promises), created from the session's topic template inside that same
- * load and stored before any client syncs, and unloaded only after it is stored; a client arriving
- * during an unload waits for it and then gets the stored state.
+ * The doc registry: the live docs of all open sessions. A doc is loaded once however many clients
+ * arrive at the same instant (a map of loading promises), created from the session's topic
+ * template inside that same load and stored before any client syncs, pinned while a caller
+ * attaches, and unloaded only after it is stored; a client arriving during an unload waits for it
+ * and then gets the stored state. One client's connection is doc-connection.ts; the server's own
+ * edits go through `edit`.
  */
 import * as Y from 'yjs';
 import { AppError } from '../../shared/errors.ts';
 import { CloseCode } from '../../shared/protocol.ts';
-import type { DocStore } from '../storage/doc-store.ts';
+import type { DocStore } from '../storage/doc-store-port.ts';
+import { systemClock, type Clock, type Timer } from './clock.ts';
 import type { DocMetrics } from './doc-metrics.ts';
-import { LiveDoc, maxStateTail, truncateReason, type LiveDocLimits } from './live-doc.ts';
-import { docHasContent, writeSections, type RestoreOutcome, type RestoreSection } from './restore-content.ts';
-import type { Logger, PeerConnection, PeerSocket } from './peer.ts';
-import { carriesEdit, encodePermissionDenied } from './write-guard.ts';
+import { openConnection, type ConnectionHost, type PeerAccess } from './doc-connection.ts';
+import { LiveDoc, maxStateTail, type LiveDocLimits } from './live-doc.ts';
+import type { PeerConnection, PeerSocket } from './peer.ts';
+import type { Logger } from '../logger.ts';
 import type { UpdateGuard } from './schema-guard.ts';
-import { encodeSyncFrame, SYNC_STEP2, SYNC_UPDATE } from '../../shared/sync-frames.ts';
+
+export type { PeerAccess } from './doc-connection.ts';
 
 /** What a kind of doc (session notes, follow-ups) looks like when the server creates it. */
 export interface DocTemplate {
@@ -26,12 +30,6 @@ export interface DocTemplate {
   reconcile(doc: Y.Doc, sessionId: string): void;
   /** What clients may write into this kind of doc: every client update passes it first. */
   guard: UpdateGuard;
-}
-
-/** What a connection may do. */
-export interface PeerAccess {
-  /** False: the peer syncs read-only; frames carrying edits are refused and never applied. */
-  canWrite: boolean;
 }
 
 export interface DocServiceOptions {
@@ -54,30 +52,14 @@ export interface DocServiceOptions {
   broadcastDelayMs?: number;
   log: Logger;
   metrics?: DocMetrics;
-}
-
-/** `[sync, step 1, state vector of an empty doc]`: a client that has nothing yet. Only the canonical
- *  encoding is recognised: any other is answered by the live doc once it is loaded. */
-function isFreshSyncStep1(frame: Uint8Array): boolean {
-  return frame.length === 4 && frame[0] === 0 && frame[1] === 0 && frame[2] === 1 && frame[3] === 0;
-}
-
-/** The updates logged after the snapshot merged into one, then sync step 2 with the snapshot: the
- *  client has everything once it has step 2 (as LiveDoc's replies from its cached state). */
-function sendFullState(socket: PeerSocket, stored: readonly Uint8Array[]): void {
-  if (stored.length > 1) socket.send(encodeSyncFrame(SYNC_UPDATE, Y.mergeUpdates(stored.slice(1))));
-  socket.send(encodeSyncFrame(SYNC_STEP2, stored[0]!));
+  /** Time and scheduling (tests pass a manual clock); the system clock when left out. */
+  clock?: Clock;
 }
 
 type Entry =
   | { kind: 'loading'; promise: Promise<LiveDoc> }
-  | { kind: 'ready'; doc: LiveDoc; idleTimer: NodeJS.Timeout | null }
+  | { kind: 'ready'; doc: LiveDoc; idleTimer: Timer | null }
   | { kind: 'unloading'; promise: Promise<void> };
-
-type ConnectionState =
-  | { kind: 'loading'; queue: Uint8Array[]; answered: boolean }
-  | { kind: 'open'; doc: LiveDoc }
-  | { kind: 'closed' };
 
 export class DocService {
   #store: DocStore;
@@ -89,11 +71,28 @@ export class DocService {
   /** Per loading session, connections that may be answered from the stored bytes (see #load). */
   #awaitingLoad = new Map<string, Set<(stored: readonly Uint8Array[]) => void>>();
   #shuttingDown = false;
+  #clock: Clock;
+  #host: ConnectionHost;
 
   constructor(store: DocStore, template: DocTemplate, options: DocServiceOptions) {
     this.#store = store;
     this.#template = template;
     this.#options = options;
+    this.#clock = options.clock ?? systemClock;
+    const service = this;
+    this.#host = {
+      get shuttingDown() {
+        return service.#shuttingDown;
+      },
+      exists: (sessionId) => template.exists(sessionId),
+      maxQueuedFrames: options.maxQueuedFrames,
+      log: options.log,
+      pin: (sessionId, delta) => this.#pin(sessionId, delta),
+      listenForLoad: (sessionId, answer, listen) => this.#listenForLoad(sessionId, answer, listen),
+      acquire: (sessionId) => this.acquire(sessionId),
+      releaseIfIdle: (sessionId) => this.#releaseIfIdle(sessionId),
+      lastPeerLeft: (doc) => options.onLastPeerLeft?.(doc),
+    };
   }
 
   /**
@@ -101,80 +100,7 @@ export class DocService {
    * before the doc is loaded; they are queued and handled in order once it is.
    */
   connect(sessionId: string, socket: PeerSocket, access: PeerAccess = { canWrite: true }): PeerConnection {
-    let state: ConnectionState = { kind: 'loading', queue: [], answered: false };
-    const close = (code: number, reason: string): void => {
-      if (state.kind === 'closed') return;
-      state = { kind: 'closed' };
-      socket.close(code, truncateReason(reason));
-    };
-    if (this.#shuttingDown) close(CloseCode.GOING_AWAY, 'server shutting down');
-    else if (!this.#template.exists(sessionId)) close(CloseCode.SESSION_NOT_FOUND, `no session "${sessionId}"`);
-    else {
-      this.#pin(sessionId, +1);
-      const answerEarly = (stored: readonly Uint8Array[]): void => {
-        if (state.kind !== 'loading' || state.answered) return;
-        const index = state.queue.findIndex(isFreshSyncStep1);
-        if (index < 0) return;
-        state.queue.splice(index, 1);
-        state.answered = true;
-        sendFullState(socket, stored);
-      };
-      this.#listenForLoad(sessionId, answerEarly, true);
-      this.acquire(sessionId).then(
-        (doc) => {
-          this.#listenForLoad(sessionId, answerEarly, false);
-          this.#pin(sessionId, -1);
-          if (state.kind !== 'loading') {
-            this.#releaseIfIdle(sessionId);
-            return;
-          }
-          if (doc.storageError) {
-            close(CloseCode.STORAGE_UNAVAILABLE, 'storage unavailable: your edits are kept on your device');
-            this.#releaseIfIdle(sessionId);
-            return;
-          }
-          const queued = state.queue;
-          state = { kind: 'open', doc };
-          doc.addPeer(socket);
-          for (const frame of queued) doc.receive(socket, frame);
-        },
-        (error: unknown) => {
-          this.#listenForLoad(sessionId, answerEarly, false);
-          this.#pin(sessionId, -1);
-          const appError = error instanceof AppError ? error : null;
-          if (!appError) this.#options.log.error({ err: error, sessionId }, 'doc load failed');
-          close(appError?.closeCode ?? CloseCode.STORAGE_UNAVAILABLE, appError?.message ?? 'the session could not be loaded');
-        },
-      );
-    }
-    return {
-      receive: (frame) => {
-        if (!access.canWrite && state.kind !== 'closed' && carriesEdit(frame)) {
-          socket.send(encodePermissionDenied('read-only connection: this edit was not applied'));
-          return;
-        }
-        switch (state.kind) {
-          case 'loading':
-            if (state.queue.length >= this.#options.maxQueuedFrames) close(CloseCode.RATE_LIMITED, 'too many frames before the session loaded');
-            else state.queue.push(frame);
-            return;
-          case 'open':
-            state.doc.receive(socket, frame);
-            return;
-          case 'closed':
-            return;
-        }
-      },
-      closed: () => {
-        const previous = state;
-        state = { kind: 'closed' };
-        if (previous.kind === 'open') {
-          previous.doc.removePeer(socket);
-          if (previous.doc.peerCount === 0 && !this.#shuttingDown) this.#options.onLastPeerLeft?.(previous.doc);
-          this.#releaseIfIdle(sessionId);
-        }
-      },
-    };
+    return openConnection(this.#host, sessionId, socket, access);
   }
 
   /** The loaded doc of a session, loading it (or waiting for a running load or unload) first. */
@@ -193,7 +119,7 @@ export class DocService {
       }
       switch (entry.kind) {
         case 'ready':
-          if (entry.idleTimer) clearTimeout(entry.idleTimer);
+          entry.idleTimer?.cancel();
           entry.idleTimer = null;
           return entry.doc;
         case 'loading':
@@ -229,30 +155,22 @@ export class DocService {
     }
   }
 
-  /** True when the session's doc has any notes or action items (loading it if needed). */
-  hasContent(sessionId: string): Promise<boolean> {
-    return this.withDoc(sessionId, (live) => docHasContent(live.doc));
-  }
-
   /**
-   * Restores exported notes and action items into a session's doc as one normal edit (logged,
-   * then relayed to connected clients). Refuses with SESSION_NOT_EMPTY when the doc already has
-   * notes or action items: a restore never merges into live notes.
+   * The one way to edit a session's doc from the server (follow-ups, discussion, checkpoint and
+   * export restores): runs `change` on the loaded doc as a normal edit (logged before it is
+   * relayed to connected clients), or fails with STORAGE_UNAVAILABLE when the doc cannot be stored
+   * right now (before the change) or the change could not be stored (it is kept in memory and
+   * retried). `durable` also waits for the fdatasync of the change.
    */
-  async restoreContent(sessionId: string, topics: readonly RestoreSection[]): Promise<RestoreOutcome> {
-    const live = await this.acquire(sessionId);
-    try {
-      if (live.storageError) throw new AppError('STORAGE_UNAVAILABLE', `The doc of "${sessionId}" cannot be stored right now.`);
-      if (docHasContent(live.doc)) {
-        throw new AppError('SESSION_NOT_EMPTY', `Session "${sessionId}" already has notes or action items; restore into a new or empty session.`);
-      }
-      const outcome = writeSections(live.doc, topics);
-      if (live.storageError) throw new AppError('STORAGE_UNAVAILABLE', `The restored notes of "${sessionId}" could not be stored.`);
-      await live.flush();
-      return outcome;
-    } finally {
-      this.#releaseIfIdle(sessionId);
-    }
+  async edit<T>(sessionId: string, change: (doc: LiveDoc) => T, options: { durable?: boolean } = {}): Promise<T> {
+    const { result, live } = await this.withDoc(sessionId, (live) => {
+      if (live.storageError) throw new AppError('STORAGE_UNAVAILABLE', 'The session cannot be stored right now; try again shortly.');
+      const result = change(live);
+      if (live.storageError) throw new AppError('STORAGE_UNAVAILABLE', 'The change could not be stored; it is kept in memory and retried.');
+      return { result, live };
+    });
+    if (options.durable) await live.flush();
+    return result;
   }
 
   /** Reconciles a loaded doc with its changed session (the next load does it otherwise). */
@@ -295,7 +213,7 @@ export class DocService {
     const closing: Promise<void>[] = [];
     for (const [sessionId, entry] of this.#entries) {
       if (entry.kind !== 'ready') continue;
-      if (entry.idleTimer) clearTimeout(entry.idleTimer);
+      entry.idleTimer?.cancel();
       entry.doc.closeAllPeers(CloseCode.GOING_AWAY, 'server shutting down');
       closing.push(
         entry.doc.close().catch((error: unknown) => {
@@ -335,6 +253,7 @@ export class DocService {
         ...(this.#options.broadcastDelayMs ? { broadcastDelayMs: this.#options.broadcastDelayMs } : {}),
         ...(bus ? { bus } : {}),
         guard: this.#template.guard,
+        clock: this.#clock,
       });
       // What it was loaded from (snapshot, then the log) answers fresh clients without encoding.
       if (!loaded.isNew) live.cacheState(loaded.updates[0]!, loaded.updates.slice(1));
@@ -369,7 +288,7 @@ export class DocService {
   #idleEntry(): { sessionId: string; doc: LiveDoc } | null {
     for (const [sessionId, entry] of this.#entries) {
       if (entry.kind === 'ready' && entry.doc.peerCount === 0 && !this.#attaching.has(sessionId)) {
-        if (entry.idleTimer) clearTimeout(entry.idleTimer);
+        entry.idleTimer?.cancel();
         entry.idleTimer = null;
         return { sessionId, doc: entry.doc };
       }
@@ -380,8 +299,7 @@ export class DocService {
   #releaseIfIdle(sessionId: string): void {
     const entry = this.#entries.get(sessionId);
     if (entry?.kind !== 'ready' || entry.doc.peerCount > 0 || entry.idleTimer || this.#shuttingDown) return;
-    entry.idleTimer = setTimeout(() => this.#unload(sessionId, entry.doc), this.#options.docIdleUnloadMs);
-    entry.idleTimer.unref();
+    entry.idleTimer = this.#clock.setTimeout(() => this.#unload(sessionId, entry.doc), this.#options.docIdleUnloadMs);
   }
 
   #unload(sessionId: string, doc: LiveDoc): void {

@@ -20,10 +20,9 @@ export interface PeerConnection {
   closed(): void;
 }
 
-/** Minimal logger interface (pino-compatible) so the service layer does not depend on fastify. */
-export interface Logger {
-  info(obj: object, msg?: string): void;
-  warn(obj: object, msg?: string): void;
-  error(obj: object, msg?: string): void;
-  debug(obj: object, msg?: string): void;
+/** WebSocket close reasons are limited to 123 bytes. */
+export function truncateReason(reason: string): string {
+  const bytes = Buffer.from(reason, 'utf8');
+  if (bytes.length <= 123) return reason;
+  return bytes.subarray(0, 120).toString('utf8').replace(/\uFFFD*$/, '') + '...';
 }

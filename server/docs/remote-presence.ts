@@ -4,7 +4,7 @@
  * peer of this instance owns (or the server's own), so a remote cannot overwrite local presence.
  * Bad entries are dropped one by one; the rest of the update is applied.
  */
-import { decodeAwarenessEntries, encodeAwarenessEntries, type AwarenessEntry } from './sync-handler.ts';
+import { decodeAwarenessEntries, encodeAwarenessEntries, type AwarenessEntry } from '../../shared/wire.ts';
 
 export interface RemotePresenceRules {
   maxAwarenessStateBytes: number;
@@ -13,7 +13,7 @@ export interface RemotePresenceRules {
 }
 
 /** The acceptable part of a remote awareness update (null: nothing left) and how many entries
- *  were dropped. Throws ProtocolError when the update does not decode. */
+ *  were dropped. Throws MalformedFrameError when the update does not decode. */
 export function filterRemotePresence(update: Uint8Array, rules: RemotePresenceRules): { update: Uint8Array | null; kept: AwarenessEntry[]; dropped: number } {
   const entries = decodeAwarenessEntries(update);
   const kept = entries.filter(

@@ -5,7 +5,7 @@
  * when the session's doc unloads, so a doc broken again after a reload is logged again.
  */
 import type { SkipReport } from '../../shared/doc-schema.ts';
-import type { Logger } from './peer.ts';
+import type { Logger } from '../logger.ts';
 
 /** Problems listed in the one log line; the rest are counted. */
 const LISTED_PROBLEMS = 10;

@@ -4,13 +4,23 @@
  * ProtocolError and changes nothing it could avoid changing.
  */
 import * as decoding from 'lib0/decoding';
-import * as encoding from 'lib0/encoding';
 import * as Y from 'yjs';
 import * as awarenessProtocol from 'y-protocols/awareness';
-import * as syncProtocol from 'y-protocols/sync';
 import { CloseCode, MESSAGE_AUTH, MESSAGE_AWARENESS, MESSAGE_QUERY_AWARENESS, MESSAGE_SYNC } from '../../shared/protocol.ts';
+import {
+  decodeAwarenessEntries as decodeEntries,
+  encodeAwarenessEntries,
+  encodeAwarenessFrame,
+  encodeSyncFrame,
+  encodeSyncStep1Frame,
+  SYNC_STEP1,
+  SYNC_STEP2,
+  SYNC_UPDATE,
+  type AwarenessEntry,
+} from '../../shared/wire.ts';
 import type { DecodedUpdate } from './schema-guard.ts';
-import { encodeSyncFrame, encodeSyncStep1Frame, SYNC_STEP2, SYNC_UPDATE } from '../../shared/sync-frames.ts';
+
+export type { AwarenessEntry };
 
 /** A frame that is not a well-formed y-websocket message, or one a limit refuses. `closeCode` is
  *  what the sender's socket is closed with (4400 for malformed frames). */
@@ -21,13 +31,6 @@ export class ProtocolError extends Error {
     super(message);
     this.closeCode = closeCode;
   }
-}
-
-/** One client's entry in an awareness update: its id, clock and state (JSON text, `null` = gone). */
-export interface AwarenessEntry {
-  clientId: number;
-  clock: number;
-  stateJson: string;
 }
 
 /**
@@ -99,7 +102,7 @@ export function handleFrame(
 function handleSync(decoder: decoding.Decoder, doc: Y.Doc, origin: unknown, policy: FramePolicy | null, stateAsUpdate: StateAsUpdate): FrameResult {
   const syncType = readVarUint(decoder, 'sync message type');
   switch (syncType) {
-    case syncProtocol.messageYjsSyncStep1: {
+    case SYNC_STEP1: {
       const stateVector = readPayload(decoder, 'state vector');
       let update: Uint8Array;
       try {
@@ -109,11 +112,11 @@ function handleSync(decoder: decoding.Decoder, doc: Y.Doc, origin: unknown, poli
       }
       return { kind: 'sync-step1', reply: encodeSyncFrame(SYNC_STEP2, update) };
     }
-    case syncProtocol.messageYjsSyncStep2:
-    case syncProtocol.messageYjsUpdate: {
+    case SYNC_STEP2:
+    case SYNC_UPDATE: {
       const update = readPayload(decoder, 'update');
       applyUpdate(doc, update, origin, policy);
-      return { kind: syncType === syncProtocol.messageYjsUpdate ? 'sync-update' : 'sync-step2', reply: null };
+      return { kind: syncType === SYNC_UPDATE ? 'sync-update' : 'sync-step2', reply: null };
     }
     default:
       throw new ProtocolError(`unknown sync message type ${syncType}`);
@@ -163,33 +166,13 @@ function readPayload(decoder: decoding.Decoder, what: string): Uint8Array {
   return decoding.readUint8Array(decoder, length).slice();
 }
 
-/** Decodes an awareness update's entries (y-protocols format) without applying them. */
+/** Decodes an awareness update's entries without applying them; throws ProtocolError (4400). */
 export function decodeAwarenessEntries(update: Uint8Array): AwarenessEntry[] {
-  const decoder = decoding.createDecoder(update);
   try {
-    const count = decoding.readVarUint(decoder);
-    const entries: AwarenessEntry[] = [];
-    for (let i = 0; i < count; i++) {
-      const clientId = decoding.readVarUint(decoder);
-      const clock = decoding.readVarUint(decoder);
-      const stateJson = decoding.readVarString(decoder);
-      entries.push({ clientId, clock, stateJson });
-    }
-    return entries;
+    return decodeEntries(update);
   } catch (error) {
     throw new ProtocolError(`invalid awareness update: ${(error as Error).message}`);
   }
-}
-
-export function encodeAwarenessEntries(entries: AwarenessEntry[]): Uint8Array {
-  const encoder = encoding.createEncoder();
-  encoding.writeVarUint(encoder, entries.length);
-  for (const entry of entries) {
-    encoding.writeVarUint(encoder, entry.clientId);
-    encoding.writeVarUint(encoder, entry.clock);
-    encoding.writeVarString(encoder, entry.stateJson);
-  }
-  return encoding.toUint8Array(encoder);
 }
 
 /** Sync step 1 from the server: asks the peer for what the server is missing. */
@@ -204,8 +187,5 @@ export function encodeUpdate(update: Uint8Array): Uint8Array {
 
 /** An awareness message with the current states of `clients`. */
 export function encodeAwareness(awareness: awarenessProtocol.Awareness, clients: number[]): Uint8Array {
-  const encoder = encoding.createEncoder();
-  encoding.writeVarUint(encoder, MESSAGE_AWARENESS);
-  encoding.writeVarUint8Array(encoder, awarenessProtocol.encodeAwarenessUpdate(awareness, clients));
-  return encoding.toUint8Array(encoder);
+  return encodeAwarenessFrame(awarenessProtocol.encodeAwarenessUpdate(awareness, clients));
 }

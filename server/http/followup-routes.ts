@@ -18,7 +18,7 @@ import {
   NoQuery,
   SessionParams,
 } from '../../shared/api.ts';
-import type { FollowupsService } from '../docs/followups-service.ts';
+import type { FollowupsService } from '../sessions/followups-service.ts';
 import type { AccessPolicy } from '../meta/access-policy.ts';
 import type { MetaService } from '../meta/meta-service.ts';
 import { followupsCsv, followupsICalendar } from '../export/followups-calendar.ts';

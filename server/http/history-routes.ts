@@ -16,7 +16,7 @@ import {
   VersionParams,
   VersionsResponse,
 } from '../../shared/api.ts';
-import type { CheckpointService } from '../docs/checkpoint-service.ts';
+import type { CheckpointService } from '../sessions/checkpoint-service.ts';
 import type { AccessPolicy } from '../meta/access-policy.ts';
 import { tokenOf } from './request-token.ts';
 

@@ -2,7 +2,7 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import { ContributorsResponse, DiscussionState, ERROR_RESPONSES, SessionParams, SetDiscussingBody } from '../../shared/api.ts';
-import type { SessionRecord } from '../docs/session-record.ts';
+import type { SessionRecord } from '../sessions/session-record.ts';
 import type { AccessPolicy } from '../meta/access-policy.ts';
 import { tokenOf } from './request-token.ts';
 

@@ -8,7 +8,7 @@ import type { DocService } from '../docs/doc-service.ts';
 import type { ImportRequest } from './import-request.ts';
 import type { ImportOptions, ImportResult, MetaService } from '../meta/meta-service.ts';
 import { AppError } from '../../shared/errors.ts';
-import { writeSessionState } from '../docs/restore-content.ts';
+import { notesHaveContent, restoreNotes, writeSessionState } from '../sessions/restore-content.ts';
 
 export interface RestoredSession {
   id: string;
@@ -32,7 +32,7 @@ export async function importWithRestore(
   if (!restore) return meta.importSessions(eventId, drafts, options);
 
   for (const { sessionId } of restore.content) {
-    if (meta.hasSession(sessionId) && (await docs.hasContent(sessionId))) {
+    if (meta.hasSession(sessionId) && (await notesHaveContent(docs, sessionId))) {
       throw new AppError('SESSION_NOT_EMPTY', `Session "${sessionId}" already has notes or action items; restore into a new or empty session.`);
     }
   }
@@ -43,7 +43,7 @@ export async function importWithRestore(
   });
   const restored: RestoredSession[] = [];
   for (const { sessionId, topics } of restore.content) {
-    const outcome = await docs.restoreContent(sessionId, topics);
+    const outcome = await restoreNotes(docs, sessionId, topics);
     await state.withDoc(sessionId, (live) => writeSessionState(live.doc, topics, new Date().toISOString()));
     restored.push({ id: sessionId, restoredTopics: outcome.restored, missingTopics: outcome.missing });
   }

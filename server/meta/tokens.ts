@@ -3,19 +3,9 @@
  * SHA-256 hash is stored, so a leaked meta.json gives no working link; a token is shown once.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import type { TokenRole } from '../../shared/roles.ts';
+import type { TokenRecord } from '../storage/meta-store.ts';
 
-export interface TokenRecord {
-  id: string;
-  eventId: string;
-  sessionId: string;
-  role: TokenRole;
-  label: string;
-  /** SHA-256 of the token, hex. */
-  hash: string;
-  createdAt: string;
-  revokedAt?: string;
-}
+export type { TokenRecord };
 
 /** What the admin sees of a token: never its secret or hash. */
 export type TokenInfo = Omit<TokenRecord, 'hash'>;

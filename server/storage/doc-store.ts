@@ -7,10 +7,12 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { isValidId } from '../../shared/ids.ts';
-import type { DocBus } from '../docs/doc-bus.ts';
+import type { DocHandle, DocStore, LoadedDoc } from './doc-store-port.ts';
+import { assertAppendable, assertDocId, closeEvery } from './doc-store-checks.ts';
 import { writeFileDurably } from './durable-file.ts';
-import { decodeFrames, decodeSingleFrame, encodeFrame, FRAME_HEADER_BYTES } from './frame-codec.ts';
+import { decodeFrames, decodeSingleFrame, encodeFrame } from './frame-codec.ts';
+
+export type { DocBus, DocHandle, DocStore, LoadedDoc, OpenedDoc } from './doc-store-port.ts';
 
 export interface DocStoreOptions {
   rootDir: string; // created if missing
@@ -19,75 +21,9 @@ export interface DocStoreOptions {
   onWarning?: (docId: string, message: string) => void; // torn tail truncated, corrupt older log, etc.
 }
 
-export interface LoadedDoc {
-  /** Updates to apply in order (snapshot first, then log frames); empty for a new doc. */
-  updates: Uint8Array[];
-  /** True when nothing was ever stored for this id. */
-  isNew: boolean;
-}
-
-export interface DocHandle {
-  readonly docId: string;
-  /** Bytes in the current log generation (drives the compaction decision). */
-  readonly logBytes: number;
-  /** Frames appended to the current log generation (loaded + appended). */
-  readonly logFrames: number;
-  /** Appends one update. The file store writes it with fs.writeSync before returning: after it
-   *  returns the update survives a kill -9 of the process; a cluster store returns a promise that
-   *  resolves once the update is in Redis. fdatasync is batched (timer, at most every fsyncIntervalMs while dirty).
-   *  Throws (e.g. ENOSPC/EROFS/EIO) when the write fails; a failed write leaves no partial frame that
-   *  later loads would accept (truncate back to the last good offset if possible). */
-  append(update: Uint8Array): void | Promise<void>;
-  /** Cluster stores: resolves once every append so far is stored (null when nothing is in
-   *  flight). The file store writes synchronously and has nothing in flight. */
-  pendingWrites?(): Promise<void> | null;
-  /** Crash-safe compaction: `state` is Y.encodeStateAsUpdate(doc) taken *now* (synchronously by the
-   *  caller). Synchronously switch appends to log-(gen+1), then asynchronously write snapshot-(gen+1)
-   *  (tmp + fsync + rename + dir fsync), then delete older generations. A crash at any point leaves a
-   *  loadable set (old snapshot + old log + new log). Calls are serialised (one compaction at a time;
-   *  a second call while one runs waits for it and then runs). Rejects on write error (the old files
-   *  stay). */
-  compact(state: Uint8Array): Promise<void>;
-  /** fdatasync anything pending now. */
-  flush(): Promise<void>;
-  /** flush, then close file descriptors; the handle is unusable after. */
-  close(): Promise<void>;
-  /** Sizes on disk of this doc's files. */
-  diskBytes(): Promise<number>;
-}
-
-export interface OpenedDoc {
-  handle: DocHandle;
-  loaded: LoadedDoc;
-  /** Cluster stores: the doc's link to the other instances. */
-  bus?: DocBus;
-}
-
-export interface DocStore {
-  /** Opens (loading and repairing) a doc. Opening an id that is already open throws. */
-  open(docId: string): Promise<OpenedDoc>;
-  /** True when something is stored for this id (no repair, no open). */
-  exists(docId: string): Promise<boolean>;
-  /** close() every open handle. */
-  closeAll(): Promise<void>;
-}
-
 const GENERATION_FILE = /^(snapshot|log)-(0|[1-9][0-9]{0,14})\.bin$/;
 const snapshotName = (gen: number): string => `snapshot-${gen}.bin`;
 const logName = (gen: number): string => `log-${gen}.bin`;
-
-// Ids come validated from the service, but a path is built from this one: check again.
-function assertDocId(docId: string): void {
-  if (!isValidId(docId)) throw new Error(`invalid document id ${JSON.stringify(docId)}`);
-}
-
-function assertAppendable(update: Uint8Array, maxBytes: number): void {
-  // Loads reject empty and oversized frames, so writing one would hide every later frame.
-  if (update.length === 0) throw new RangeError('refusing to store an empty update');
-  if (update.length > maxBytes) {
-    throw new RangeError(`update of ${update.length} bytes exceeds the maximum ${maxBytes}`);
-  }
-}
 
 function errorText(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
@@ -429,11 +365,6 @@ async function loadDoc(
   return { handle, loaded: { updates, isNew } };
 }
 
-async function closeEvery(handles: Iterable<DocHandle>): Promise<void> {
-  const results = await Promise.allSettled([...handles].map((handle) => handle.close()));
-  const failure = results.find((result) => result.status === 'rejected');
-  if (failure) throw failure.reason;
-}
 
 /** Creates the file-backed store described at the top of this module. */
 export function createFileDocStore(options: DocStoreOptions): DocStore {
@@ -466,97 +397,6 @@ export function createFileDocStore(options: DocStoreOptions): DocStore {
     },
     closeAll() {
       return closeEvery([...open.values()].filter((handle) => handle !== null));
-    },
-  };
-}
-
-interface MemoryRecord {
-  snapshot: Uint8Array | null;
-  log: Uint8Array[];
-}
-
-class MemoryDocHandle implements DocHandle {
-  private closed = false;
-
-  constructor(
-    readonly docId: string,
-    private readonly record: MemoryRecord,
-    private readonly failure: () => Error | null,
-    private readonly onClosed: () => void,
-  ) {}
-
-  get logBytes(): number {
-    return this.record.log.reduce((sum, update) => sum + FRAME_HEADER_BYTES + update.length, 0);
-  }
-
-  get logFrames(): number {
-    return this.record.log.length;
-  }
-
-  append(update: Uint8Array): void {
-    this.assertUsable();
-    assertAppendable(update, Number.POSITIVE_INFINITY);
-    const failure = this.failure();
-    if (failure) throw failure;
-    this.record.log.push(update.slice());
-  }
-
-  async compact(state: Uint8Array): Promise<void> {
-    this.assertUsable();
-    const failure = this.failure();
-    if (failure) throw failure;
-    this.record.snapshot = state.slice();
-    this.record.log = [];
-  }
-
-  async flush(): Promise<void> {}
-
-  async close(): Promise<void> {
-    if (this.closed) return;
-    this.closed = true;
-    this.onClosed();
-  }
-
-  async diskBytes(): Promise<number> {
-    const snapshot = this.record.snapshot;
-    return (snapshot ? FRAME_HEADER_BYTES + snapshot.length : 0) + this.logBytes;
-  }
-
-  private assertUsable(): void {
-    if (this.closed) throw new Error(`document ${this.docId} is closed`);
-  }
-}
-
-/** In-memory store with the file store's contract, for service tests; `failWrites` injects write errors. */
-export function createMemoryDocStore(): DocStore & { failWrites(error: Error | null): void } {
-  const disk = new Map<string, MemoryRecord>();
-  const open = new Map<string, DocHandle>();
-  let failure: Error | null = null;
-  const stored = (record: MemoryRecord | undefined): boolean =>
-    record !== undefined && (record.snapshot !== null || record.log.length > 0);
-  return {
-    async open(docId) {
-      assertDocId(docId);
-      if (open.has(docId)) throw new Error(`document ${docId} is already open`);
-      let record = disk.get(docId);
-      if (record === undefined) {
-        record = { snapshot: null, log: [] };
-        disk.set(docId, record);
-      }
-      const handle = new MemoryDocHandle(docId, record, () => failure, () => open.delete(docId));
-      open.set(docId, handle);
-      const updates = [...(record.snapshot ? [record.snapshot] : []), ...record.log].map((u) => u.slice());
-      return { handle, loaded: { updates, isNew: !stored(record) } };
-    },
-    async exists(docId) {
-      assertDocId(docId);
-      return stored(disk.get(docId));
-    },
-    closeAll() {
-      return closeEvery(open.values());
-    },
-    failWrites(error) {
-      failure = error;
     },
   };
 }

@@ -8,9 +8,22 @@ import { Low, Memory } from 'lowdb';
 // adapter when NODE_ENV=test (which vitest sets), and persistence tests would then test nothing.
 import { JSONFile } from 'lowdb/node';
 import type { ConferenceEvent, Session } from '../../shared/domain.ts';
-import type { TokenRecord } from '../meta/tokens.ts';
+import type { TokenRole } from '../../shared/roles.ts';
 
 export const META_SCHEMA_VERSION = 1;
+
+/** A session link as stored: its hash, never the token itself (server/meta/tokens.ts makes them). */
+export interface TokenRecord {
+  id: string;
+  eventId: string;
+  sessionId: string;
+  role: TokenRole;
+  label: string;
+  /** SHA-256 of the token, hex. */
+  hash: string;
+  createdAt: string;
+  revokedAt?: string;
+}
 
 export interface MetaData {
   version: number;

@@ -23,6 +23,25 @@ export function frameFormat(deflateWindowBits: number | null, compressMinBytes: 
   return { deflateWindowBits, compressMinBytes, key: deflateWindowBits === null ? 'plain' : `${deflateWindowBits}/${compressMinBytes}` };
 }
 
+/** The params of each extension in a Sec-WebSocket-Extensions header (RFC 6455 §9.1), e.g.
+ *  `permessage-deflate; server_no_context_takeover; server_max_window_bits=10` gives
+ *  `{ 'permessage-deflate': { server_no_context_takeover: true, server_max_window_bits: '10' } }`. */
+export function parseExtensions(header: string | undefined): Record<string, Record<string, string | true>> {
+  const extensions: Record<string, Record<string, string | true>> = {};
+  for (const offer of (header ?? '').split(',')) {
+    const [name, ...params] = offer.split(';').map((part) => part.trim());
+    if (!name) continue;
+    const values: Record<string, string | true> = {};
+    for (const param of params) {
+      const eq = param.indexOf('=');
+      if (eq < 0) values[param] = true;
+      else values[param.slice(0, eq).trim()] = param.slice(eq + 1).trim().replace(/^"(.*)"$/, '$1');
+    }
+    extensions[name] = values;
+  }
+  return extensions;
+}
+
 /** zlib's raw deflate cannot use a 256-byte window (it silently uses 512). */
 const MIN_DEFLATE_WINDOW_BITS = 9;
 /** A sync flush ends with an empty stored block, `00 00 ff ff`, which RFC 7692 strips. */

@@ -6,6 +6,8 @@
  * Limits enforced here (issue #6): browser Origin, connections per address, per-connection frame
  * and byte rates, and the outgoing buffer of each socket. Frame size is ws' maxPayload (app.ts).
  */
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import type { WebSocket } from 'ws';
 import { AppError } from '../../shared/errors.ts';
@@ -18,7 +20,7 @@ import type { PeerConnection, PeerSocket } from '../docs/peer.ts';
 import type { AccessPolicy } from '../meta/access-policy.ts';
 import type { MetaService } from '../meta/meta-service.ts';
 import { ConnectionCounter, ConnectionRateLimiter, type ConnectionRateLimits } from './connection-limits.ts';
-import { deflateWindowBits, framedOnce, frameFormat } from './broadcast-frames.ts';
+import { deflateWindowBits, framedOnce, frameFormat, parseExtensions } from './broadcast-frames.ts';
 import { isOriginAllowed } from './origin-check.ts';
 import { addressKey } from './address-key.ts';
 
@@ -46,15 +48,27 @@ export interface CollabRouteOptions {
 type Room = { kind: 'notes' | 'state'; sessionId: string };
 
 const OPEN = 1;
-/** The window to compress broadcasts with, when the peer negotiated permessage-deflate. */
-function negotiatedDeflateBits(socket: WebSocket): number | null {
-  const deflate = (socket as unknown as { _extensions?: Record<string, { params?: Record<string, unknown> }> })._extensions?.['permessage-deflate'];
+/** The window to compress broadcasts with, when the peer negotiated permessage-deflate: read from
+ *  the handshake's answer (ws' public 'headers' event), never from ws internals. */
+function negotiatedDeflateBits(acceptedExtensions: string | undefined): number | null {
+  const deflate = parseExtensions(acceptedExtensions)['permessage-deflate'];
   // Without server_no_context_takeover a message's bytes would depend on the ones before it.
-  if (!deflate?.params?.server_no_context_takeover) return null;
-  return deflateWindowBits(deflate.params.server_max_window_bits);
+  if (!deflate?.server_no_context_takeover) return null;
+  return deflateWindowBits(deflate.server_max_window_bits);
 }
 
-function peerSocketOf(socket: WebSocket, limits: { maxBufferedBytes: number; closeHandshakeTimeoutMs: number; compressMinBytes: number }): PeerSocket {
+/** Handshake details kept per upgrade request: the accepted extensions and the TCP socket. */
+interface Handshake {
+  /** The Sec-WebSocket-Extensions header the server answered with. */
+  extensions: string | undefined;
+}
+
+function peerSocketOf(
+  socket: WebSocket,
+  tcp: Duplex,
+  handshake: Handshake | undefined,
+  limits: { maxBufferedBytes: number; closeHandshakeTimeoutMs: number; compressMinBytes: number },
+): PeerSocket {
   const { maxBufferedBytes, closeHandshakeTimeoutMs } = limits;
   const close = (code: number, reason: string): void => {
     if (socket.readyState !== OPEN) return;
@@ -69,7 +83,7 @@ function peerSocketOf(socket: WebSocket, limits: { maxBufferedBytes: number; clo
     close(CloseCode.CLIENT_TOO_SLOW, `too far behind: more than ${maxBufferedBytes} bytes waiting to be sent; reconnect to resync`);
     return true;
   };
-  const format = frameFormat(negotiatedDeflateBits(socket), limits.compressMinBytes);
+  const format = frameFormat(negotiatedDeflateBits(handshake?.extensions), limits.compressMinBytes);
   return {
     send(message) {
       if (socket.readyState !== OPEN || tooSlow()) return;
@@ -80,10 +94,8 @@ function peerSocketOf(socket: WebSocket, limits: { maxBufferedBytes: number; clo
     sendBatch(messages) {
       if (socket.readyState !== OPEN || tooSlow()) return;
       // A broadcast hands every peer the same array: it is framed once per format and written as
-      // one buffer per peer.
-      const tcp = (socket as unknown as { _socket?: { write(data: Uint8Array): boolean } })._socket;
-      if (tcp) tcp.write(framedOnce(messages, format));
-      else for (const message of messages) socket.send(message, { compress: false });
+      // one buffer per peer, straight to the upgraded TCP socket (ws writes its frames there too).
+      tcp.write(framedOnce(messages, format));
     },
     close,
   };
@@ -95,6 +107,14 @@ function toBytes(data: Buffer | ArrayBuffer | Buffer[]): Uint8Array {
 }
 
 export async function collabRoute(app: FastifyInstance, options: CollabRouteOptions): Promise<void> {
+  /** What ws answered each upgrade request with (read back in the route's wsHandler). */
+  const handshakes = new WeakMap<IncomingMessage, Handshake>();
+  const onHeaders = (headers: string[], request: IncomingMessage): void => {
+    const line = headers.find((header) => header.toLowerCase().startsWith('sec-websocket-extensions:'));
+    handshakes.set(request, { extensions: line?.slice(line.indexOf(':') + 1).trim() });
+  };
+  app.websocketServer.on('headers', onHeaders);
+  app.addHook('onClose', async () => app.websocketServer.off('headers', onHeaders));
   const alive = new WeakSet<WebSocket>();
   const sockets = new Set<WebSocket>();
   const perAddress = new ConnectionCounter(options.maxConnectionsPerIp);
@@ -173,7 +193,7 @@ export async function collabRoute(app: FastifyInstance, options: CollabRouteOpti
         const { sessionId } = request.params;
         // IPv6 counts per /64, IPv4-mapped IPv6 as the IPv4 address.
         const address = addressKey(request.ip);
-        const peer = peerSocketOf(socket, options);
+        const peer = peerSocketOf(socket, request.raw.socket, handshakes.get(request.raw), options);
         if (!perAddress.tryAcquire(address)) {
           peer.close(CloseCode.RATE_LIMITED, `too many connections from your address (limit ${options.maxConnectionsPerIp})`);
           return;

@@ -3,7 +3,7 @@
  * timestamps, so exports are deterministic), written through the doc service like a restore.
  */
 import type { App } from '../../server/app.ts';
-import { writeSessionState, type RestoreSection } from '../../server/docs/restore-content.ts';
+import { restoreNotes, writeSessionState, type RestoreSection } from '../../server/sessions/restore-content.ts';
 import { setDiscussing } from '../../shared/discussion.ts';
 
 /** The time golden exports are generated at. */
@@ -95,7 +95,7 @@ export const FIXTURE_NOTES: RestoreSection[] = [
 
 /** Writes the fixture into the seeded session of a fresh app (notes doc and state doc). */
 export async function writeFixture(app: App, sessionId = 'containers-cr'): Promise<void> {
-  await app.docs.restoreContent(sessionId, FIXTURE_NOTES);
+  await restoreNotes(app.docs, sessionId, FIXTURE_NOTES);
   await app.stateDocs.withDoc(sessionId, (live) => {
     writeSessionState(live.doc, FIXTURE_NOTES, FIXED_NOW.toISOString());
     // The room as it really went: two topics discussed, at fixed times.

@@ -1,10 +1,8 @@
 /** A bare `ws` client speaking y-websocket frames by hand, for limit and fuzz tests. */
-import * as encoding from 'lib0/encoding';
 import WebSocket from 'ws';
 import * as Y from 'yjs';
-import { encodeSyncFrame, encodeSyncStep1Frame, SYNC_UPDATE } from '../../shared/sync-frames.ts';
+import { encodeAwarenessEntries, encodeAwarenessFrame, encodeSyncFrame, encodeSyncStep1Frame, SYNC_UPDATE } from '../../shared/wire.ts';
 import * as awarenessProtocol from 'y-protocols/awareness';
-import { MESSAGE_AWARENESS } from '../../shared/protocol.ts';
 import { sectionNotes, topicSections, type SectionMap } from '../../shared/doc-schema.ts';
 
 export interface RawClient {
@@ -54,15 +52,7 @@ export function updateFrame(update: Uint8Array): Uint8Array {
 
 /** An awareness message setting `state` (JSON text) for `clientId` at `clock`. */
 export function awarenessFrame(clientId: number, clock: number, stateJson: string): Uint8Array {
-  const inner = encoding.createEncoder();
-  encoding.writeVarUint(inner, 1);
-  encoding.writeVarUint(inner, clientId);
-  encoding.writeVarUint(inner, clock);
-  encoding.writeVarString(inner, stateJson);
-  const encoder = encoding.createEncoder();
-  encoding.writeVarUint(encoder, MESSAGE_AWARENESS);
-  encoding.writeVarUint8Array(encoder, encoding.toUint8Array(inner));
-  return encoding.toUint8Array(encoder);
+  return encodeAwarenessFrame(encodeAwarenessEntries([{ clientId, clock, stateJson }]));
 }
 
 /** A standalone Yjs update inserting `text` into a root text type `name` (client `clientId`): outside

@@ -5,9 +5,9 @@
  */
 import { Redis } from 'ioredis';
 import * as Y from 'yjs';
-import * as encoding from 'lib0/encoding';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { findSection, sectionNotes } from '../../shared/doc-schema.ts';
+import { encodeAwarenessEntries } from '../../shared/wire.ts';
 import { connectClient, destroyAllClients, type TestClient } from '../helpers/clients.ts';
 import { startRedis, type TestRedis } from '../helpers/redis-server.ts';
 import { serverPool, type TestServer } from '../helpers/server.ts';
@@ -93,14 +93,8 @@ describe('cluster inputs', () => {
       [alice.doc.clientID, 99, JSON.stringify({ user: { name: 'Impostor' } })],
       [900002, 1, JSON.stringify({ user: { name: 'Remote Bob', color: '#123456' } })],
     ];
-    const inner = encoding.createEncoder();
-    encoding.writeVarUint(inner, entries.length);
-    for (const [clientId, clock, state] of entries) {
-      encoding.writeVarUint(inner, clientId);
-      encoding.writeVarUint(inner, clock);
-      encoding.writeVarString(inner, state);
-    }
-    const message = Buffer.concat([Buffer.from(FOREIGN_INSTANCE, 'latin1'), Buffer.from([0]), Buffer.from(encoding.toUint8Array(inner))]);
+    const inner = encodeAwarenessEntries(entries.map(([clientId, clock, stateJson]) => ({ clientId, clock, stateJson })));
+    const message = Buffer.concat([Buffer.from(FOREIGN_INSTANCE, 'latin1'), Buffer.from([0]), Buffer.from(inner)]);
     await client.publish(`${prefix}docs:{${SESSION}}:awareness`, message);
 
     const names = (): string[] => [...watcher.provider.awareness.getStates().values()].map((s) => (s as { user?: { name?: string } }).user?.name ?? '');

@@ -10,7 +10,7 @@ import { createRedisCheckpointStore } from '../../server/cluster/redis-checkpoin
 import { createRedisMetaStore } from '../../server/cluster/redis-meta-store.ts';
 import { DEFAULT_CONFIG } from '../../server/config.ts';
 import { MetaService } from '../../server/meta/meta-service.ts';
-import { loadSeed } from '../../server/meta/seed.ts';
+import { loadSeed } from '../../server/import/seed.ts';
 import type { TokenInfo } from '../../server/meta/tokens.ts';
 import type { CheckpointInfo } from '../../server/storage/checkpoint-store.ts';
 import type { MetaData, SharedMetaStore } from '../../server/storage/meta-store.ts';

@@ -9,7 +9,7 @@ import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { findSection, readSections, sectionNotes } from '../../shared/doc-schema.ts';
-import { encodeSyncFrame, SYNC_UPDATE } from '../../shared/sync-frames.ts';
+import { encodeSyncFrame, SYNC_UPDATE } from '../../shared/wire.ts';
 import { startChildServer, type ChildServer } from '../helpers/child-server.ts';
 import { connectClient, destroyAllClients, type TestClient } from '../helpers/clients.ts';
 import { freePort, startRedis, type TestRedis } from '../helpers/redis-server.ts';

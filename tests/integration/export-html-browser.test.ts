@@ -9,6 +9,7 @@ import { pathToFileURL } from 'node:url';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../../server/config.ts';
+import { restoreNotes } from '../../server/sessions/restore-content.ts';
 import { FIXED_NOW, writeFixture } from '../helpers/export-fixture.ts';
 import { startServer, type TestServer } from '../helpers/server.ts';
 
@@ -64,7 +65,7 @@ beforeAll(async () => {
     body: JSON.stringify(evilSession),
   });
   expect(imported.status).toBe(201);
-  await s.app.docs.restoreContent('evil-mc', [
+  await restoreNotes(s.app.docs, 'evil-mc', [
     {
       id: 'xss-topic',
       title: evilSession.topics[0]!.title,

@@ -3,6 +3,7 @@
  * notes and action items, and exporting again gives the same document.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import { restoreNotes } from '../../server/sessions/restore-content.ts';
 import { connectClient, destroyAllClients } from '../helpers/clients.ts';
 import { writeFixture } from '../helpers/export-fixture.ts';
 import { startServer, TEST_ADMIN_TOKEN, type TestServer } from '../helpers/server.ts';
@@ -41,7 +42,7 @@ describe('JSON export round trip', () => {
       body: outline,
     });
     expect(created.status).toBe(201);
-    await source.app.docs.restoreContent('kernel-testing-mc', [
+    await restoreNotes(source.app.docs, 'kernel-testing-mc', [
       {
         id: 'kunit',
         title: 'KUnit',

@@ -1,13 +1,12 @@
 /** Issue #13: presence is validated and capped per doc, authorship cannot be rewritten or inflated,
  *  per-address limits count IPv6 by /64. Real server, stock providers and raw `ws` clients. */
-import * as decoding from 'lib0/decoding';
 import WebSocket from 'ws';
 import * as Y from 'yjs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { readAuthors } from '../../shared/authorship.ts';
 import { findSection, sectionNotes } from '../../shared/doc-schema.ts';
-import { CloseCode, MESSAGE_AWARENESS } from '../../shared/protocol.ts';
-import { decodeAwarenessEntries } from '../../server/docs/sync-handler.ts';
+import { CloseCode } from '../../shared/protocol.ts';
+import { decodeAwarenessEntries, decodeAwarenessPayload } from '../../shared/wire.ts';
 import { connectClient, destroyAllClients } from '../helpers/clients.ts';
 import { awarenessFrame, rawClient, step1Frame, updateFrame, type RawClient } from '../helpers/raw-client.ts';
 import { serverPool, type TestServer } from '../helpers/server.ts';
@@ -36,9 +35,9 @@ function raw(s: TestServer, query = '', options: WebSocket.ClientOptions = {}): 
 function presenceSeen(client: RawClient): Map<number, unknown> {
   const states = new Map<number, unknown>();
   for (const frame of client.received) {
-    const decoder = decoding.createDecoder(frame);
-    if (decoding.readVarUint(decoder) !== MESSAGE_AWARENESS) continue;
-    for (const entry of decodeAwarenessEntries(decoding.readVarUint8Array(decoder))) states.set(entry.clientId, JSON.parse(entry.stateJson));
+    const update = decodeAwarenessPayload(frame);
+    if (!update) continue;
+    for (const entry of decodeAwarenessEntries(update)) states.set(entry.clientId, JSON.parse(entry.stateJson));
   }
   return states;
 }

@@ -12,7 +12,7 @@ import * as Y from 'yjs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { readSections } from '../../shared/doc-schema.ts';
 import { CloseCode } from '../../shared/protocol.ts';
-import { encodeSyncFrame, SYNC_STEP2, SYNC_UPDATE } from '../../shared/sync-frames.ts';
+import { encodeSyncFrame, SYNC_STEP2, SYNC_UPDATE } from '../../shared/wire.ts';
 import type { PeerConnection, PeerSocket } from '../../server/docs/peer.ts';
 import { connectClient, destroyAllClients } from '../helpers/clients.ts';
 import { startRedis, type TestRedis } from '../helpers/redis-server.ts';

@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import zlib from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { deflateWindowBits, framedOnce, frameFormat, frameHeader } from '../../server/ws/broadcast-frames.ts';
+import { deflateWindowBits, framedOnce, frameFormat, frameHeader, parseExtensions } from '../../server/ws/broadcast-frames.ts';
 
 const PLAIN = frameFormat(null, 1024);
 const DEFLATE = frameFormat(15, 1024);
@@ -73,5 +73,18 @@ describe('broadcast frames', () => {
     expect(deflateWindowBits('11')).toBe(11);
     expect(deflateWindowBits(8)).toBeNull();
     expect(deflateWindowBits('x')).toBeNull();
+  });
+});
+
+describe('parseExtensions', () => {
+  it('reads the params of a Sec-WebSocket-Extensions answer', () => {
+    expect(parseExtensions('permessage-deflate; server_no_context_takeover; server_max_window_bits=10')).toEqual({
+      'permessage-deflate': { server_no_context_takeover: true, server_max_window_bits: '10' },
+    });
+    expect(parseExtensions('permessage-deflate; client_max_window_bits="12", x-other')).toEqual({
+      'permessage-deflate': { client_max_window_bits: '12' },
+      'x-other': {},
+    });
+    expect(parseExtensions(undefined)).toEqual({});
   });
 });

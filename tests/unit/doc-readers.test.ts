@@ -11,7 +11,7 @@ import { buildSummaryModel } from '../../shared/export/model.ts';
 import { readExportSections } from '../../shared/export/read-doc.ts';
 import { appendMissingSections } from '../../shared/topic-template.ts';
 import { renderExport } from '../../server/export/export-service.ts';
-import { docHasContent, writeSections } from '../../server/docs/restore-content.ts';
+import { docHasContent, writeSections } from '../../server/sessions/restore-content.ts';
 import { BROKEN_SHAPES, brokenDoc, goodDoc, TOPICS } from '../helpers/broken-docs.ts';
 
 const SHAPES = Object.keys(BROKEN_SHAPES);

@@ -1,9 +1,9 @@
 /** Service tier: the doc service's own limits with a fake socket and an in-memory store. */
 import { describe, expect, it } from 'vitest';
 import { DocService } from '../../server/docs/doc-service.ts';
-import { notesTemplate } from '../../server/docs/doc-templates.ts';
+import { notesTemplate } from '../../server/sessions/doc-templates.ts';
 import type { PeerSocket } from '../../server/docs/peer.ts';
-import { createMemoryDocStore } from '../../server/storage/doc-store.ts';
+import { createMemoryDocStore } from '../../server/storage/memory-doc-store.ts';
 import { AppError } from '../../shared/errors.ts';
 import { CloseCode } from '../../shared/protocol.ts';
 import { waitFor } from '../helpers/wait-for.ts';

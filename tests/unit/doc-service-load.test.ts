@@ -2,13 +2,12 @@
 import * as Y from 'yjs';
 import { describe, expect, it } from 'vitest';
 import { DocService } from '../../server/docs/doc-service.ts';
-import { notesTemplate } from '../../server/docs/doc-templates.ts';
+import { notesTemplate } from '../../server/sessions/doc-templates.ts';
 import type { PeerSocket } from '../../server/docs/peer.ts';
-import { createMemoryDocStore } from '../../server/storage/doc-store.ts';
+import { createMemoryDocStore } from '../../server/storage/memory-doc-store.ts';
 import { findSection, sectionNotes } from '../../shared/doc-schema.ts';
-import { classifyFrame, encodeSyncStep1Frame } from '../../shared/sync-frames.ts';
+import { classifyFrame, decodeSyncPayload, encodeSyncStep1Frame } from '../../shared/wire.ts';
 import { waitFor } from '../helpers/wait-for.ts';
-import * as decoding from 'lib0/decoding';
 
 const silent = { info() {}, warn() {}, error() {}, debug() {} };
 
@@ -29,10 +28,7 @@ function service(store = createMemoryDocStore(), onLoaded?: () => void) {
 }
 
 function updateOf(message: Uint8Array): Uint8Array {
-  const decoder = decoding.createDecoder(message);
-  decoding.readVarUint(decoder);
-  decoding.readVarUint(decoder);
-  return decoding.readVarUint8Array(decoder);
+  return decodeSyncPayload(message)!;
 }
 
 describe('a fresh client arriving while its doc loads', () => {

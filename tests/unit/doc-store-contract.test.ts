@@ -2,7 +2,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createFileDocStore, createMemoryDocStore } from '../../server/storage/doc-store.ts';
+import { createFileDocStore } from '../../server/storage/doc-store.ts';
+import { createMemoryDocStore } from '../../server/storage/memory-doc-store.ts';
 import { describeDocStoreContract } from '../helpers/doc-store-contract.ts';
 
 let tmp: string | null = null;

@@ -7,11 +7,11 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import * as Y from 'yjs';
 import {
   createFileDocStore,
-  createMemoryDocStore,
   type DocHandle,
   type DocStore,
   type DocStoreOptions,
 } from '../../server/storage/doc-store.ts';
+import { createMemoryDocStore } from '../../server/storage/memory-doc-store.ts';
 import { encodeFrame } from '../../server/storage/frame-codec.ts';
 
 const DOC = 'containers-cr';

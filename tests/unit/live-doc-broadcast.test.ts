@@ -1,5 +1,3 @@
-import * as decoding from 'lib0/decoding';
-import * as encoding from 'lib0/encoding';
 import * as Y from 'yjs';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -7,8 +5,11 @@ import type { DocMetrics } from '../../server/docs/doc-metrics.ts';
 import { LiveDoc } from '../../server/docs/live-doc.ts';
 import type { PeerSocket } from '../../server/docs/peer.ts';
 import { encodeUpdate } from '../../server/docs/sync-handler.ts';
-import { createMemoryDocStore, type DocHandle } from '../../server/storage/doc-store.ts';
-import { CloseCode, MESSAGE_AWARENESS, MESSAGE_SYNC } from '../../shared/protocol.ts';
+import type { DocHandle } from '../../server/storage/doc-store-port.ts';
+import { createMemoryDocStore } from '../../server/storage/memory-doc-store.ts';
+import { ManualClock } from '../helpers/manual-clock.ts';
+import { CloseCode, MESSAGE_SYNC } from '../../shared/protocol.ts';
+import { classifyFrame, decodeAwarenessPayload, decodeSyncPayload, encodeAwarenessFrame, encodeSyncStep1Frame } from '../../shared/wire.ts';
 
 const log = { info() {}, warn() {}, error() {}, debug() {} };
 /** Update frames received in one event-loop turn are applied at its end, and relayed in the next. */
@@ -32,17 +33,14 @@ function fakePeer(onSend?: (message: Uint8Array) => void): FakePeer {
     close(code) {
       peer.closedWith = code;
     },
-    updates: () => peer.messages.filter((m) => m[0] === MESSAGE_SYNC && m[1] === 2).map(payload),
-    awareness: () => peer.messages.filter((m) => m[0] === MESSAGE_AWARENESS),
+    updates: () => peer.messages.filter((m) => classifyFrame(m) === 'sync-update').map(payload),
+    awareness: () => peer.messages.filter((m) => classifyFrame(m) === 'awareness'),
   };
   return peer;
 }
 
 function payload(message: Uint8Array): Uint8Array {
-  const decoder = decoding.createDecoder(message);
-  decoding.readVarUint(decoder);
-  decoding.readVarUint(decoder);
-  return decoding.readVarUint8Array(decoder);
+  return decodeSyncPayload(message)!;
 }
 
 /** A fresh client's sync: the update and step 2 messages answering its empty step 1, in order. */
@@ -52,16 +50,10 @@ function freshSync(live: LiveDoc): Uint8Array[] {
   peer.messages.length = 0;
   live.receive(peer, step1(Y.encodeStateVector(new Y.Doc())));
   live.removePeer(peer);
-  return peer.messages.filter((m) => m[0] === MESSAGE_SYNC && (m[1] === 1 || m[1] === 2));
+  return peer.messages.filter((m) => classifyFrame(m) === 'sync-step2' || classifyFrame(m) === 'sync-update');
 }
 
-function step1(stateVector: Uint8Array): Uint8Array {
-  const encoder = encoding.createEncoder();
-  encoding.writeVarUint(encoder, MESSAGE_SYNC);
-  encoding.writeVarUint(encoder, 0);
-  encoding.writeVarUint8Array(encoder, stateVector);
-  return encoding.toUint8Array(encoder);
-}
+const step1 = encodeSyncStep1Frame;
 
 /** A client doc whose every local edit becomes one update frame. */
 function author(clientId: number): { doc: Y.Doc; frames: Uint8Array[]; type(text: string): void } {
@@ -111,15 +103,17 @@ async function liveDoc(metrics?: DocMetrics, stateWarmMs?: number, broadcastDela
   const store = createMemoryDocStore();
   const { handle: inner } = await store.open('doc');
   const handle = recordingHandle(inner);
+  const clock = new ManualClock();
   const live = new LiveDoc('doc', new Y.Doc(), handle, {
     compactLogBytes: 1 << 30,
     log,
+    clock,
     ...(metrics ? { metrics } : {}),
     ...(stateWarmMs !== undefined ? { stateWarmMs } : {}),
     ...(broadcastDelayMs !== undefined ? { broadcastDelayMs } : {}),
   });
   docs.push(live);
-  return { live, handle, store };
+  return { live, handle, store, clock };
 }
 
 /** A live doc with a watching peer and one peer per writer (a client doc with that client id). */
@@ -163,7 +157,7 @@ describe('live doc broadcast coalescing', () => {
   });
 
   it('with a broadcast delay, holds changes that many turns and sends them as one message', async () => {
-    const { live, handle } = await liveDoc(undefined, undefined, 30);
+    const { live, handle, clock } = await liveDoc(undefined, undefined, 30);
     const sender = fakePeer();
     const watcher = fakePeer();
     live.addPeer(sender);
@@ -178,7 +172,9 @@ describe('live doc broadcast coalescing', () => {
     // Both are on disk already, but nothing is relayed before the delay has passed.
     expect(handle.appends).toBe(2);
     expect(watcher.updates()).toHaveLength(0);
-    await new Promise((resolve) => setTimeout(resolve, 60));
+    clock.advance(29);
+    expect(watcher.updates()).toHaveLength(0);
+    clock.advance(1);
     expect(watcher.updates()).toHaveLength(1);
     const replica = new Y.Doc();
     Y.applyUpdate(replica, watcher.updates()[0]!);
@@ -218,7 +214,7 @@ describe('live doc broadcast coalescing', () => {
   it('relays nothing that is not yet appended to the log', async () => {
     const { live, handle } = await liveDoc();
     const check = (message: Uint8Array): void => {
-      if (message[0] !== MESSAGE_SYNC || message[1] !== 2) return;
+      if (classifyFrame(message) !== 'sync-update') return;
       const sent = Y.decodeStateVector(Y.encodeStateVectorFromUpdate(payload(message)));
       const onDisk = Y.decodeStateVector(Y.encodeStateVector(handle.disk));
       for (const [client, clock] of sent) expect(onDisk.get(client) ?? 0).toBeGreaterThanOrEqual(clock);
@@ -269,18 +265,13 @@ describe('live doc broadcast coalescing', () => {
     for (let step = 0; step < 3; step++) {
       for (const { awareness, peer } of clients) {
         awareness.setLocalStateField('cursor', step);
-        const encoder = encoding.createEncoder();
-        encoding.writeVarUint(encoder, MESSAGE_AWARENESS);
-        encoding.writeVarUint8Array(encoder, awarenessProtocol.encodeAwarenessUpdate(awareness, [awareness.clientID]));
-        live.receive(peer, encoding.toUint8Array(encoder));
+        live.receive(peer, encodeAwarenessFrame(awarenessProtocol.encodeAwarenessUpdate(awareness, [awareness.clientID])));
       }
     }
     await turn();
     expect(watcher.awareness().length - before).toBe(1);
     const mirror = new awarenessProtocol.Awareness(new Y.Doc());
-    const decoder = decoding.createDecoder(watcher.awareness().at(-1)!);
-    decoding.readVarUint(decoder);
-    awarenessProtocol.applyAwarenessUpdate(mirror, decoding.readVarUint8Array(decoder), 'server');
+    awarenessProtocol.applyAwarenessUpdate(mirror, decodeAwarenessPayload(watcher.awareness().at(-1)!)!, 'server');
     for (const { awareness } of clients) expect(mirror.getStates().get(awareness.clientID)).toEqual({ cursor: 2 });
     for (const { awareness } of clients) awareness.destroy();
     mirror.destroy();
@@ -298,15 +289,13 @@ describe('live doc broadcast coalescing', () => {
     a.type('x');
     const presence = new awarenessProtocol.Awareness(a.doc);
     presence.setLocalStateField('cursor', 1);
-    const encoder = encoding.createEncoder();
-    encoding.writeVarUint(encoder, MESSAGE_AWARENESS);
-    encoding.writeVarUint8Array(encoder, awarenessProtocol.encodeAwarenessUpdate(presence, [a.doc.clientID]));
+    const presenceFrame = encodeAwarenessFrame(awarenessProtocol.encodeAwarenessUpdate(presence, [a.doc.clientID]));
     live.receive(sender, a.frames[0]!);
-    live.receive(sender, encoding.toUint8Array(encoder));
+    live.receive(sender, presenceFrame);
     await turn();
     expect(batches).toHaveLength(1);
-    expect(batches[0]!.map((m) => m[0])).toEqual([MESSAGE_SYNC, MESSAGE_AWARENESS]);
-    expect(singles.map((m) => [m[0], m[1]])).toEqual([[MESSAGE_SYNC, 0]]); // only the handshake's step 1
+    expect(batches[0]!.map(classifyFrame)).toEqual(['sync-update', 'awareness']);
+    expect(singles.map(classifyFrame)).toEqual(['sync-step1']); // only the handshake's step 1
     presence.destroy();
   });
 
@@ -357,14 +346,22 @@ describe('live doc broadcast coalescing', () => {
   });
 
   it('re-encodes the cached state once the doc has been quiet for a while', async () => {
-    const { live } = await liveDoc(undefined, 20);
+    const { live, clock } = await liveDoc(undefined, 20);
     const sender = fakePeer();
     live.addPeer(sender);
     const a = author(801);
     a.type('quiet soon');
     live.receive(sender, a.frames[0]!);
+    await turn();
     expect(live.stateCompact).toBe(false);
-    await new Promise((resolve) => setTimeout(resolve, 60));
+    // Another update restarts the quiet period.
+    clock.advance(15);
+    a.type('!');
+    live.receive(sender, a.frames[1]!);
+    await turn();
+    clock.advance(15);
+    expect(live.stateCompact).toBe(false);
+    clock.advance(5);
     expect(live.stateCompact).toBe(true);
   });
 
@@ -409,7 +406,7 @@ describe('live doc broadcast coalescing', () => {
     asking.messages.length = 0;
     live.receive(asking, step1(Y.encodeStateVector(new Y.Doc())));
     const replica = new Y.Doc();
-    for (const message of asking.messages.filter((m) => m[0] === MESSAGE_SYNC)) Y.applyUpdate(replica, payload(message));
+    for (const message of asking.messages.filter((m) => classifyFrame(m).startsWith('sync-'))) Y.applyUpdate(replica, payload(message));
     expect(replica.getText('t').toString()).toBe('saved before the question');
     a.type(', and one sent just before leaving');
     live.receive(writer, a.frames[1]!);

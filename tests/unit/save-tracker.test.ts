@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { SaveTracker } from '../../client/src/session/save-tracker.ts';
-import { classifyFrame, encodeSyncStep1Frame } from '../../shared/sync-frames.ts';
+import { classifyFrame, encodeSyncStep1Frame } from '../../shared/wire.ts';
 
 describe('SaveTracker: unsaved changes are confirmed only by the answer to a later step 1', () => {
   it('offline changes stay unsaved until the handshake that carries them is followed by an answered probe', () => {

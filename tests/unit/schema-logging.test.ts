@@ -4,8 +4,8 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { readSections } from '../../shared/doc-schema.ts';
-import { notesTemplate } from '../../server/docs/doc-templates.ts';
-import type { Logger } from '../../server/docs/peer.ts';
+import { notesTemplate } from '../../server/sessions/doc-templates.ts';
+import type { Logger } from '../../server/logger.ts';
 import { SkipLog } from '../../server/docs/skip-log.ts';
 import { brokenDoc, goodDoc, TOPICS } from '../helpers/broken-docs.ts';
 

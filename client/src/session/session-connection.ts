@@ -10,7 +10,7 @@ import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
 import { topicSections } from '../../../shared/doc-schema.ts';
 import { CloseCode, COLLAB_PATH } from '../../../shared/protocol.ts';
-import { classifyFrame, encodeSyncStep1Frame } from '../../../shared/sync-frames.ts';
+import { classifyFrame, encodeSyncStep1Frame } from '../../../shared/wire.ts';
 import { ChangeJournal } from './change-journal.ts';
 import { keepPresenceSafe } from './safe-presence.ts';
 import { connectionStateOf, type ConnectionState } from './connection-state.ts';

@@ -1,9 +1,12 @@
 /**
  * Writes exported notes and action items back into a session doc (JSON export → import, i.e.
- * backup and restore). Pure functions over a Y.Doc; the doc service runs them on the live doc so
- * the write is a normal edit: logged before it is relayed, and seen by connected clients.
+ * backup and restore). Pure functions over a Y.Doc, and the two service calls that run them on a
+ * live doc through DocService.edit, so the write is a normal edit: logged before it is relayed,
+ * and seen by connected clients.
  */
 import * as Y from 'yjs';
+import { AppError } from '../../shared/errors.ts';
+import type { DocService } from '../docs/doc-service.ts';
 import { actionItemMaps, isSectionMap, readableSections, SectionKey, sectionActions, sectionId, sectionNotes, topicSections, type SectionMap } from '../../shared/doc-schema.ts';
 import { restoreDiscussionLog } from '../../shared/discussion.ts';
 import type { DiscussedSlot, ExportAction } from '../../shared/export/model.ts';
@@ -98,4 +101,27 @@ export function writeSessionState(stateDoc: Y.Doc, topics: readonly RestoreSecti
     written += restoreDiscussionLog(stateDoc, topics.flatMap((topic) => (topic.discussed ?? []).map((slot) => ({ topicId: topic.id, ...slot }))));
   });
   return written;
+}
+
+/** True when the session's notes doc has any notes or action items (loading it if needed). */
+export function notesHaveContent(docs: DocService, sessionId: string): Promise<boolean> {
+  return docs.withDoc(sessionId, (live) => docHasContent(live.doc));
+}
+
+/**
+ * Restores exported notes and action items into a session's notes doc as one normal edit, stored
+ * durably before it resolves. Refuses with SESSION_NOT_EMPTY when the doc already has notes or
+ * action items: a restore never merges into live notes.
+ */
+export function restoreNotes(docs: DocService, sessionId: string, topics: readonly RestoreSection[]): Promise<RestoreOutcome> {
+  return docs.edit(
+    sessionId,
+    (live) => {
+      if (docHasContent(live.doc)) {
+        throw new AppError('SESSION_NOT_EMPTY', `Session "${sessionId}" already has notes or action items; restore into a new or empty session.`);
+      }
+      return writeSections(live.doc, topics);
+    },
+    { durable: true },
+  );
 }

@@ -8,10 +8,10 @@ import { notesTexts } from '../../shared/doc-schema.ts';
 import { readDiscussion, setDiscussing, type DiscussionState } from '../../shared/discussion.ts';
 import { AppError } from '../../shared/errors.ts';
 import type { MetaService } from '../meta/meta-service.ts';
-import type { DocService } from './doc-service.ts';
-import type { LiveDoc } from './live-doc.ts';
-import type { Logger } from './peer.ts';
-import type { SkipLog } from './skip-log.ts';
+import type { DocService } from '../docs/doc-service.ts';
+import type { LiveDoc } from '../docs/live-doc.ts';
+import type { Logger } from '../logger.ts';
+import type { SkipLog } from '../docs/skip-log.ts';
 
 export class SessionRecord {
   #meta: MetaService;
@@ -34,8 +34,7 @@ export class SessionRecord {
     if (topicId !== null && !session.topics.some((t) => t.id === topicId)) {
       throw new AppError('NOT_FOUND', `Session "${sessionId}" has no topic "${topicId}".`);
     }
-    return this.#state.withDoc(sessionId, (live) => {
-      if (live.storageError) throw new AppError('STORAGE_UNAVAILABLE', 'The session cannot be stored right now; try again shortly.');
+    return this.#state.edit(sessionId, (live) => {
       setDiscussing(live.doc, topicId, new Date().toISOString());
       return readDiscussion(live.doc);
     });

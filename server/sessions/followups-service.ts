@@ -10,9 +10,9 @@ import { actionItemMaps, addActionItem, findSection, readableSections, readActio
 import { AppError } from '../../shared/errors.ts';
 import { applyAssignment, readFollowups, UNASSIGNED, type Assignment, type Followup, type FollowupStatus } from '../../shared/followups.ts';
 import type { MetaService } from '../meta/meta-service.ts';
-import type { DocService } from './doc-service.ts';
-import type { LiveDoc } from './live-doc.ts';
-import type { SkipLog } from './skip-log.ts';
+import type { DocService } from '../docs/doc-service.ts';
+import type { LiveDoc } from '../docs/live-doc.ts';
+import type { SkipLog } from '../docs/skip-log.ts';
 
 export interface FollowupFilter {
   assignee?: string;
@@ -78,15 +78,13 @@ export class FollowupsService {
   /** Captures an action item under a topic (a normal edit of the notes doc). */
   async addItem(sessionId: string, topicId: string, text: string, createdBy: string): Promise<Followup> {
     const id = randomBytes(8).toString('hex');
-    await this.#notes.withDoc(sessionId, (live) => {
-      assertWritable(live);
+    await this.#notes.edit(sessionId, (live) => {
       const section = findSection(live.doc, topicId);
       if (!section) throw new AppError('NOT_FOUND', `Session "${sessionId}" has no topic "${topicId}".`);
       // Only a doc broken after it was loaded (and repaired) lacks the list; the next load repairs it.
       if (addActionItem(section, { id, text, createdBy, createdAt: new Date().toISOString() }) === undefined) {
         throw new AppError('NOT_FOUND', `Topic "${topicId}" of session "${sessionId}" has no action list.`);
       }
-      assertStored(live);
     });
     return this.#get(sessionId, id);
   }
@@ -96,29 +94,29 @@ export class FollowupsService {
    * history line per changed field). The caller has checked the role for each part.
    */
   async updateItem(sessionId: string, itemId: string, patch: ItemPatch, by: string): Promise<Followup> {
-    const topicId = await this.#notes.withDoc(sessionId, (live) => {
+    const findOrFail = (live: LiveDoc): { topicId: string; item: Y.Map<unknown> } => {
       const found = findItem(live.doc, itemId);
       if (!found) throw new AppError('NOT_FOUND', `Session "${sessionId}" has no action item "${itemId}".`);
-      if (patch.text !== undefined || patch.done !== undefined) {
-        assertWritable(live);
-        live.doc.transact(() => {
-          if (patch.text !== undefined && readActionItem(found.item).text !== patch.text) found.item.set('text', patch.text);
-          if (patch.done !== undefined && readActionItem(found.item).done !== patch.done) found.item.set('done', patch.done);
-        });
-        assertStored(live);
-      }
-      return found.topicId;
-    });
+      return found;
+    };
+    // Only a change to the notes doc needs it to be storable (assignments live in the state doc).
+    const topicId =
+      patch.text !== undefined || patch.done !== undefined
+        ? await this.#notes.edit(sessionId, (live) => {
+            const found = findOrFail(live);
+            live.doc.transact(() => {
+              if (patch.text !== undefined && readActionItem(found.item).text !== patch.text) found.item.set('text', patch.text);
+              if (patch.done !== undefined && readActionItem(found.item).done !== patch.done) found.item.set('done', patch.done);
+            });
+            return found.topicId;
+          })
+        : await this.#notes.withDoc(sessionId, (live) => findOrFail(live).topicId);
     const assignment: Partial<Assignment> = {};
     if (patch.assignee !== undefined) assignment.assignee = patch.assignee;
     if (patch.due !== undefined) assignment.due = patch.due;
     if (patch.status !== undefined) assignment.status = patch.status;
     if (Object.keys(assignment).length > 0) {
-      await this.#state.withDoc(sessionId, (live) => {
-        assertWritable(live);
-        applyAssignment(live.doc, itemId, topicId, assignment, by, new Date().toISOString());
-        assertStored(live);
-      });
+      await this.#state.edit(sessionId, (live) => applyAssignment(live.doc, itemId, topicId, assignment, by, new Date().toISOString()));
     }
     return this.#get(sessionId, itemId);
   }
@@ -138,13 +136,3 @@ function findItem(doc: Y.Doc, itemId: string): { topicId: string; item: Y.Map<un
   }
   return undefined;
 }
-
-function assertWritable(live: LiveDoc): void {
-  if (live.storageError) throw new AppError('STORAGE_UNAVAILABLE', 'The session cannot be stored right now; try again shortly.');
-}
-
-function assertStored(live: LiveDoc): void {
-  // The write happened in memory; if the append failed, say so rather than report success.
-  if (live.storageError) throw new AppError('STORAGE_UNAVAILABLE', 'The change could not be stored; it is kept in memory and retried.');
-}
-

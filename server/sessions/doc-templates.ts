@@ -2,9 +2,9 @@
 import * as Y from 'yjs';
 import { repairDoc } from '../../shared/doc-repair.ts';
 import { appendMissingSections, buildTemplateUpdate, type TemplateTopic } from '../../shared/topic-template.ts';
-import type { DocTemplate } from './doc-service.ts';
-import type { Logger } from './peer.ts';
-import { notesSchemaGuard, serverOnlyGuard } from './schema-guard.ts';
+import type { DocTemplate } from '../docs/doc-service.ts';
+import type { Logger } from '../logger.ts';
+import { notesSchemaGuard, serverOnlyGuard } from '../docs/schema-guard.ts';
 
 /**
  * Notes: one section per topic (deterministic template); a loaded doc that does not fit the schema

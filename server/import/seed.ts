@@ -5,8 +5,8 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { isValidId } from '../../shared/ids.ts';
-import { parseImport, type ImportFormat } from '../import/index.ts';
-import type { MetaService } from './meta-service.ts';
+import { parseImport, type ImportFormat } from './index.ts';
+import type { MetaService } from '../meta/meta-service.ts';
 
 interface SeedFile {
   events: Array<{

@@ -17,12 +17,12 @@ import { findSection, readSections, sectionNotes, type SectionSnapshot } from '.
 import { AppError } from '../../shared/errors.ts';
 import type { MetaService } from '../meta/meta-service.ts';
 import { newCheckpointId, type CheckpointInfo, type CheckpointReason, type CheckpointStore } from '../storage/checkpoint-store.ts';
-import type { DocService } from './doc-service.ts';
-import type { LiveDoc } from './live-doc.ts';
-import type { Logger } from './peer.ts';
+import type { DocService } from '../docs/doc-service.ts';
+import type { LiveDoc } from '../docs/live-doc.ts';
+import type { Logger } from '../logger.ts';
 import type { SessionRecord } from './session-record.ts';
-import type { SkipLog } from './skip-log.ts';
-import { docFingerprint, updateFingerprint } from './doc-fingerprint.ts';
+import type { SkipLog } from '../docs/skip-log.ts';
+import { docFingerprint, updateFingerprint } from '../docs/doc-fingerprint.ts';
 
 export interface CheckpointServiceOptions {
   intervalMs: number;
@@ -213,8 +213,7 @@ export class CheckpointService {
     const old = readSections(await this.#docOf(sessionId, ref)).find((section) => section.id === topicId);
     if (!old) throw new AppError('NOT_FOUND', `Checkpoint ${ref} has no topic "${topicId}".`);
     const target = old.notes;
-    return this.#notes.withDoc(sessionId, (live) => {
-      if (live.storageError) throw new AppError('STORAGE_UNAVAILABLE', 'The session cannot be stored right now; try again shortly.');
+    return this.#notes.edit(sessionId, (live) => {
       const section = findSection(live.doc, topicId);
       if (!section) throw new AppError('NOT_FOUND', `Session "${sessionId}" has no topic "${topicId}".`);
       const text = sectionNotes(section);
