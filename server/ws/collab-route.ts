@@ -11,17 +11,16 @@ import type { Duplex } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import type { WebSocket } from 'ws';
 import { AppError } from '../../shared/errors.ts';
-import { isValidId } from '../../shared/ids.ts';
 import { CloseCode, COLLAB_PATH } from '../../shared/protocol.ts';
-import { can } from '../../shared/roles.ts';
 import { STATE_ROOM_SUFFIX } from '../../shared/session-state.ts';
-import type { DocService, PeerAccess } from '../docs/doc-service.ts';
+import type { DocService } from '../docs/doc-service.ts';
 import type { PeerConnection, PeerSocket } from '../docs/peer.ts';
 import type { AccessPolicy } from '../meta/access-policy.ts';
 import type { MetaService } from '../meta/meta-service.ts';
 import { ConnectionCounter, ConnectionRateLimiter, type ConnectionRateLimits } from './connection-limits.ts';
 import { deflateWindowBits, framedOnce, frameFormat, parseExtensions } from './broadcast-frames.ts';
 import { isOriginAllowed } from './origin-check.ts';
+import { RoomAccess, type Room } from './room-access.ts';
 import { addressKey } from './address-key.ts';
 
 export interface CollabRouteOptions {
@@ -44,8 +43,6 @@ export interface CollabRouteOptions {
   /** Browser origins allowed besides the server's own host; `*` allows any. */
   allowedOrigins: readonly string[];
 }
-
-type Room = { kind: 'notes' | 'state'; sessionId: string };
 
 const OPEN = 1;
 /** The window to compress broadcasts with, when the peer negotiated permessage-deflate: read from
@@ -106,8 +103,8 @@ function toBytes(data: Buffer | ArrayBuffer | Buffer[]): Uint8Array {
   return data instanceof ArrayBuffer ? new Uint8Array(data) : data;
 }
 
-export async function collabRoute(app: FastifyInstance, options: CollabRouteOptions): Promise<void> {
-  /** What ws answered each upgrade request with (read back in the route's wsHandler). */
+/** What ws answered each upgrade request with, read from its public 'headers' event. */
+function watchHandshakes(app: FastifyInstance): WeakMap<IncomingMessage, Handshake> {
   const handshakes = new WeakMap<IncomingMessage, Handshake>();
   const onHeaders = (headers: string[], request: IncomingMessage): void => {
     const line = headers.find((header) => header.toLowerCase().startsWith('sec-websocket-extensions:'));
@@ -115,53 +112,14 @@ export async function collabRoute(app: FastifyInstance, options: CollabRouteOpti
   };
   app.websocketServer.on('headers', onHeaders);
   app.addHook('onClose', async () => app.websocketServer.off('headers', onHeaders));
-  const alive = new WeakSet<WebSocket>();
+  return handshakes;
+}
+
+/** Pings every socket each interval; one that did not answer the previous ping is dead (e.g. a
+ *  laptop closed mid-session) and is cut. */
+function keepAlive(app: FastifyInstance, intervalMs: number): { add(socket: WebSocket): void; delete(socket: WebSocket): void } {
   const sockets = new Set<WebSocket>();
-  const perAddress = new ConnectionCounter(options.maxConnectionsPerIp);
-  /** Sockets opened with a session link, by link id, so revoking a link closes them. */
-  const byTokenId = new Map<string, Set<PeerSocket>>();
-  const stopListening = options.meta.onTokenRevoked((info) => {
-    for (const peer of byTokenId.get(info.id) ?? []) peer.close(CloseCode.FORBIDDEN, 'this link was revoked');
-    byTokenId.delete(info.id);
-  });
-  app.addHook('onClose', async () => stopListening());
-  /** Notes connections that may edit only because their event is open to anyone (no link), by
-   *  session. Closing the event re-evaluates them: they stay connected, read-only, and their
-   *  edits are answered with permission-denied from then on (the PeerAccess is read per frame). */
-  const anonymousWriters = new Map<string, Map<PeerSocket, PeerAccess>>();
-  const stopClosedListening = options.meta.onEventClosed((eventId) => {
-    for (const session of options.meta.sessionsOf(eventId)) {
-      const writers = anonymousWriters.get(session.id);
-      if (!writers) continue;
-      const canWrite = can(options.access.inSession(session.id, undefined).role, 'edit');
-      if (canWrite) continue;
-      for (const access of writers.values()) access.canWrite = false;
-      anonymousWriters.delete(session.id);
-    }
-  });
-  app.addHook('onClose', async () => stopClosedListening());
-
-  /** Resolves the caller's role and attaches the socket to the room's doc, or closes it. */
-  const attach = (room: Room, token: string | undefined, peer: PeerSocket): PeerConnection | null => {
-    if (!isValidId(room.sessionId)) {
-      peer.close(CloseCode.BAD_MESSAGE, 'invalid session id');
-      return null;
-    }
-    let access: PeerAccess;
-    try {
-      const { role, tokenId } = options.access.inSession(room.sessionId, token);
-      access = { canWrite: room.kind === 'notes' && can(role, 'edit') };
-      if (tokenId) byTokenId.set(tokenId, (byTokenId.get(tokenId) ?? new Set()).add(peer));
-      if (token === undefined && access.canWrite) anonymousWriters.set(room.sessionId, (anonymousWriters.get(room.sessionId) ?? new Map()).set(peer, access));
-    } catch (error) {
-      if (!(error instanceof AppError)) throw error;
-      peer.close(error.closeCode, error.message.slice(0, 120));
-      return null;
-    }
-    return (room.kind === 'notes' ? options.docs : options.state).connect(room.sessionId, peer, access);
-  };
-
-  // A socket that did not answer the previous ping is dead (e.g. a laptop closed mid-session).
+  const alive = new WeakSet<WebSocket>();
   const pinger = setInterval(() => {
     for (const socket of sockets) {
       if (!alive.has(socket)) {
@@ -171,9 +129,45 @@ export async function collabRoute(app: FastifyInstance, options: CollabRouteOpti
       alive.delete(socket);
       socket.ping();
     }
-  }, options.pingIntervalMs);
+  }, intervalMs);
   pinger.unref();
   app.addHook('onClose', async () => clearInterval(pinger));
+  return {
+    add(socket) {
+      sockets.add(socket);
+      alive.add(socket);
+      socket.on('pong', () => alive.add(socket));
+    },
+    delete: (socket) => void sockets.delete(socket),
+  };
+}
+
+/** Routes a socket's binary frames to its connection, within the per-connection rates. */
+function receiveFrames(socket: WebSocket, peer: PeerSocket, connection: PeerConnection, rates: ConnectionRateLimits): void {
+  const limiter = new ConnectionRateLimiter(rates);
+  socket.on('message', (data, isBinary) => {
+    if (socket.readyState !== OPEN) return;
+    if (!isBinary) {
+      peer.close(CloseCode.BAD_MESSAGE, 'text frames are not part of the protocol: send binary frames');
+      return;
+    }
+    const frame = toBytes(data);
+    const exceeded = limiter.check(frame.length);
+    if (exceeded) {
+      const limit = exceeded === 'messages' ? `${rates.maxMessagesPerSecond} messages` : `${rates.maxBytesPerSecond} bytes`;
+      peer.close(CloseCode.RATE_LIMITED, `rate limit: more than ${limit} per second`);
+      return;
+    }
+    connection.receive(frame);
+  });
+}
+
+export async function collabRoute(app: FastifyInstance, options: CollabRouteOptions): Promise<void> {
+  const handshakes = watchHandshakes(app);
+  const liveness = keepAlive(app, options.pingIntervalMs);
+  const perAddress = new ConnectionCounter(options.maxConnectionsPerIp);
+  const rooms = new RoomAccess(options);
+  app.addHook('onClose', async () => rooms.close());
 
   const route = (kind: Room['kind'], url: string): void => {
     app.route<{ Params: { sessionId: string }; Querystring: { token?: string } }>({
@@ -198,35 +192,14 @@ export async function collabRoute(app: FastifyInstance, options: CollabRouteOpti
           peer.close(CloseCode.RATE_LIMITED, `too many connections from your address (limit ${options.maxConnectionsPerIp})`);
           return;
         }
-        sockets.add(socket);
-        alive.add(socket);
-        const limiter = new ConnectionRateLimiter(options.rateLimits);
+        liveness.add(socket);
         const token = typeof request.query.token === 'string' && request.query.token !== '' ? request.query.token : undefined;
-        const connection = attach({ kind, sessionId }, token, peer);
-        socket.on('message', (data, isBinary) => {
-          if (!connection || socket.readyState !== OPEN) return;
-          if (!isBinary) {
-            peer.close(CloseCode.BAD_MESSAGE, 'text frames are not part of the protocol: send binary frames');
-            return;
-          }
-          const frame = toBytes(data);
-          const exceeded = limiter.check(frame.length);
-          if (exceeded) {
-            const { maxMessagesPerSecond, maxBytesPerSecond } = options.rateLimits;
-            peer.close(
-              CloseCode.RATE_LIMITED,
-              exceeded === 'messages' ? `rate limit: more than ${maxMessagesPerSecond} messages per second` : `rate limit: more than ${maxBytesPerSecond} bytes per second`,
-            );
-            return;
-          }
-          connection.receive(frame);
-        });
-        socket.on('pong', () => alive.add(socket));
+        const connection = rooms.attach({ kind, sessionId }, token, peer);
+        if (connection) receiveFrames(socket, peer, connection, options.rateLimits);
         socket.on('close', () => {
-          sockets.delete(socket);
+          liveness.delete(socket);
           perAddress.release(address);
-          for (const peers of byTokenId.values()) peers.delete(peer);
-          anonymousWriters.get(sessionId)?.delete(peer);
+          rooms.detach(sessionId, peer);
           connection?.closed();
         });
         socket.on('error', (error) => request.log.debug({ err: error, sessionId }, 'websocket error'));
