@@ -74,16 +74,21 @@ export const CONTENT_SECURITY_POLICY = {
   frameAncestors: ["'none'"],
 };
 
-export async function buildApp(config: Readonly<Config>, deps: AppDeps = {}): Promise<App> {
+/** Locks the data dir and loads (or creates) the admin token; an unsafe token file stops the start
+ *  before anything is opened (issue #13), and releases the lock. */
+async function claimDataDir(config: Readonly<Config>): Promise<{ releaseDataDir: () => Promise<void>; admin: App['admin'] }> {
   const releaseDataDir = await lockDataDir(config.dataDir);
-  // Before anything is opened: an unsafe token file stops the start (issue #13).
   const admin = config.adminToken
     ? { token: config.adminToken, file: null, created: false, fixedMode: null }
     : await loadOrCreateAdminToken(config.dataDir).catch(async (error: unknown) => {
         await releaseDataDir();
         throw error;
       });
-  const fastify = Fastify({
+  return { releaseDataDir, admin };
+}
+
+function createFastify(config: Readonly<Config>, deps: AppDeps): FastifyInstance {
+  return Fastify({
     logger: config.logLevel === 'silent' ? false : redactingLoggerOptions(config.logLevel, deps.logStream),
     bodyLimit: config.maxBodyBytes,
     // Per-request lines only when debugging: a busy room would drown the useful ones.
@@ -98,18 +103,10 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps = {}): Pr
     requestTimeout: config.httpRequestTimeoutMs,
     http: { headersTimeout: config.httpHeadersTimeoutMs, connectionsCheckingInterval: Math.min(1000, Math.max(50, Math.floor(config.httpHeadersTimeoutMs / 4))) },
   });
+}
 
-  // Read at scrape time only, once the services exist.
-  let services: Services | null = null;
-  const metrics = createMetrics({ connections: () => services?.docs.connectionCount ?? 0, docsLoaded: () => services?.docs.loadedCount ?? 0 });
-  services = await openServices(config, fastify.log, deps, { docMetrics: metrics.docs });
-  const { meta, docs, stateDocs, followups, record, history, exports } = services;
-  const seeded = meta.isFresh && config.seedDir ? await loadSeed(meta, config.seedDir) : [];
-  const access = new AccessPolicy(meta, admin.token);
-
-  installErrorHandler(fastify);
-  // Before any route: the OpenAPI document collects every route as it is registered.
-  const routes = await installApiContract(fastify);
+/** Every request's gates, before any route: hosts, tokens in URLs, headers, rates. */
+async function installGates(fastify: FastifyInstance, config: Readonly<Config>): Promise<void> {
   fastify.addHook('onRequest', hostCheck(new Set([...defaultHostNames(config.host, os.hostname()), ...config.allowedHosts])));
   fastify.addHook('onRequest', refuseTokenInQuery);
   fastify.addHook('onSend', drainBeforeRefusing(config.httpDrainMaxBytes));
@@ -122,10 +119,9 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps = {}): Pr
     timeWindow: 60_000,
     allowList: (request) => request.method === 'GET' || request.method === 'HEAD' || request.method === 'OPTIONS',
   });
-  // Registered before the WebSocket plugin's own preClose, so peers get 1001 and docs are stored
-  // before the sockets are torn down.
-  fastify.addHook('preClose', async () => services.close());
-  fastify.addHook('onClose', async () => releaseDataDir());
+}
+
+async function registerCollab(fastify: FastifyInstance, config: Readonly<Config>, services: Services, access: AccessPolicy): Promise<void> {
   await fastify.register(fastifyWebsocket, {
     options: {
       maxPayload: config.maxMessageBytes,
@@ -135,21 +131,11 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps = {}): Pr
       perMessageDeflate: config.wsCompression ? { serverNoContextTakeover: true, threshold: Number.POSITIVE_INFINITY } : false,
     },
   });
-  await fastify.register(healthRoutes, { docs });
-  await fastify.register(metricsRoutes, { metrics });
-  await fastify.register(eventRoutes, { meta, docs });
-  await fastify.register(importRoutes, { meta, docs, state: stateDocs, access });
-  await fastify.register(exportRoutes, { exports });
-  await fastify.register(tokenRoutes, { meta, access });
-  await fastify.register(followupRoutes, { meta, access, followups });
-  await fastify.register(recordRoutes, { access, record });
-  await fastify.register(historyRoutes, { access, history });
-  await fastify.register(openApiRoutes);
   await fastify.register(collabRoute, {
-    docs,
-    state: stateDocs,
+    docs: services.docs,
+    state: services.stateDocs,
     access,
-    meta,
+    meta: services.meta,
     pingIntervalMs: config.pingIntervalMs,
     closeHandshakeTimeoutMs: config.closeHandshakeTimeoutMs,
     rateLimits: {
@@ -162,6 +148,38 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps = {}): Pr
     maxBufferedBytes: config.maxBufferedBytes,
     allowedOrigins: config.allowedOrigins,
   });
+}
+
+export async function buildApp(config: Readonly<Config>, deps: AppDeps = {}): Promise<App> {
+  const { releaseDataDir, admin } = await claimDataDir(config);
+  const fastify = createFastify(config, deps);
+  // Read at scrape time only, once the services exist.
+  let services: Services | null = null;
+  const metrics = createMetrics({ connections: () => services?.docs.connectionCount ?? 0, docsLoaded: () => services?.docs.loadedCount ?? 0 });
+  services = await openServices(config, fastify.log, deps, { docMetrics: metrics.docs });
+  const { meta, docs, stateDocs, followups, record, history, exports } = services;
+  const seeded = meta.isFresh && config.seedDir ? await loadSeed(meta, config.seedDir) : [];
+  const access = new AccessPolicy(meta, admin.token);
+
+  installErrorHandler(fastify);
+  // Before any route: the OpenAPI document collects every route as it is registered.
+  const routes = await installApiContract(fastify);
+  await installGates(fastify, config);
+  // Registered before the WebSocket plugin's own preClose, so peers get 1001 and docs are stored
+  // before the sockets are torn down.
+  fastify.addHook('preClose', async () => services.close());
+  fastify.addHook('onClose', async () => releaseDataDir());
+  await fastify.register(healthRoutes, { docs });
+  await fastify.register(metricsRoutes, { metrics });
+  await fastify.register(eventRoutes, { meta, docs });
+  await fastify.register(importRoutes, { meta, docs, state: stateDocs, access });
+  await fastify.register(exportRoutes, { exports });
+  await fastify.register(tokenRoutes, { meta, access });
+  await fastify.register(followupRoutes, { meta, access, followups });
+  await fastify.register(recordRoutes, { access, record });
+  await fastify.register(historyRoutes, { access, history });
+  await fastify.register(openApiRoutes);
+  await registerCollab(fastify, config, services, access);
   await fastify.register(clientRoutes, { distDir: path.join(PROJECT_ROOT, 'client', 'dist') });
   return { ...services, fastify, access, admin, seeded, metrics, routes };
 }

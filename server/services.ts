@@ -6,7 +6,7 @@
 import path from 'node:path';
 import type { Config } from './config.ts';
 import { CheckpointService } from './sessions/checkpoint-service.ts';
-import { DocService } from './docs/doc-service.ts';
+import { DocService, type DocServiceOptions } from './docs/doc-service.ts';
 import { notesTemplate, stateTemplate } from './sessions/doc-templates.ts';
 import { FollowupsService } from './sessions/followups-service.ts';
 import type { DocMetrics } from './docs/doc-metrics.ts';
@@ -15,7 +15,7 @@ import { SessionRecord } from './sessions/session-record.ts';
 import { SkipLog } from './docs/skip-log.ts';
 import { ExportCache } from './export/export-cache.ts';
 import { ExportService } from './export/export-service.ts';
-import { joinCluster } from './cluster/cluster.ts';
+import { joinCluster, type Cluster } from './cluster/cluster.ts';
 import { MetaService } from './meta/meta-service.ts';
 import { createFileCheckpointStore } from './storage/checkpoint-store.ts';
 import { createFileDocStore } from './storage/doc-store.ts';
@@ -55,40 +55,56 @@ export interface ServiceOptions {
   docMetrics?: DocMetrics;
 }
 
-export async function openServices(config: Readonly<Config>, log: Logger, deps: ServiceDeps = {}, options: ServiceOptions = {}): Promise<Services> {
-  // Cluster mode: documents (and below, metadata) shared with the other instances through Redis.
-  const cluster = config.redisUrl
-    ? await joinCluster(
-        {
-          redisUrl: config.redisUrl,
-          redisConnectTimeoutMs: config.redisConnectTimeoutMs,
-          redisKeyPrefix: config.redisKeyPrefix,
-          redisLeaseMs: config.redisLeaseMs,
-          redisStreamRetainMs: config.redisStreamRetainMs,
-        },
-        log,
-      )
-    : null;
+/** Cluster mode: documents (and below, metadata) shared with the other instances through Redis. */
+function joinClusterOf(config: Readonly<Config>, log: Logger): Promise<Cluster> | null {
+  if (!config.redisUrl) return null;
+  return joinCluster(
+    {
+      redisUrl: config.redisUrl,
+      redisConnectTimeoutMs: config.redisConnectTimeoutMs,
+      redisKeyPrefix: config.redisKeyPrefix,
+      redisLeaseMs: config.redisLeaseMs,
+      redisStreamRetainMs: config.redisStreamRetainMs,
+    },
+    log,
+  );
+}
+
+/** Opens the metadata (shared through Redis in cluster mode); closes the cluster if it cannot. */
+async function openMeta(config: Readonly<Config>, log: Logger, cluster: Cluster | null, deps: ServiceDeps): Promise<{ meta: MetaService; metaStore: MetaStore }> {
   const metaStore =
     deps.metaStore ??
     (cluster
       ? createRedisMetaStore(cluster.commands, cluster.subscriber, config.redisKeyPrefix, cluster.instanceId)
       : createFileMetaStore(path.join(config.dataDir, META_FILE)));
-  let meta: MetaService;
   try {
-    meta = await MetaService.open(metaStore, { onReloadError: (err) => log.error({ err }, 'reloading the shared metadata failed') });
+    const meta = await MetaService.open(metaStore, { onReloadError: (err) => log.error({ err }, 'reloading the shared metadata failed') });
+    return { meta, metaStore };
   } catch (error) {
     await cluster?.close();
     throw error;
   }
-  const storeOptions = (folder: string) => ({
-    rootDir: path.join(config.dataDir, folder),
-    fsyncIntervalMs: config.fsyncIntervalMs,
-    // A snapshot is one frame holding the whole doc.
-    maxFrameBytes: Math.max(config.maxMessageBytes, config.compactLogBytes, config.maxDocBytes) * 4,
-    onWarning: (docId: string, message: string) => log.warn({ docId, folder }, message),
-  });
-  const docOptions = {
+}
+
+/** Where a kind of doc is stored: Redis streams in cluster mode, else logs and snapshots on disk. */
+function docStoreFactory(config: Readonly<Config>, log: Logger, cluster: Cluster | null): (folder: string) => DocStore {
+  // The updates of one event-loop turn are stored as one, which may pass one message's limit but
+  // not the doc's (every update is checked against MAX_DOC_BYTES before it is applied).
+  const maxStoredUpdateBytes = Math.max(config.maxMessageBytes, config.maxDocBytes);
+  return (folder) =>
+    cluster?.docStore(folder, maxStoredUpdateBytes) ??
+    createFileDocStore({
+      rootDir: path.join(config.dataDir, folder),
+      fsyncIntervalMs: config.fsyncIntervalMs,
+      // A snapshot is one frame holding the whole doc.
+      maxFrameBytes: Math.max(config.maxMessageBytes, config.compactLogBytes, config.maxDocBytes) * 4,
+      onWarning: (docId: string, message: string) => log.warn({ docId, folder }, message),
+    });
+}
+
+/** What every live doc of either kind is held to (issue #6, #13). */
+function docServiceOptions(config: Readonly<Config>, log: Logger): DocServiceOptions {
+  return {
     compactLogBytes: config.compactLogBytes,
     docIdleUnloadMs: config.docIdleUnloadMs,
     maxQueuedFrames: 256,
@@ -105,14 +121,17 @@ export async function openServices(config: Readonly<Config>, log: Logger, deps: 
     },
     log,
   };
+}
+
+export async function openServices(config: Readonly<Config>, log: Logger, deps: ServiceDeps = {}, options: ServiceOptions = {}): Promise<Services> {
+  const cluster = await joinClusterOf(config, log);
+  const { meta, metaStore } = await openMeta(config, log, cluster, deps);
+  const docStore = docStoreFactory(config, log, cluster);
+  const docOptions = docServiceOptions(config, log);
   // The notes docs report to the record and the history, which need the notes docs: set below.
   let record: SessionRecord | null = null;
   let history: CheckpointService | null = null;
   const skips = new SkipLog(log);
-  // The updates of one event-loop turn are stored as one, which may pass one message's limit but
-  // not the doc's (every update is checked against MAX_DOC_BYTES before it is applied).
-  const maxStoredUpdateBytes = Math.max(config.maxMessageBytes, config.maxDocBytes);
-  const docStore = (folder: string): DocStore => cluster?.docStore(folder, maxStoredUpdateBytes) ?? createFileDocStore(storeOptions(folder));
   const docs = new DocService(
     deps.docStore ?? docStore(DOCS_FOLDER),
     notesTemplate((sessionId) => meta.findSession(sessionId)?.topics, log),
