@@ -20,6 +20,7 @@ import { isValidId } from '../../shared/ids.ts';
 import type { Logger } from '../logger.ts';
 import type { DocBus, DocHandle, DocStore, LoadedDoc, OpenedDoc } from '../storage/doc-store-port.ts';
 import { RedisChannels } from './redis-channels.ts';
+import { RedisPresence } from './redis-presence.ts';
 import { compareStreamIds, nextStreamId, STREAM_START } from './stream-ids.ts';
 import { parseEntries, StreamTailer, type StreamEntry, type StreamFollower } from './stream-tailer.ts';
 
@@ -41,8 +42,6 @@ export interface RedisDocStoreOptions {
 
 const FIELD_UPDATE = 'u';
 const FIELD_INSTANCE = 'i';
-const AWARENESS_UPDATE = 0;
-const AWARENESS_QUERY = 1;
 
 /** Store the snapshot only if it covers more than the stored one and this instance still holds the
  *  lease; then trim. KEYS: snapshot, stream, lease. ARGV: state, coveredId, trimMinId, instanceId.
@@ -142,8 +141,7 @@ class RedisDocHandle implements DocHandle, DocBus, StreamFollower {
   #remoteUpdates: ((updates: Uint8Array[]) => void) | null = null;
   /** Updates that arrived before the live doc listened. */
   #early: Uint8Array[] = [];
-  #remoteAwareness: ((update: Uint8Array) => void) | null = null;
-  #awarenessQuery: (() => void) | null = null;
+  #presence: RedisPresence;
   #leadershipListeners: Array<() => void> = [];
 
   constructor(docId: string, keys: DocKeys, options: RedisDocStoreOptions, onClosed: () => void) {
@@ -151,6 +149,7 @@ class RedisDocHandle implements DocHandle, DocBus, StreamFollower {
     this.#keys = keys;
     this.#options = options;
     this.#onClosed = onClosed;
+    this.#presence = new RedisPresence({ ...options, channel: keys.awareness, docId });
   }
 
   /** Reads snapshot and stream atomically, then follows the stream and the presence channel. */
@@ -178,8 +177,7 @@ class RedisDocHandle implements DocHandle, DocBus, StreamFollower {
     }
     const loaded: LoadedDoc = { updates, isNew: updates.length === 0 };
     this.#options.tailer.follow(this.#keys.stream, this);
-    await this.#options.channels.subscribe(this.#keys.awareness, (message) => this.#onAwarenessMessage(message));
-    this.#publishAwareness(AWARENESS_QUERY, new Uint8Array(0));
+    await this.#presence.join();
     this.#leaseTimer = setInterval(() => void this.#renewLease(), Math.max(100, Math.floor(this.#options.leaseMs / 3)));
     this.#leaseTimer.unref();
     return { handle: this, loaded, bus: this };
@@ -236,7 +234,7 @@ class RedisDocHandle implements DocHandle, DocBus, StreamFollower {
     this.#closed = true;
     if (this.#leaseTimer) clearInterval(this.#leaseTimer);
     this.#options.tailer.unfollow(this.#keys.stream);
-    await this.#options.channels.unsubscribe(this.#keys.awareness).catch(() => undefined);
+    await this.#presence.leave();
     await this.flush();
     if (this.isLeader) {
       this.#leaseValidUntil = 0;
@@ -289,15 +287,15 @@ class RedisDocHandle implements DocHandle, DocBus, StreamFollower {
   }
 
   publishAwareness(update: Uint8Array): void {
-    this.#publishAwareness(AWARENESS_UPDATE, update);
+    this.#presence.publish(update);
   }
 
   onRemoteAwareness(listener: (update: Uint8Array) => void): void {
-    this.#remoteAwareness = listener;
+    this.#presence.onRemoteAwareness(listener);
   }
 
   onAwarenessQuery(listener: () => void): void {
-    this.#awarenessQuery = listener;
+    this.#presence.onAwarenessQuery(listener);
   }
 
   async asLeader(build: () => void): Promise<boolean> {
@@ -383,25 +381,6 @@ class RedisDocHandle implements DocHandle, DocBus, StreamFollower {
       }
     } catch (error) {
       this.#options.log.warn({ err: error, docId: this.docId }, 'lease renewal failed');
-    }
-  }
-
-  #publishAwareness(type: number, payload: Uint8Array): void {
-    const message = Buffer.concat([Buffer.from(this.#options.instanceId, 'latin1'), Buffer.from([type]), payload]);
-    this.#options.commands.publish(this.#keys.awareness, message).catch(() => undefined);
-  }
-
-  #onAwarenessMessage(message: Buffer): void {
-    const idLength = this.#options.instanceId.length;
-    if (message.length <= idLength || message.toString('latin1', 0, idLength) === this.#options.instanceId) return;
-    const type = message[idLength];
-    if (type === AWARENESS_QUERY) this.#awarenessQuery?.();
-    else if (type === AWARENESS_UPDATE) {
-      try {
-        this.#remoteAwareness?.(new Uint8Array(message.subarray(idLength + 1)));
-      } catch (error) {
-        this.#options.log.warn({ err: error, docId: this.docId }, 'dropped a malformed presence message from another instance');
-      }
     }
   }
 }
