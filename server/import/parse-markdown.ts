@@ -22,7 +22,7 @@
 import type { Lead, Schedule, SessionDraft, TopicDraft } from '../../shared/domain.ts';
 import { ImportError } from './import-error.ts';
 import { IMPORT_LIMITS, isIsoDateTime } from './parse-json.ts';
-import { parseLeadList } from './parse-page.ts';
+import { parseLeadList } from './lead-list.ts';
 
 interface TopicBuilder {
   line: number;
