@@ -27,12 +27,23 @@ export interface HistoryRoutesOptions {
 
 const tags = ['history'];
 
+const typed = (fastify: FastifyInstance) => fastify.withTypeProvider<TypeBoxTypeProvider>();
+type TypedApp = ReturnType<typeof typed>;
+/** Throws the access error unless the request's token may do `operation` in the session. */
+type Allow = (sessionId: string, request: Parameters<typeof tokenOf>[0], operation: 'read' | 'edit' | 'assign') => void;
+
 export async function historyRoutes(fastify: FastifyInstance, { access, history }: HistoryRoutesOptions): Promise<void> {
-  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
-  const allow = (sessionId: string, request: Parameters<typeof tokenOf>[0], operation: 'read' | 'edit' | 'assign'): void => {
+  const app = typed(fastify);
+  const allow: Allow = (sessionId, request, operation) => {
     access.require(access.inSession(sessionId, tokenOf(request)), operation);
   };
+  checkpointRoutes(app, allow, history);
+  compareAndRestoreRoutes(app, allow, history);
+  versionRoutes(app, allow, history);
+}
 
+/** List, take and read checkpoints. */
+function checkpointRoutes(app: TypedApp, allow: Allow, history: CheckpointService): void {
   app.get(
     '/api/sessions/:sessionId/checkpoints',
     { schema: { tags, summary: "A session's checkpoints, oldest first (read)", params: SessionParams, response: { 200: CheckpointsResponse, ...ERROR_RESPONSES } } },
@@ -69,6 +80,10 @@ export async function historyRoutes(fastify: FastifyInstance, { access, history 
     },
   );
 
+}
+
+/** Compare two points in the history, and restore one topic's notes from a checkpoint. */
+function compareAndRestoreRoutes(app: TypedApp, allow: Allow, history: CheckpointService): void {
   app.get(
     '/api/sessions/:sessionId/diff',
     { schema: { tags, summary: 'Lines added and removed per topic between two refs (read)', params: SessionParams, querystring: DiffQuery, response: { 200: DiffResponse, ...ERROR_RESPONSES } } },
@@ -95,6 +110,10 @@ export async function historyRoutes(fastify: FastifyInstance, { access, history 
     },
   );
 
+}
+
+/** List, create (finalise) and read finalised versions. */
+function versionRoutes(app: TypedApp, allow: Allow, history: CheckpointService): void {
   app.get(
     '/api/sessions/:sessionId/versions',
     { schema: { tags, summary: 'Finalised versions (read)', params: SessionParams, response: { 200: VersionsResponse, ...ERROR_RESPONSES } } },

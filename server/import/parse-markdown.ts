@@ -22,7 +22,7 @@
 import type { Lead, Schedule, SessionDraft, TopicDraft } from '../../shared/domain.ts';
 import { ImportError } from './import-error.ts';
 import { IMPORT_LIMITS, isIsoDateTime } from './parse-json.ts';
-import { parseLeadList } from './parse-page.ts';
+import { parseLeadList } from './lead-list.ts';
 
 interface TopicBuilder {
   line: number;
@@ -53,112 +53,125 @@ const SCHEDULE = /^schedule[ \t]*:[ \t]*(.*)$/i;
 const SPEAKERS = /^(?:[-*+][ \t]+)?speakers?[ \t]*:[ \t]*(.*)$/i;
 const ABSTRACT_LABEL = /^abstract[ \t]*:[ \t]*/i;
 
+/** The parse so far: every session, and the session and topic that following lines belong to. */
+interface OutlineState {
+  sessions: SessionBuilder[];
+  session?: SessionBuilder | undefined;
+  topic?: TopicBuilder | undefined;
+}
+
+type Fail = (problem: string) => never;
+
 export function parseMarkdownOutline(text: string): SessionDraft[] {
   const lines = text.replace(/^\uFEFF/, '').split(/\r\n|\r|\n/);
-  const sessions: SessionBuilder[] = [];
-  let session: SessionBuilder | undefined;
-  let topic: TopicBuilder | undefined;
-
+  const state: OutlineState = { sessions: [] };
   lines.forEach((raw, index) => {
     const n = index + 1;
-    const fail: (problem: string) => never = (problem) => {
+    readLine(state, raw, n, (problem) => {
       throw new ImportError(`line ${n}: ${problem}`, { line: n });
-    };
-    if (raw.trim() === '') {
-      if (topic) topic.breakBefore = true;
-      else if (session) session.breakBefore = true;
-      return;
-    }
-    const indented = /^[ \t]/.test(raw);
-    const line = raw.trim();
-
-    if (!indented && raw.startsWith('#')) {
-      const heading = HEADING.exec(line);
-      if (heading) {
-        if ((heading[1] ?? '').length > 1) {
-          fail(`"${heading[1]}" headings are not supported: "# " starts a session and "- " a topic`);
-        }
-        // An ATX heading may be closed by #s: "# Title #".
-        const title = withoutClosingHashes(heading[2] ?? '').trim();
-        if (title === '') fail('session heading "#" has no text');
-        checkLength(title, IMPORT_LIMITS.title, 'session title', fail);
-        session = { line: n, title, descriptionParagraphs: [], breakBefore: false, topics: [] };
-        topic = undefined;
-        sessions.push(session);
-        return;
-      }
-      // "#hashtag" is not a heading in markdown: fall through to ordinary text.
-    }
-
-    if (!session) {
-      if (!indented && TOPIC.test(line)) fail(`topic "${line}" before any "# " session heading`);
-      return fail(`text before the first "# " session heading: "${clip(line)}"`);
-    }
-
-    if (!indented) {
-      const topicMatch = TOPIC.exec(line);
-      if (topicMatch) {
-        const title = (topicMatch[1] ?? '').trim();
-        if (title === '') fail('topic "-" has no title');
-        checkLength(title, IMPORT_LIMITS.title, 'topic title', fail);
-        if (session.topics.length >= IMPORT_LIMITS.topicsPerSession) {
-          fail(`too many topics in session "${session.title}" (at most ${IMPORT_LIMITS.topicsPerSession})`);
-        }
-        topic = { line: n, title, speakers: [], paragraphs: [], breakBefore: false };
-        session.topics.push(topic);
-        return;
-      }
-      const leads = LEADS.exec(line);
-      if (leads) {
-        if (session.leads) fail(`second "Leads:" line for session "${session.title}"`);
-        session.leads = parseLeadList(leads[1] ?? '');
-        if (session.leads.length === 0) fail('"Leads:" names no one (expected "Leads: Name <email>, Name <email>")');
-        if (session.leads.length > IMPORT_LIMITS.leads) fail(`too many leads (at most ${IMPORT_LIMITS.leads})`);
-        for (const lead of session.leads) checkLength(lead.name, IMPORT_LIMITS.name, 'lead name', fail);
-        return;
-      }
-      const schedule = SCHEDULE.exec(line);
-      if (schedule) {
-        if (session.schedule) fail(`second "Schedule:" line for session "${session.title}"`);
-        session.schedule = parseSchedule(schedule[1] ?? '', fail);
-        return;
-      }
-      if (topic) {
-        fail(`unindented text after topic "${clip(topic.title)}": indent it to add it to that topic's abstract, or start it with "- " to make it a topic`);
-      }
-      addLine(session.descriptionParagraphs, line, session.breakBefore);
-      session.breakBefore = false;
-      return;
-    }
-
-    // Indented: belongs to the topic above, or (before any topic) to the description.
-    if (!topic) {
-      addLine(session.descriptionParagraphs, line, session.breakBefore);
-      session.breakBefore = false;
-      return;
-    }
-    const speakers = SPEAKERS.exec(line);
-    if (speakers) {
-      const names = splitNames(speakers[1] ?? '');
-      if (names.length === 0) fail('"Speakers:" names no one (expected "- Speakers: Name, Name")');
-      for (const name of names) checkLength(name, IMPORT_LIMITS.name, 'speaker name', fail);
-      topic.speakers.push(...names);
-      if (topic.speakers.length > IMPORT_LIMITS.speakersPerTopic) {
-        fail(`too many speakers for topic "${clip(topic.title)}" (at most ${IMPORT_LIMITS.speakersPerTopic})`);
-      }
-      return;
-    }
-    const isItem = LIST_MARKER.test(line);
-    const content = line.replace(LIST_MARKER, '').replace(ABSTRACT_LABEL, '');
-    if (content === '') return;
-    addLine(topic.paragraphs, content, topic.breakBefore || isItem);
-    topic.breakBefore = false;
+    });
   });
-
-  if (sessions.length === 0) {
+  if (state.sessions.length === 0) {
     throw new ImportError('no sessions: expected at least one "# Session title" heading', { line: 1 });
   }
-  return sessions.map(buildSession);
+  return state.sessions.map(buildSession);
+}
+
+function readLine(state: OutlineState, raw: string, n: number, fail: Fail): void {
+  if (raw.trim() === '') {
+    if (state.topic) state.topic.breakBefore = true;
+    else if (state.session) state.session.breakBefore = true;
+    return;
+  }
+  const indented = /^[ \t]/.test(raw);
+  const line = raw.trim();
+  if (!indented && raw.startsWith('#') && startSession(state, line, n, fail)) return;
+  const session = state.session;
+  if (!session) {
+    if (!indented && TOPIC.test(line)) fail(`topic "${line}" before any "# " session heading`);
+    return fail(`text before the first "# " session heading: "${clip(line)}"`);
+  }
+  if (indented) readIndentedLine(state.topic, session, line, fail);
+  else readSessionLine(state, session, line, n, fail);
+}
+
+/** `# Title` starts a session; false for "#hashtag", which is not a heading in markdown but text. */
+function startSession(state: OutlineState, line: string, n: number, fail: Fail): boolean {
+  const heading = HEADING.exec(line);
+  if (!heading) return false;
+  if ((heading[1] ?? '').length > 1) {
+    fail(`"${heading[1]}" headings are not supported: "# " starts a session and "- " a topic`);
+  }
+  // An ATX heading may be closed by #s: "# Title #".
+  const title = withoutClosingHashes(heading[2] ?? '').trim();
+  if (title === '') fail('session heading "#" has no text');
+  checkLength(title, IMPORT_LIMITS.title, 'session title', fail);
+  state.session = { line: n, title, descriptionParagraphs: [], breakBefore: false, topics: [] };
+  state.topic = undefined;
+  state.sessions.push(state.session);
+  return true;
+}
+
+/** An unindented line in a session: a topic, its Leads: or Schedule: line, or description text. */
+function readSessionLine(state: OutlineState, session: SessionBuilder, line: string, n: number, fail: Fail): void {
+  const topicMatch = TOPIC.exec(line);
+  if (topicMatch) {
+    const title = (topicMatch[1] ?? '').trim();
+    if (title === '') fail('topic "-" has no title');
+    checkLength(title, IMPORT_LIMITS.title, 'topic title', fail);
+    if (session.topics.length >= IMPORT_LIMITS.topicsPerSession) {
+      fail(`too many topics in session "${session.title}" (at most ${IMPORT_LIMITS.topicsPerSession})`);
+    }
+    state.topic = { line: n, title, speakers: [], paragraphs: [], breakBefore: false };
+    session.topics.push(state.topic);
+    return;
+  }
+  const leads = LEADS.exec(line);
+  if (leads) return setLeads(session, leads[1] ?? '', fail);
+  const schedule = SCHEDULE.exec(line);
+  if (schedule) {
+    if (session.schedule) fail(`second "Schedule:" line for session "${session.title}"`);
+    session.schedule = parseSchedule(schedule[1] ?? '', fail);
+    return;
+  }
+  if (state.topic) {
+    fail(`unindented text after topic "${clip(state.topic.title)}": indent it to add it to that topic's abstract, or start it with "- " to make it a topic`);
+  }
+  addLine(session.descriptionParagraphs, line, session.breakBefore);
+  session.breakBefore = false;
+}
+
+function setLeads(session: SessionBuilder, text: string, fail: Fail): void {
+  if (session.leads) fail(`second "Leads:" line for session "${session.title}"`);
+  session.leads = parseLeadList(text);
+  if (session.leads.length === 0) fail('"Leads:" names no one (expected "Leads: Name <email>, Name <email>")');
+  if (session.leads.length > IMPORT_LIMITS.leads) fail(`too many leads (at most ${IMPORT_LIMITS.leads})`);
+  for (const lead of session.leads) checkLength(lead.name, IMPORT_LIMITS.name, 'lead name', fail);
+}
+
+/** Indented: belongs to the topic above (speakers or abstract), or before any topic to the description. */
+function readIndentedLine(topic: TopicBuilder | undefined, session: SessionBuilder, line: string, fail: Fail): void {
+  if (!topic) {
+    addLine(session.descriptionParagraphs, line, session.breakBefore);
+    session.breakBefore = false;
+    return;
+  }
+  const speakers = SPEAKERS.exec(line);
+  if (speakers) {
+    const names = splitNames(speakers[1] ?? '');
+    if (names.length === 0) fail('"Speakers:" names no one (expected "- Speakers: Name, Name")');
+    for (const name of names) checkLength(name, IMPORT_LIMITS.name, 'speaker name', fail);
+    topic.speakers.push(...names);
+    if (topic.speakers.length > IMPORT_LIMITS.speakersPerTopic) {
+      fail(`too many speakers for topic "${clip(topic.title)}" (at most ${IMPORT_LIMITS.speakersPerTopic})`);
+    }
+    return;
+  }
+  const isItem = LIST_MARKER.test(line);
+  const content = line.replace(LIST_MARKER, '').replace(ABSTRACT_LABEL, '');
+  if (content === '') return;
+  addLine(topic.paragraphs, content, topic.breakBefore || isItem);
+  topic.breakBefore = false;
 }
 
 function buildSession(session: SessionBuilder): SessionDraft {
@@ -195,7 +208,7 @@ function addLine(paragraphs: string[], line: string, newParagraph: boolean): voi
 }
 
 /** "<ISO start> / <ISO end>" or "<ISO start>". */
-function parseSchedule(text: string, fail: (problem: string) => never): Schedule {
+function parseSchedule(text: string, fail: Fail): Schedule {
   const parts = text.split('/').map((part) => part.trim());
   const [start, end] = parts;
   if (parts.length > 2 || start === undefined || start === '') {
@@ -227,7 +240,7 @@ function splitNames(text: string): string[] {
     .filter((name) => name !== '');
 }
 
-function checkLength(text: string, max: number, what: string, fail: (problem: string) => never): void {
+function checkLength(text: string, max: number, what: string, fail: Fail): void {
   if (text.length > max) fail(`${what} too long: ${text.length} characters (at most ${max})`);
 }
 

@@ -6,7 +6,8 @@ import { ImportError } from '../../server/import/import-error.ts';
 import { detectFormat, parseImport } from '../../server/import/index.ts';
 import { parseJsonImport } from '../../server/import/parse-json.ts';
 import { parseMarkdownOutline } from '../../server/import/parse-markdown.ts';
-import { makeTitle, parsePageText } from '../../server/import/parse-page.ts';
+import { parsePageText } from '../../server/import/parse-page.ts';
+import { makeTitle } from '../../server/import/topic-titles.ts';
 
 const seedPath = fileURLToPath(new URL('../../data/seed/containers-cr.txt', import.meta.url));
 const goldenPath = fileURLToPath(new URL('../fixtures/seed-import.golden.json', import.meta.url));
