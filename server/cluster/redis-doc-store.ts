@@ -1,3 +1,4 @@
+// Over ~350 lines: one stream handle; its log, tail position, lease and compaction read and move one position together.
 /**
  * Cluster doc store (issue #8): a Redis Stream per session doc is the shared, ordered update log,
  * and a snapshot hash holds the compacted state with the id of the last entry it covers.

@@ -1,3 +1,4 @@
+// Over ~350 lines: one decision procedure; resolving where a struct lands and the rules for each place read each other.
 /**
  * The notes doc's schema, enforced on every client update before it is applied, stored or relayed
  * (issue #13). The decision is made from the decoded update alone, resolved against the doc: where
