@@ -1,3 +1,4 @@
+// Over ~350 lines: two end-to-end Chromium journeys through every UI action, with their shared page helpers.
 /**
  * Issue #13: our own browser client never produces an update the schema guard refuses. Every UI
  * action the session page and the history page offer is performed in Chromium with real clicks

@@ -1,3 +1,4 @@
+// Over ~350 lines: several instances against one redis-server, one scenario per test, sharing its setup.
 /**
  * Cluster mode (issue #8) with a real redis-server: several real server instances share sessions;
  * clients are stock WebsocketProviders spread across them.

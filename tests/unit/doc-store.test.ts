@@ -1,3 +1,4 @@
+// Over ~350 lines: the file store's own behaviour (frames, torn tails, kill -9, fsync batching) beyond the shared contract.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';

@@ -1,3 +1,4 @@
+// Over ~350 lines: every import format's parser against its fixtures and failure cases, one table of cases each.
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';

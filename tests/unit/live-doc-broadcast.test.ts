@@ -1,3 +1,4 @@
+// Over ~350 lines: the live doc's relay contract (batching, coalescing, ordering, cached state) tested on one harness.
 import * as Y from 'yjs';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import { afterEach, describe, expect, it } from 'vitest';
