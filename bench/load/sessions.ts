@@ -6,7 +6,8 @@ import WebSocket from 'ws';
 import * as Y from 'yjs';
 import { buildTemplateUpdate, type TemplateTopic } from '../../shared/topic-template.ts';
 import { BENCH_ADMIN_TOKEN, type ServerProcess } from '../servers.ts';
-import { SYNC_STEP2, SYNC_UPDATE, syncMessage, syncStep1 } from '../wire.ts';
+import { SYNC_UPDATE, syncMessage, syncStep1 } from '../wire.ts';
+import { classifyFrame } from '../../shared/wire.ts';
 
 export const TOPICS: TemplateTopic[] = Array.from({ length: 5 }, (_, i) => ({ id: `topic-${i + 1}`, title: `Topic ${i + 1}` }));
 
@@ -46,7 +47,7 @@ export function pushUpdates(collabUrl: string, session: string, updates: Iterabl
     let acks = 0;
     socket.on('open', () => sendChunk());
     socket.on('message', (data: Buffer) => {
-      if (data[0] !== 0 || data[1] !== SYNC_STEP2) return;
+      if (classifyFrame(data) !== 'sync-step2') return;
       acks++;
       if (done) {
         done = false;

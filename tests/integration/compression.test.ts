@@ -5,6 +5,7 @@ import { connectClient, destroyAllClients, type TestClient } from '../helpers/cl
 import { rawClient, step1Frame, type RawClient } from '../helpers/raw-client.ts';
 import { serverPool, type TestServer } from '../helpers/server.ts';
 import { waitFor } from '../helpers/wait-for.ts';
+import { classifyFrame } from '../../shared/wire.ts';
 
 const SESSION = 'containers-cr';
 const servers = serverPool();
@@ -23,13 +24,13 @@ async function reader(s: TestServer, options: WebSocket.ClientOptions): Promise<
   raws.push(raw);
   await raw.opened;
   raw.send(step1Frame());
-  await waitFor(() => raw.received.some((f) => f[0] === 0 && f[1] === 1), 'sync step 2');
+  await waitFor(() => raw.received.some((f) => classifyFrame(f) === 'sync-step2'), 'sync step 2');
   return raw;
 }
 
 const bytesRead = (raw: RawClient): number => (raw.socket as unknown as { _socket: { bytesRead: number } })._socket.bytesRead;
 /** Sync update messages (`0, 2, ...`) received so far. */
-const updates = (raw: RawClient): Uint8Array[] => raw.received.filter((f) => f[0] === 0 && f[1] === 2);
+const updates = (raw: RawClient): Uint8Array[] => raw.received.filter((f) => classifyFrame(f) === 'sync-update');
 
 /** A writer pastes a long, repetitive note (like many authors' cursors in one flush): both readers
  *  must get the same update message. Returns the bytes each read off the wire meanwhile. */

@@ -8,6 +8,7 @@ import { sectionNotes, topicSections, type SectionMap } from '../../shared/doc-s
 import { awarenessFrame, docState, notesUpdate, rawClient, step1Frame, updateFrame, type RawClient } from '../helpers/raw-client.ts';
 import { serverPool, TEST_ADMIN_TOKEN, type TestServer } from '../helpers/server.ts';
 import { waitFor } from '../helpers/wait-for.ts';
+import { classifyFrame } from '../../shared/wire.ts';
 
 const SESSION = 'containers-cr';
 const servers = serverPool();
@@ -31,7 +32,7 @@ const isOpen = (client: RawClient): boolean => client.socket.readyState === WebS
 
 /** Sends a sync step 1 and waits for its step 2: the server has handled every earlier frame of this socket. */
 async function roundTrip(client: RawClient): Promise<void> {
-  const answers = (): number => client.received.filter((m) => m[0] === 0 && m[1] === 1).length;
+  const answers = (): number => client.received.filter((m) => classifyFrame(m) === 'sync-step2').length;
   const before = answers();
   client.send(step1Frame());
   await waitFor(() => answers() > before, 'a step 2 answer after the earlier frames');
@@ -108,7 +109,7 @@ describe('WebSocket limits', () => {
     const client = raw(s);
     await client.opened;
     for (let i = 0; i < 5; i++) client.send(i % 2 === 0 ? step1Frame() : new Uint8Array([3]));
-    await waitFor(() => client.received.filter((m) => m[0] === 0 && m[1] === 1).length === 3, 'three step 2 answers');
+    await waitFor(() => client.received.filter((m) => classifyFrame(m) === 'sync-step2').length === 3, 'three step 2 answers');
     expect(isOpen(client)).toBe(true);
     client.send(step1Frame());
     const closed = await client.closed;

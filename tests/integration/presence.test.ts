@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { readAuthors } from '../../shared/authorship.ts';
 import { findSection, sectionNotes } from '../../shared/doc-schema.ts';
 import { CloseCode } from '../../shared/protocol.ts';
-import { decodeAwarenessEntries, decodeAwarenessPayload } from '../../shared/wire.ts';
+import { decodeAwarenessEntries, decodeAwarenessPayload, classifyFrame } from '../../shared/wire.ts';
 import { connectClient, destroyAllClients } from '../helpers/clients.ts';
 import { awarenessFrame, rawClient, step1Frame, updateFrame, type RawClient } from '../helpers/raw-client.ts';
 import { serverPool, type TestServer } from '../helpers/server.ts';
@@ -47,7 +47,7 @@ function presenceSeen(client: RawClient): Map<number, unknown> {
 async function handled(client: RawClient): Promise<void> {
   const before = client.received.length;
   client.send(step1Frame());
-  await waitFor(() => client.received.slice(before).some((frame) => frame[0] === 0 && frame[1] === 1), 'sync step 2');
+  await waitFor(() => client.received.slice(before).some((frame) => classifyFrame(frame) === 'sync-step2'), 'sync step 2');
 }
 
 /** The presence states the server holds for the session once `client`'s frames were handled. */

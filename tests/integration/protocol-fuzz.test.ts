@@ -18,6 +18,7 @@ import { prng } from '../helpers/schema-fuzz.ts';
 import { awarenessFrame, docState, notesUpdate, step1Frame, textUpdate, updateFrame } from '../helpers/raw-client.ts';
 import { startServer, type TestServer } from '../helpers/server.ts';
 import { waitFor } from '../helpers/wait-for.ts';
+import { classifyFrame } from '../../shared/wire.ts';
 
 const SESSION = 'containers-cr';
 const FRAMES_WANTED = 10_000;
@@ -145,7 +146,7 @@ async function hostileConnection(url: string, goodIds: number[], tally: Tally): 
   let onReply: () => void = () => undefined;
   socket.on('message', (data: Buffer) => {
     // [0, 1, ...]: sync step 2, the answer to one of this socket's step 1 frames.
-    if (data[0] !== 0 || data[1] !== 1) return;
+    if (classifyFrame(data) !== 'sync-step2') return;
     if (++stateReplies >= expectedReplies) onReply();
   });
   socket.on('error', () => undefined);

@@ -10,12 +10,13 @@ import * as Y from 'yjs';
 import { sectionNotes, topicSections, type SectionMap } from '../../../shared/doc-schema.ts';
 import { buildTemplateUpdate } from '../../../shared/topic-template.ts';
 import { dirBytes, type ServerKind } from '../../servers.ts';
-import { nowMs, SYNC_STEP2, syncStep1 } from '../../wire.ts';
+import { nowMs, syncStep1 } from '../../wire.ts';
 import type { RunContext } from '../options.ts';
 import { startTracked, withServer } from '../processes.ts';
 import type { FreshSync, HistoryEntry, HistoryOutcome } from '../results.ts';
 import { createSessions, pushUpdates, TOPICS } from '../sessions.ts';
 import { log, round } from '../util.ts';
+import { classifyFrame } from '../../../shared/wire.ts';
 
 /** `count` edits from 200 simulated writers at random places in the notes (one in ten deletes),
  *  as separate updates, the way a long session's history accumulates. */
@@ -48,7 +49,7 @@ function freshSync(collabUrl: string, session: string): Promise<FreshSync> {
       socket.send(syncStep1(Y.encodeStateVector(new Y.Doc())));
     });
     socket.on('message', (data: Buffer) => {
-      if (data[0] !== 0 || data[1] !== SYNC_STEP2) return;
+      if (classifyFrame(data) !== 'sync-step2') return;
       const answerMs = nowMs() - sentAt;
       const doc = new Y.Doc();
       const decoderStart = 2;
