@@ -10,7 +10,9 @@ import fastifyWebsocket from '@fastify/websocket';
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import { PROJECT_ROOT, type Config } from './config.ts';
 import { eventRoutes } from './http/event-routes.ts';
+import { etherpadRoutes } from './http/etherpad-routes.ts';
 import { exportRoutes } from './http/export-routes.ts';
+import { EtherpadApi } from './etherpad/etherpad-api.ts';
 import { limitExpensiveReads } from './http/expensive-reads.ts';
 import { installApiContract, openApiRoutes, type RegisteredRoute } from './http/api-contract.ts';
 import { clientErrorHandler, frameworkErrors, installErrorHandler } from './http/error-handler.ts';
@@ -178,6 +180,8 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps = {}): Pr
   await fastify.register(followupRoutes, { meta, access, followups });
   await fastify.register(recordRoutes, { access, record });
   await fastify.register(historyRoutes, { access, history });
+  const etherpad = new EtherpadApi({ meta, docs, state: stateDocs, exports, history });
+  await fastify.register(etherpadRoutes, { etherpad, exports, access, apiKey: config.etherpadApiKey });
   await fastify.register(openApiRoutes);
   await registerCollab(fastify, config, services, access);
   await fastify.register(clientRoutes, { distDir: path.join(PROJECT_ROOT, 'client', 'dist') });

@@ -116,6 +116,8 @@ export interface Config {
   /** Per IP: GETs per minute of expensive reads (exports, diff, a checkpoint, follow-ups board,
    *  contributors). A whole room shares one NAT address, hence a generous default. */
   maxExpensiveReadsPerMinute: number;
+  /** Key of the Etherpad-compatible API (`/api/1.3.0/...`); null: that API answers code 4 to everyone. */
+  etherpadApiKey: string | null;
 }
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -173,6 +175,7 @@ export const DEFAULT_CONFIG: Readonly<Config> = Object.freeze({
   diffTimeoutMs: 2_000,
   exportCacheBytes: 32 * 1024 * 1024,
   maxExpensiveReadsPerMinute: 600,
+  etherpadApiKey: null,
 });
 
 /** Thrown for a bad configuration value; the message names the variable and what it accepts. */
@@ -473,6 +476,14 @@ export const ENV_SPEC = {
       'Expensive GETs (exports, diff, one checkpoint or version, follow-ups board, contributors) ' +
       'per address and route per minute; more get 429 `RATE_LIMITED`. Generous because a whole room ' +
       'shares one NAT address',
+  },
+  ETHERPAD_API_KEY: {
+    key: 'etherpadApiKey', parse: token,
+    shownDefault: 'unset (API off)',
+    doc:
+      'Turns on the Etherpad-compatible HTTP API (`/api/1.3.0/<function>`, see ' +
+      '[Coming from Etherpad](docs/etherpad.md)): callers pass it as `apikey`, `api_key` or a raw ' +
+      '`Authorization` header (≥ 16 chars). Unset: every call is answered code 4 (401)',
   },
 } as const;
 

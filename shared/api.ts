@@ -12,3 +12,4 @@ export * from './api/tokens.ts';
 export * from './api/imports.ts';
 export * from './api/exports.ts';
 export * from './api/ops.ts';
+export * from './api/etherpad.ts';

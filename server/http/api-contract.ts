@@ -49,6 +49,7 @@ export async function installApiContract(app: FastifyInstance): Promise<Register
         { name: 'operations', description: 'Health, metrics, this document' },
         { name: 'collaboration', description: 'The y-websocket endpoint' },
         { name: 'pages', description: 'The browser client' },
+        { name: 'etherpad', description: "Etherpad's HTTP API and pad URLs (docs/etherpad.md)" },
       ],
     },
   });

@@ -15,7 +15,8 @@ export interface ExportRoutesOptions {
   exports: ExportService;
 }
 
-function send(reply: FastifyReply, rendered: RenderedExport): FastifyReply {
+/** Sends a rendered export as an attachment (also /p/<pad>/export/<type>, server/http/etherpad-routes.ts). */
+export function sendExport(reply: FastifyReply, rendered: RenderedExport): FastifyReply {
   return reply
     .header('content-type', rendered.contentType)
     .header('content-disposition', `attachment; filename="${rendered.fileName}"`)
@@ -34,12 +35,12 @@ export async function exportRoutes(fastify: FastifyInstance, { exports }: Export
   app.get(
     '/api/sessions/:sessionId/export',
     { schema: { tags: ['export'], summary: "A session's summary", params: SessionParams, querystring: ExportQuery, response } },
-    async (request, reply) => send(reply, await exports.exportSession(request.params.sessionId, request.query.format ?? 'md')),
+    async (request, reply) => sendExport(reply, await exports.exportSession(request.params.sessionId, request.query.format ?? 'md')),
   );
 
   app.get(
     '/api/events/:eventId/export',
     { schema: { tags: ['export'], summary: "An event's summary, every session in schedule order", params: EventParams, querystring: ExportQuery, response } },
-    async (request, reply) => send(reply, await exports.exportEvent(request.params.eventId, request.query.format ?? 'md')),
+    async (request, reply) => sendExport(reply, await exports.exportEvent(request.params.eventId, request.query.format ?? 'md')),
   );
 }

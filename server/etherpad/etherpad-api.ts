@@ -1,0 +1,233 @@
+/**
+ * The functions of Etherpad's HTTP API over mcpad's sessions (issue #16), without HTTP: each takes
+ * the request's fields (strings, as Etherpad receives them) and returns Etherpad's `data`, or
+ * throws `EtherpadParamError` (code 1, answered with HTTP 200 as Etherpad does). The edge
+ * (server/http/etherpad-routes.ts) checks the key and wraps answers in the envelope.
+ *
+ * Mapping (docs/etherpad.md): a pad is a session or one topic of it (server/etherpad/pad-ids.ts);
+ * revisions are the session notes doc's Yjs operation count (monotonic, persistent: it is derived
+ * from the stored doc); there is no chat.
+ */
+import * as Y from 'yjs';
+import { authoredRuns, readAuthors } from '../../shared/authorship.ts';
+import { findSection, notesTexts, sectionNotes } from '../../shared/doc-schema.ts';
+import type { Session } from '../../shared/domain.ts';
+import type { DocService } from '../docs/doc-service.ts';
+import type { ExportService } from '../export/export-service.ts';
+import type { MetaService } from '../meta/meta-service.ts';
+import type { CheckpointService } from '../sessions/checkpoint-service.ts';
+import { padIdOf, parsePadId, readOnlyIdOf, type PadRef } from './pad-ids.ts';
+
+/** Etherpad's code 1: wrong or missing parameter, unknown pad. */
+export class EtherpadParamError extends Error {
+  override name = 'EtherpadParamError';
+}
+
+export type Fields = Readonly<Record<string, string | undefined>>;
+type Fn = (fields: Fields) => Promise<unknown>;
+
+export interface EtherpadApiDeps {
+  meta: MetaService;
+  docs: DocService;
+  state: DocService;
+  exports: ExportService;
+  history: CheckpointService;
+}
+
+/** The answer to a `rev` other than the head: mcpad keeps checkpoints, not every revision. */
+export const REV_NOT_SUPPORTED = 'rev is not supported: mcpad keeps checkpoints, not every revision; omit rev for the latest text';
+
+export class EtherpadApi {
+  readonly #d: EtherpadApiDeps;
+  readonly #functions: ReadonlyMap<string, Fn>;
+
+  constructor(deps: EtherpadApiDeps) {
+    this.#d = deps;
+    this.#functions = new Map<string, Fn>([
+      ['getText', (f) => this.getText(f)],
+      ['getHTML', (f) => this.getHTML(f)],
+      ['getRevisionsCount', async (f) => ({ revisions: await this.#revisions((await this.#pad(f)).sessionId) })],
+      ['getLastEdited', async (f) => ({ lastEdited: await this.#lastEdited(await this.#pad(f)) })],
+      ['listAllPads', async () => ({ padIDs: this.#sessions().map((s) => s.id).sort() })],
+      ['padUsersCount', async (f) => ({ padUsersCount: (await this.#padUsers(await this.#pad(f))).length })],
+      ['padUsers', async (f) => ({ padUsers: await this.#padUsers(await this.#pad(f)) })],
+      ['listAuthorsOfPad', async (f) => ({ authorIDs: await this.#authorsOf(await this.#pad(f)) })],
+      ['getAuthorName', (f) => this.#authorName(f)],
+      ['getReadOnlyID', async (f) => ({ readOnlyID: readOnlyIdOf(padIdOf(await this.#pad(f))) })],
+      ['getPadID', async (f) => ({ padID: this.#padOfReadOnlyId(f['roID']) })],
+      ['getChatHistory', (f) => this.#chatHistory(f)],
+      ['getChatHead', async (f) => (await this.#pad(f), { chatHead: -1 })],
+      ['checkToken', async () => null],
+    ]);
+  }
+
+  /** The function named `name`, or undefined (Etherpad's code 3, "no such function"). */
+  function(name: string): Fn | undefined {
+    return this.#functions.get(name);
+  }
+
+  async getText(fields: Fields): Promise<{ text: string }> {
+    const pad = await this.#pad(fields);
+    await this.#checkRev(fields, pad);
+    if (pad.topicId === null) return { text: (await this.#d.exports.exportSession(pad.sessionId, 'txt')).body };
+    return { text: await this.#topicText(pad) };
+  }
+
+  async getHTML(fields: Fields): Promise<{ html: string }> {
+    const pad = await this.#pad(fields);
+    await this.#checkRev(fields, pad);
+    if (pad.topicId === null) return { html: (await this.#d.exports.exportSession(pad.sessionId, 'html')).body };
+    const lines = (await this.#topicText(pad)).split('\n').map(escapeHtml);
+    return { html: `<!DOCTYPE HTML><html><body>${lines.join('<br>')}</body></html>` };
+  }
+
+  /**
+   * An Etherpad export file (`.etherpad`) of `text`: the pad record with the head text and one
+   * revision inserting it, which Etherpad's own import accepts. No authors: authorship stays in mcpad.
+   */
+  async etherpadFile(padId: string, text: string): Promise<string> {
+    const pad = parsePadId(padId)!;
+    const timestamp = await this.#lastEdited(pad);
+    const full = text.endsWith('\n') ? text : `${text}\n`;
+    const inserted = full.slice(0, -1);
+    const newlines = (inserted.match(/\n/g) ?? []).length;
+    const lastNewline = inserted.lastIndexOf('\n') + 1;
+    const b36 = (n: number) => n.toString(36);
+    const ops = (newlines > 0 ? `|${b36(newlines)}+${b36(lastNewline)}` : '') + (inserted.length > lastNewline ? `+${b36(inserted.length - lastNewline)}` : '');
+    const changeset = `Z:1>${b36(inserted.length)}${ops}$${inserted}`;
+    return JSON.stringify({
+      [`pad:${padId}`]: {
+        atext: { text: full, attribs: `|${b36(newlines + 1)}+${b36(full.length)}` },
+        pool: { numToAttrib: {}, nextNum: 0 },
+        head: 0,
+        chatHead: -1,
+        publicStatus: false,
+        savedRevisions: [],
+      },
+      [`pad:${padId}:revs:0`]: { changeset, meta: { author: '', timestamp } },
+    });
+  }
+
+  /** The pad named by `padID`; code 1 as Etherpad words it when missing or unknown. */
+  async #pad(fields: Fields): Promise<PadRef> {
+    const padId = fields['padID'];
+    if (typeof padId !== 'string') throw new EtherpadParamError('padID is not a string');
+    const pad = parsePadId(padId);
+    const session = pad ? this.#d.meta.findSession(pad.sessionId) : undefined;
+    if (!pad || !session) throw new EtherpadParamError('padID does not exist');
+    if (pad.topicId !== null && !session.topics.some((t) => t.id === pad.topicId)) throw new EtherpadParamError('padID does not exist');
+    return pad;
+  }
+
+  /** Etherpad's checks of `rev` (parseInt, as it does); only the head revision is served. */
+  async #checkRev(fields: Fields, pad: PadRef): Promise<void> {
+    const raw = fields['rev'];
+    if (raw === undefined) return;
+    const rev = Number.parseInt(raw, 10);
+    if (Number.isNaN(rev)) throw new EtherpadParamError('rev is not a number');
+    if (rev < 0) throw new EtherpadParamError('rev is not a negative number');
+    const head = await this.#revisions(pad.sessionId);
+    if (rev > head) throw new EtherpadParamError('rev is higher than the head revision of the pad');
+    if (rev !== head) throw new EtherpadParamError(REV_NOT_SUPPORTED);
+  }
+
+  async #topicText(pad: PadRef): Promise<string> {
+    const text = await this.#d.docs.withDoc(pad.sessionId, (live) => {
+      const section = findSection(live.doc, pad.topicId!);
+      return (section && sectionNotes(section)?.toString()) ?? '';
+    });
+    // Etherpad's text always ends with a newline.
+    return text.endsWith('\n') ? text : `${text}\n`;
+  }
+
+  /** Every Yjs operation the notes doc ever took: inserted items plus deleted lengths. Both only
+   *  grow and are part of the stored doc, so the count is monotonic and survives restarts. */
+  async #revisions(sessionId: string): Promise<number> {
+    return this.#d.docs.withDoc(sessionId, (live) => {
+      let count = 0;
+      for (const clock of Y.decodeStateVector(Y.encodeStateVector(live.doc)).values()) count += clock;
+      for (const items of Y.createDeleteSetFromStructStore(live.doc.store).clients.values()) for (const item of items) count += item.len;
+      return count;
+    });
+  }
+
+  /** Milliseconds: the later of the session's metadata change and its newest checkpoint. */
+  async #lastEdited(pad: PadRef): Promise<number> {
+    const session = this.#d.meta.getSession(pad.sessionId);
+    let last = Date.parse(session.updatedAt);
+    for (const checkpoint of await this.#d.history.list(pad.sessionId)) last = Math.max(last, Date.parse(checkpoint.createdAt));
+    return last;
+  }
+
+  /** Presence: everyone connected to the session with a name, as Etherpad's padUsers entries. */
+  async #padUsers(pad: PadRef): Promise<Array<{ colorId: string | null; name: string | null; timestamp: number; id: string }>> {
+    return this.#d.docs.withDoc(pad.sessionId, (live) => {
+      const users: Array<{ colorId: string | null; name: string | null; timestamp: number; id: string }> = [];
+      for (const [clientId, state] of live.awareness.getStates()) {
+        const user = (state as { user?: { name?: unknown; color?: unknown } }).user;
+        if (!user || typeof user !== 'object') continue;
+        users.push({
+          colorId: typeof user.color === 'string' ? user.color : null,
+          name: typeof user.name === 'string' ? user.name : null,
+          timestamp: live.awareness.meta.get(clientId)?.lastUpdated ?? Date.now(),
+          id: authorIdOf(clientId),
+        });
+      }
+      return users;
+    });
+  }
+
+  /** Author ids (`a.<Yjs client id>`) whose text is visible in the pad and who have a recorded name. */
+  async #authorsOf(pad: PadRef): Promise<string[]> {
+    const authors = await this.#d.state.withDoc(pad.sessionId, (live) => readAuthors(live.doc));
+    const clients = await this.#d.docs.withDoc(pad.sessionId, (live) => {
+      const texts = pad.topicId === null ? notesTexts(live.doc) : [findSection(live.doc, pad.topicId)].flatMap((s) => (s ? [sectionNotes(s)].filter((t) => t !== undefined) : []));
+      const seen = new Set<number>();
+      for (const text of texts) for (const run of authoredRuns(text)) if (run.text.trim() !== '') seen.add(run.clientId);
+      return seen;
+    });
+    return [...clients].filter((id) => authors.has(id)).map(authorIdOf);
+  }
+
+  /** Etherpad answers an unknown author with `data: null`, not an error. */
+  async #authorName(fields: Fields): Promise<string | null> {
+    const match = /^a\.(\d{1,10})$/.exec(fields['authorID'] ?? '');
+    if (!match) return null;
+    const clientId = Number(match[1]);
+    for (const session of this.#sessions()) {
+      const author = await this.#d.state.withDoc(session.id, (live) => readAuthors(live.doc).get(clientId));
+      if (author) return author.name;
+    }
+    return null;
+  }
+
+  #padOfReadOnlyId(roId: string | undefined): string {
+    if (typeof roId === 'string') {
+      for (const session of this.#sessions()) {
+        for (const ref of [{ sessionId: session.id, topicId: null }, ...session.topics.map((t) => ({ sessionId: session.id, topicId: t.id }))]) {
+          if (readOnlyIdOf(padIdOf(ref)) === roId) return padIdOf(ref);
+        }
+      }
+    }
+    throw new EtherpadParamError('padID does not exist');
+  }
+
+  async #chatHistory(fields: Fields): Promise<{ messages: never[] }> {
+    await this.#pad(fields);
+    const { start, end } = fields;
+    if (start !== undefined && end !== undefined && Number(start) > Number(end)) throw new EtherpadParamError('start is higher than end');
+    return { messages: [] };
+  }
+
+  #sessions(): Session[] {
+    return this.#d.meta.listEvents().flatMap((event) => this.#d.meta.sessionsOf(event.id));
+  }
+}
+
+export function authorIdOf(clientId: number): string {
+  return `a.${clientId}`;
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}

@@ -1,0 +1,278 @@
+/**
+ * The Etherpad-compatible HTTP API and pad URLs (issue #16). The transcript of a real Etherpad
+ * 2.5.3 server (tests/fixtures/etherpad/transcript.json) is replayed against mcpad, calls mapped to
+ * a seeded session: envelope, code, message, HTTP status and the SHAPE of `data` must match (pad
+ * content differs by design). Calls with no mcpad equivalent yet are listed in NOT_REPLAYED.
+ */
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { REV_NOT_SUPPORTED } from '../../server/etherpad/etherpad-api.ts';
+import { readOnlyIdOf } from '../../server/etherpad/pad-ids.ts';
+import { connectClient, destroyAllClients, type TestClient } from '../helpers/clients.ts';
+import { writeFixture } from '../helpers/export-fixture.ts';
+import { serverPool, type TestServer } from '../helpers/server.ts';
+import { waitFor } from '../helpers/wait-for.ts';
+
+const KEY = 'etherpad-test-key-0123456789';
+const SESSION = 'containers-cr';
+const TOPIC_PAD = 'containers-cr.android-containers';
+
+interface Entry {
+  fn: string | null;
+  method: 'GET' | 'POST';
+  path: string;
+  params: Record<string, string>;
+  status: number | null;
+  body: unknown;
+  note?: string;
+  requestHeaders?: Record<string, string>;
+}
+
+/** Transcript calls with no mcpad equivalent (yet), and why. */
+const NOT_REPLAYED: Record<string, string> = {
+  createPad: 'writes are not built yet',
+  appendText: 'writes are not built yet',
+  setText: 'writes are not built yet',
+  deletePad: 'writes are not built yet',
+  getAttributePool: 'no attribute pool in mcpad',
+  getRevisionChangeset: 'no changesets in mcpad',
+  createDiffHTML: 'not offered (its recorded code 2 is an Etherpad bug)',
+};
+
+const pool = serverPool();
+let s: TestServer;
+let transcript: Entry[];
+let authorId: string;
+let client: TestClient;
+
+beforeAll(async () => {
+  transcript = JSON.parse(await readFile(path.join(import.meta.dirname, '../fixtures/etherpad/transcript.json'), 'utf8')) as Entry[];
+  s = await pool.start({ etherpadApiKey: KEY });
+  await writeFixture(s.app);
+  // One named author types in the topic, so authorship and presence have something to show.
+  client = connectClient(s.collabUrl, SESSION, { name: 'Ada Lovelace' });
+  await client.synced();
+  const notes = client.notes('android-containers');
+  notes.insert(notes.length, 'typed by Ada\n');
+  authorId = `a.${client.doc.clientID}`;
+  await waitFor(async () => (await call('GET', 'listAuthorsOfPad', { apikey: KEY, padID: SESSION })).body.data?.authorIDs?.includes(authorId), 'the author to be recorded');
+  client.destroy();
+  await waitFor(async () => (await call('GET', 'padUsersCount', { apikey: KEY, padID: SESSION })).body.data.padUsersCount === 0, 'presence to clear');
+});
+afterAll(async () => {
+  destroyAllClients();
+  await pool.closeAll();
+});
+
+async function call(method: string, fn: string, params: Record<string, string>, options: { version?: string; headers?: Record<string, string>; query?: Record<string, string> } = {}): Promise<{ status: number; body: any; contentType: string | null }> {
+  const url = new URL(`${s.url}/api/${options.version ?? '1.3.0'}/${fn}`);
+  const form = new URLSearchParams(params);
+  if (method === 'GET') for (const [k, v] of form) url.searchParams.set(k, v);
+  for (const [k, v] of Object.entries(options.query ?? {})) url.searchParams.set(k, v);
+  const response = await fetch(url, {
+    method,
+    headers: { ...(method === 'POST' ? { 'content-type': 'application/x-www-form-urlencoded' } : {}), ...options.headers },
+    ...(method === 'POST' ? { body: form.toString() } : {}),
+  });
+  const text = await response.text();
+  let body: unknown = text;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    // not JSON: compared as text
+  }
+  return { status: response.status, body, contentType: response.headers.get('content-type') };
+}
+
+/** Maps an Etherpad call's parameters to the seeded mcpad session. */
+function mapParams(params: Record<string, string>): Record<string, string> {
+  const pads: Record<string, string> = { 'lpc2019-containers-cr': SESSION, 'html-lists': TOPIC_PAD, 'empty-pad': TOPIC_PAD };
+  const mapped: Record<string, string> = {};
+  for (const [name, value] of Object.entries(params)) {
+    if (name === 'apikey') mapped[name] = value === 'APIKEY' ? KEY : value;
+    else if (name === 'padID') mapped[name] = pads[value] ?? value;
+    else if (name === 'authorID') mapped[name] = value === 'a.doesnotexist0000' ? 'a.1' : authorId;
+    else if (name === 'roID') mapped[name] = value.startsWith('r.0000') ? value : readOnlyIdOf(SESSION);
+    else mapped[name] = value;
+  }
+  return mapped;
+}
+
+/** The shape of a value: keys and types, not content. `colorId` is a palette number or a
+ *  "#rrggbb" string in Etherpad, and a string in mcpad; a null matches a string (an anonymous name). */
+function sameShape(expected: unknown, actual: unknown, where = 'data'): void {
+  if (expected === null || actual === null) {
+    expect(actual === null || typeof actual === 'string' || expected === null, `${where}: null vs ${JSON.stringify(actual)}`).toBe(true);
+    return;
+  }
+  if (Array.isArray(expected)) {
+    expect(Array.isArray(actual), `${where} is an array`).toBe(true);
+    if (expected.length > 0 && (actual as unknown[]).length > 0) sameShape(expected[0], (actual as unknown[])[0], `${where}[0]`);
+    return;
+  }
+  if (typeof expected === 'object') {
+    expect(typeof actual, where).toBe('object');
+    expect(Object.keys(actual as object).sort(), `${where} keys`).toEqual(Object.keys(expected as object).sort());
+    for (const key of Object.keys(expected as object)) {
+      if (key === 'colorId') continue;
+      sameShape((expected as Record<string, unknown>)[key], (actual as Record<string, unknown>)[key], `${where}.${key}`);
+    }
+    return;
+  }
+  expect(typeof actual, where).toBe(typeof expected);
+}
+
+describe('Etherpad API: the recorded transcript replayed against mcpad', () => {
+  it('answers every replayable call with the same envelope, code, message, status and data shape', async () => {
+    let replayed = 0;
+    let present = false;
+    for (const entry of transcript) {
+      if (entry.fn !== null && NOT_REPLAYED[entry.fn]) continue;
+      if (entry.status === null) continue; // Etherpad never answers a JSON POST
+      if (entry.params['padID'] === 'transcript-scratch') continue; // the pad the write calls make
+      const label = `${entry.method} ${entry.path} ${JSON.stringify(entry.params)} (${entry.note ?? ''})`;
+      const params = mapParams(entry.params);
+      const rev = params['rev'];
+      if (entry.note?.includes('one anonymous socket.io client') && !present) {
+        present = true;
+        client = connectClient(s.collabUrl, SESSION, { name: 'Linus' });
+        await client.synced();
+        await waitFor(async () => (await call('GET', 'padUsersCount', mapParams({ apikey: 'APIKEY', padID: 'lpc2019-containers-cr' }))).body.data.padUsersCount === 1, 'presence');
+      }
+      if (entry.fn === null) {
+        const response = await fetch(`${s.url}/api`);
+        expect(response.status, label).toBe(200);
+        expect(await response.json(), label).toEqual(entry.body);
+        replayed++;
+        continue;
+      }
+      const [, , version] = entry.path.split('/');
+      const headers = entry.requestHeaders?.['Authorization'] ? { authorization: KEY } : undefined;
+      const got = await call(entry.method, entry.fn, params, { version: version!, ...(headers ? { headers } : {}) });
+      replayed++;
+      if (version === '9.9.9') {
+        expect(got.status, label).toBe(404);
+        continue;
+      }
+      const recorded = entry.body as { code: number; message: string; data: unknown };
+      expect(got.contentType, label).toBe('application/json; charset=utf-8');
+      expect(Object.keys(got.body).sort(), label).toEqual(['code', 'data', 'message']);
+      // mcpad keeps checkpoints, not revisions: a past revision is code 1 (docs/etherpad.md).
+      if (recorded.code === 0 && rev !== undefined) {
+        expect(got.body, label).toEqual({ code: 1, message: REV_NOT_SUPPORTED, data: null });
+        continue;
+      }
+      expect(got.status, label).toBe(entry.status);
+      expect(got.body.code, label).toBe(recorded.code);
+      expect(got.body.message, label).toBe(recorded.message);
+      sameShape(recorded.data, got.body.data, label);
+    }
+    client.destroy();
+    expect(replayed).toBeGreaterThanOrEqual(40);
+  });
+
+  it('maps pads: a session pad is the txt export, a topic pad is that topic\'s notes', async () => {
+    const sessionText = await call('GET', 'getText', { apikey: KEY, padID: SESSION });
+    const exported = await (await fetch(`${s.url}/api/sessions/${SESSION}/export?format=txt`)).text();
+    expect(sessionText.body.data.text).toBe(exported);
+    const topic = await call('GET', 'getText', { apikey: KEY, padID: TOPIC_PAD });
+    expect(topic.body.data.text).toContain('Anbox and binderfs status update.');
+    expect(topic.body.data.text).toContain('typed by Ada\n');
+    const html = await call('GET', 'getHTML', { apikey: KEY, padID: TOPIC_PAD });
+    expect(html.body.data.html).toMatch(/^<!DOCTYPE HTML><html><body>Anbox and binderfs status update\.<br>/);
+    expect((await call('GET', 'getText', { apikey: KEY, padID: `${SESSION}.no-such-topic` })).body).toEqual({ code: 1, message: 'padID does not exist', data: null });
+    const all = await call('GET', 'listAllPads', { apikey: KEY });
+    expect(all.body.data.padIDs).toContain(SESSION);
+    expect((await call('GET', 'getAuthorName', { apikey: KEY, authorID: authorId })).body.data).toBe('Ada Lovelace');
+    expect((await call('GET', 'getPadID', { apikey: KEY, roID: readOnlyIdOf(TOPIC_PAD) })).body.data).toEqual({ padID: TOPIC_PAD });
+  });
+
+  it('counts revisions monotonically, and serves rev = head', async () => {
+    const before = (await call('GET', 'getRevisionsCount', { apikey: KEY, padID: SESSION })).body.data.revisions as number;
+    const typist = connectClient(s.collabUrl, SESSION, { name: 'Grace' });
+    await typist.synced();
+    const notes = typist.notes('android-containers');
+    notes.insert(0, 'x');
+    notes.delete(0, 1);
+    await waitFor(async () => (await call('GET', 'getRevisionsCount', { apikey: KEY, padID: SESSION })).body.data.revisions >= before + 2, 'the count to rise');
+    typist.destroy();
+    const head = (await call('GET', 'getRevisionsCount', { apikey: KEY, padID: TOPIC_PAD })).body.data.revisions as number;
+    const atHead = await call('GET', 'getText', { apikey: KEY, padID: TOPIC_PAD, rev: String(head) });
+    expect(atHead.body.code).toBe(0);
+    expect(atHead.body.data.text).toBe((await call('GET', 'getText', { apikey: KEY, padID: TOPIC_PAD })).body.data.text);
+    const edited = (await call('GET', 'getLastEdited', { apikey: KEY, padID: SESSION })).body.data.lastEdited;
+    expect(Number.isInteger(edited) && edited > 0).toBe(true);
+  });
+});
+
+describe('Etherpad API: requests, versions and keys', () => {
+  it('answers versions 1, 1.2.x and 1.3.0, and 404 for any other', async () => {
+    for (const version of ['1', '1.2', '1.2.1', '1.2.15', '1.3.0']) {
+      expect((await call('GET', 'checkToken', { apikey: KEY }, { version })).body, version).toEqual({ code: 0, message: 'ok', data: null });
+    }
+    for (const version of ['9.9.9', '1.4.0', '2']) expect((await call('GET', 'checkToken', { apikey: KEY }, { version })).status, version).toBe(404);
+  });
+
+  it('takes the key as apikey, api_key or a raw Authorization header; POST fields win over the query', async () => {
+    expect((await call('GET', 'checkToken', { api_key: KEY })).body.code).toBe(0);
+    expect((await call('POST', 'checkToken', {}, { headers: { authorization: KEY } })).body.code).toBe(0);
+    expect((await call('POST', 'checkToken', { apikey: KEY }, { query: { apikey: 'wrong' } })).body.code).toBe(0);
+    const wrongInBody = await call('POST', 'checkToken', { apikey: 'wrong' }, { query: { apikey: KEY } });
+    expect(wrongInBody.status).toBe(401);
+    expect(wrongInBody.body).toEqual({ code: 4, message: 'no or wrong API Key', data: null });
+    const padInBody = await call('POST', 'getText', { apikey: KEY, padID: TOPIC_PAD }, { query: { padID: 'nope' } });
+    expect(padInBody.body.code).toBe(0);
+  });
+
+  it('answers code 4 to everyone when ETHERPAD_API_KEY is unset', async () => {
+    const off = await pool.start();
+    for (const key of [KEY, '', 'anything']) {
+      const response = await fetch(`${off.url}/api/1.3.0/checkToken?apikey=${encodeURIComponent(key)}`);
+      expect(response.status).toBe(401);
+      expect(await response.json()).toEqual({ code: 4, message: 'no or wrong API Key', data: null });
+    }
+    const unknown = await fetch(`${off.url}/api/1.3.0/doesNotExist`);
+    expect(unknown.status).toBe(404);
+  });
+});
+
+describe('Etherpad pad URLs', () => {
+  it('/p/<session>/export/txt equals the session txt export; html likewise', async () => {
+    for (const format of ['txt', 'html'] as const) {
+      const viaPad = await fetch(`${s.url}/p/${SESSION}/export/${format}`);
+      const viaApi = await fetch(`${s.url}/api/sessions/${SESSION}/export?format=${format}`);
+      expect(viaPad.status).toBe(200);
+      expect(viaPad.headers.get('content-type')).toBe(viaApi.headers.get('content-type'));
+      expect(await viaPad.text()).toBe(await viaApi.text());
+    }
+  });
+
+  it('serves a topic pad and an .etherpad file holding the pad text', async () => {
+    const txt = await fetch(`${s.url}/p/${TOPIC_PAD}/export/txt`);
+    expect(txt.status).toBe(200);
+    const text = await txt.text();
+    expect(text).toContain('typed by Ada');
+    const file = await fetch(`${s.url}/p/${TOPIC_PAD}/export/etherpad`);
+    expect(file.status).toBe(200);
+    const json = (await file.json()) as Record<string, any>;
+    expect(json[`pad:${TOPIC_PAD}`].atext.text).toBe(text);
+    expect(json[`pad:${TOPIC_PAD}:revs:0`].changeset).toMatch(/^Z:1>/);
+  });
+
+  it('refuses a token that is not valid for the session, and unknown pads', async () => {
+    const refused = await fetch(`${s.url}/p/${SESSION}/export/txt`, { headers: { authorization: 'Bearer not-a-valid-token-000000' } });
+    expect(refused.status).toBe(403);
+    expect((await fetch(`${s.url}/p/no-such-session/export/txt`)).status).toBe(404);
+    expect((await fetch(`${s.url}/p/bad.pad.id/export/txt`)).status).toBe(404);
+  });
+
+  it('redirects /p/<pad> to the session page, with #topic for a topic pad', async () => {
+    const session = await fetch(`${s.url}/p/${SESSION}`, { redirect: 'manual' });
+    expect(session.status).toBe(302);
+    expect(session.headers.get('location')).toBe(`/s/${SESSION}`);
+    const topic = await fetch(`${s.url}/p/${TOPIC_PAD}`, { redirect: 'manual' });
+    expect(topic.headers.get('location')).toBe(`/s/${SESSION}#android-containers`);
+    expect((await fetch(`${s.url}/p/nope`, { redirect: 'manual' })).status).toBe(404);
+  });
+});
