@@ -13,6 +13,7 @@ import { eventRoutes } from './http/event-routes.ts';
 import { etherpadRoutes } from './http/etherpad-routes.ts';
 import { exportRoutes } from './http/export-routes.ts';
 import { EtherpadApi } from './etherpad/etherpad-api.ts';
+import { PadWriter } from './etherpad/pad-writer.ts';
 import { limitExpensiveReads } from './http/expensive-reads.ts';
 import { installApiContract, openApiRoutes, type RegisteredRoute } from './http/api-contract.ts';
 import { clientErrorHandler, frameworkErrors, installErrorHandler } from './http/error-handler.ts';
@@ -180,7 +181,8 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps = {}): Pr
   await fastify.register(followupRoutes, { meta, access, followups });
   await fastify.register(recordRoutes, { access, record });
   await fastify.register(historyRoutes, { access, history });
-  const etherpad = new EtherpadApi({ meta, docs, state: stateDocs, exports, history });
+  const writer = new PadWriter(docs, { timeoutMs: config.etherpadWriteTimeoutMs, maxMessageBytes: config.maxMessageBytes });
+  const etherpad = new EtherpadApi({ meta, docs, state: stateDocs, exports, history, writer, defaultEvent: config.etherpadDefaultEvent });
   await fastify.register(etherpadRoutes, { etherpad, exports, access, apiKey: config.etherpadApiKey });
   await fastify.register(openApiRoutes);
   await registerCollab(fastify, config, services, access);

@@ -5,6 +5,7 @@
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { isValidId } from '../shared/ids.ts';
 import { DISPLAY_NAME_MAX_CHARS } from '../shared/presence.ts';
 import proxyAddr from '@fastify/proxy-addr';
 
@@ -118,6 +119,10 @@ export interface Config {
   maxExpensiveReadsPerMinute: number;
   /** Key of the Etherpad-compatible API (`/api/1.3.0/...`); null: that API answers code 4 to everyone. */
   etherpadApiKey: string | null;
+  /** Event in which the Etherpad API's createPad creates sessions; null: createPad answers code 1. */
+  etherpadDefaultEvent: string | null;
+  /** An Etherpad API write (appendText, setText, createPad) that is not stored within this fails (code 2). */
+  etherpadWriteTimeoutMs: number;
 }
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -176,6 +181,8 @@ export const DEFAULT_CONFIG: Readonly<Config> = Object.freeze({
   exportCacheBytes: 32 * 1024 * 1024,
   maxExpensiveReadsPerMinute: 600,
   etherpadApiKey: null,
+  etherpadDefaultEvent: null,
+  etherpadWriteTimeoutMs: 10_000,
 });
 
 /** Thrown for a bad configuration value; the message names the variable and what it accepts. */
@@ -485,6 +492,17 @@ export const ENV_SPEC = {
       '[Coming from Etherpad](docs/etherpad.md)): callers pass it as `apikey`, `api_key` or a raw ' +
       '`Authorization` header (≥ 16 chars). Unset: every call is answered code 4 (401)',
   },
+  ETHERPAD_DEFAULT_EVENT: {
+    key: 'etherpadDefaultEvent', parse: (v: string) => (v === 'none' ? null : eventId(v)),
+    shownDefault: 'unset',
+    doc:
+      'Event id in which the Etherpad API\'s `createPad` creates a one-topic session (created with ' +
+      'the event when missing). Unset: `createPad` answers code 1',
+  },
+  ETHERPAD_WRITE_TIMEOUT_MS: {
+    key: 'etherpadWriteTimeoutMs', parse: integer(100, 600_000),
+    doc: 'An Etherpad API write (`appendText`, `setText`, `createPad`) not stored within this is answered code 2 (500)',
+  },
 } as const;
 
 export type EnvName = keyof typeof ENV_SPEC;
@@ -587,6 +605,11 @@ function redisUrl(value: string): string | null {
   }
   if (parsed.protocol !== 'redis:' && parsed.protocol !== 'rediss:') throw new Error(`expected a redis:// or rediss:// URL, got "${value}"`);
   return value.trim();
+}
+
+function eventId(value: string): string {
+  if (!isValidId(value)) throw new Error('must be an id: lowercase letters, digits and inner dashes');
+  return value;
 }
 
 function token(value: string): string {

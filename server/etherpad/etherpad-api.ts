@@ -17,6 +17,8 @@ import type { ExportService } from '../export/export-service.ts';
 import type { MetaService } from '../meta/meta-service.ts';
 import type { CheckpointService } from '../sessions/checkpoint-service.ts';
 import { padIdOf, parsePadId, readOnlyIdOf, type PadRef } from './pad-ids.ts';
+import { PadWriteError, type PadWriter } from './pad-writer.ts';
+import { isValidId } from '../../shared/ids.ts';
 
 /** Etherpad's code 1: wrong or missing parameter, unknown pad. */
 export class EtherpadParamError extends Error {
@@ -32,7 +34,14 @@ export interface EtherpadApiDeps {
   state: DocService;
   exports: ExportService;
   history: CheckpointService;
+  writer: PadWriter;
+  /** Where createPad creates sessions (ETHERPAD_DEFAULT_EVENT); null: createPad is refused. */
+  defaultEvent: string | null;
 }
+
+/** The name writes are attributed to when the caller names no known author. */
+export const API_AUTHOR = 'Etherpad API';
+const API_AUTHOR_COLOR = '#7a7a7a';
 
 /** The answer to a `rev` other than the head: mcpad keeps checkpoints, not every revision. */
 export const REV_NOT_SUPPORTED = 'rev is not supported: mcpad keeps checkpoints, not every revision; omit rev for the latest text';
@@ -58,6 +67,13 @@ export class EtherpadApi {
       ['getChatHistory', (f) => this.#chatHistory(f)],
       ['getChatHead', async (f) => (await this.#pad(f), { chatHead: -1 })],
       ['checkToken', async () => null],
+      ['appendText', (f) => this.#appendText(f)],
+      ['setText', (f) => this.#setText(f)],
+      ['createPad', (f) => this.#createPad(f)],
+      ['deletePad', async (f) => {
+        await this.#pad(f);
+        throw new EtherpadParamError('deletePad is not supported: mcpad keeps every session (an admin deletes sessions, not the API)');
+      }],
     ]);
   }
 
@@ -219,9 +235,67 @@ export class EtherpadApi {
     return { messages: [] };
   }
 
+  /** Etherpad inserts before the pad's final newline; a session pad appends to its last topic. */
+  async #appendText(fields: Fields): Promise<null> {
+    const pad = await this.#pad(fields);
+    const text = textOf(fields);
+    const topicId = pad.topicId ?? this.#d.meta.getSession(pad.sessionId).topics.at(-1)?.id;
+    if (!topicId) throw new EtherpadParamError('the session has no topic to append to');
+    await this.#write(pad.sessionId, topicId, fields, (notes) => {
+      const end = notes.toString().endsWith('\n') ? notes.length - 1 : notes.length;
+      notes.insert(end, text);
+    });
+    return null;
+  }
+
+  async #setText(fields: Fields): Promise<null> {
+    const pad = await this.#pad(fields);
+    const text = textOf(fields);
+    if (pad.topicId === null) {
+      throw new EtherpadParamError('setText needs a topic pad (<sessionId>.<topicId>): a session pad is every topic\'s notes and action items, which one text cannot replace');
+    }
+    await this.#write(pad.sessionId, pad.topicId, fields, (notes) => {
+      notes.delete(0, notes.length);
+      notes.insert(0, text.endsWith('\n') ? text : `${text}\n`);
+    });
+    return null;
+  }
+
+  /** A one-topic session in ETHERPAD_DEFAULT_EVENT, with `text` as the topic's notes. */
+  async #createPad(fields: Fields): Promise<null> {
+    const padId = fields['padID'];
+    if (typeof padId !== 'string') throw new EtherpadParamError('padID is not a string');
+    if (!isValidId(padId)) throw new EtherpadParamError('malformed padID: Remove special characters');
+    if (this.#d.meta.findSession(padId)) throw new EtherpadParamError('padID does already exist');
+    const eventId = this.#d.defaultEvent;
+    if (eventId === null) throw new EtherpadParamError('createPad is not enabled: set ETHERPAD_DEFAULT_EVENT to the event that holds new pads');
+    const text = fields['text'];
+    await this.#d.meta.importSessions(eventId, [{ id: padId, title: padId, topics: [{ id: 'notes', title: 'Notes' }] }], { eventTitle: eventId });
+    if (text !== undefined && text !== '') {
+      await this.#write(padId, 'notes', fields, (notes) => notes.insert(0, text.endsWith('\n') ? text : `${text}\n`));
+    }
+    return null;
+  }
+
+  async #write(sessionId: string, topicId: string, fields: Fields, change: (notes: Y.Text) => void): Promise<void> {
+    const name = (await this.#authorName({ authorID: fields['authorId'] ?? fields['authorID'] })) ?? API_AUTHOR;
+    try {
+      await this.#d.writer.edit(sessionId, topicId, { name, color: API_AUTHOR_COLOR }, change);
+    } catch (error) {
+      if (error instanceof PadWriteError) throw new EtherpadParamError(`the change was not applied: ${error.message}`);
+      throw error;
+    }
+  }
+
   #sessions(): Session[] {
     return this.#d.meta.listEvents().flatMap((event) => this.#d.meta.sessionsOf(event.id));
   }
+}
+
+function textOf(fields: Fields): string {
+  const text = fields['text'];
+  if (typeof text !== 'string') throw new EtherpadParamError('text is not a string');
+  return text;
 }
 
 export function authorIdOf(clientId: number): string {

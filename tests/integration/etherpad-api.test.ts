@@ -5,6 +5,7 @@
  * content differs by design). Calls with no mcpad equivalent yet are listed in NOT_REPLAYED.
  */
 import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REV_NOT_SUPPORTED } from '../../server/etherpad/etherpad-api.ts';
@@ -31,10 +32,6 @@ interface Entry {
 
 /** Transcript calls with no mcpad equivalent (yet), and why. */
 const NOT_REPLAYED: Record<string, string> = {
-  createPad: 'writes are not built yet',
-  appendText: 'writes are not built yet',
-  setText: 'writes are not built yet',
-  deletePad: 'writes are not built yet',
   getAttributePool: 'no attribute pool in mcpad',
   getRevisionChangeset: 'no changesets in mcpad',
   createDiffHTML: 'not offered (its recorded code 2 is an Etherpad bug)',
@@ -48,7 +45,7 @@ let client: TestClient;
 
 beforeAll(async () => {
   transcript = JSON.parse(await readFile(path.join(import.meta.dirname, '../fixtures/etherpad/transcript.json'), 'utf8')) as Entry[];
-  s = await pool.start({ etherpadApiKey: KEY });
+  s = await pool.start({ etherpadApiKey: KEY, etherpadDefaultEvent: 'etherpad-pads' });
   await writeFixture(s.app);
   // One named author types in the topic, so authorship and presence have something to show.
   client = connectClient(s.collabUrl, SESSION, { name: 'Ada Lovelace' });
@@ -86,13 +83,15 @@ async function call(method: string, fn: string, params: Record<string, string>, 
 }
 
 /** Maps an Etherpad call's parameters to the seeded mcpad session. */
-function mapParams(params: Record<string, string>): Record<string, string> {
+function mapParams(params: Record<string, string>, fn: string | null = null): Record<string, string> {
   const pads: Record<string, string> = { 'lpc2019-containers-cr': SESSION, 'html-lists': TOPIC_PAD, 'empty-pad': TOPIC_PAD };
+  // createPad makes the session `transcript-scratch` with one topic `notes`: text calls go to that topic.
+  if (fn === 'getText' || fn === 'setText' || fn === 'appendText') pads['transcript-scratch'] = 'transcript-scratch.notes';
   const mapped: Record<string, string> = {};
   for (const [name, value] of Object.entries(params)) {
     if (name === 'apikey') mapped[name] = value === 'APIKEY' ? KEY : value;
     else if (name === 'padID') mapped[name] = pads[value] ?? value;
-    else if (name === 'authorID') mapped[name] = value === 'a.doesnotexist0000' ? 'a.1' : authorId;
+    else if (name === 'authorID' || name === 'authorId') mapped[name] = value === 'a.doesnotexist0000' ? 'a.1' : authorId;
     else if (name === 'roID') mapped[name] = value.startsWith('r.0000') ? value : readOnlyIdOf(SESSION);
     else mapped[name] = value;
   }
@@ -130,9 +129,8 @@ describe('Etherpad API: the recorded transcript replayed against mcpad', () => {
     for (const entry of transcript) {
       if (entry.fn !== null && NOT_REPLAYED[entry.fn]) continue;
       if (entry.status === null) continue; // Etherpad never answers a JSON POST
-      if (entry.params['padID'] === 'transcript-scratch') continue; // the pad the write calls make
       const label = `${entry.method} ${entry.path} ${JSON.stringify(entry.params)} (${entry.note ?? ''})`;
-      const params = mapParams(entry.params);
+      const params = mapParams(entry.params, entry.fn);
       const rev = params['rev'];
       if (entry.note?.includes('one anonymous socket.io client') && !present) {
         present = true;
@@ -163,10 +161,17 @@ describe('Etherpad API: the recorded transcript replayed against mcpad', () => {
         expect(got.body, label).toEqual({ code: 1, message: REV_NOT_SUPPORTED, data: null });
         continue;
       }
+      // mcpad never deletes a session through the API (docs/etherpad.md).
+      if (entry.fn === 'deletePad') {
+        expect(got.body, label).toEqual({ code: 1, message: expect.stringMatching(/^deletePad is not supported/), data: null });
+        continue;
+      }
       expect(got.status, label).toBe(entry.status);
       expect(got.body.code, label).toBe(recorded.code);
       expect(got.body.message, label).toBe(recorded.message);
       sameShape(recorded.data, got.body.data, label);
+      // The scratch pad's text is ours to write, so it must equal Etherpad's to the byte.
+      if (entry.fn === 'getText' && entry.params['padID'] === 'transcript-scratch') expect(got.body.data, label).toEqual(recorded.data);
     }
     client.destroy();
     expect(replayed).toBeGreaterThanOrEqual(40);
@@ -234,6 +239,82 @@ describe('Etherpad API: requests, versions and keys', () => {
     }
     const unknown = await fetch(`${off.url}/api/1.3.0/doesNotExist`);
     expect(unknown.status).toBe(404);
+  });
+});
+
+describe('Etherpad API: writes', () => {
+  it('appends to a topic pad, or to the last topic of a session pad, attributed to the named author', async () => {
+    const lastTopic = s.app.meta.getSession(SESSION).topics.at(-1)!.id;
+    const before = (await call('GET', 'getText', { apikey: KEY, padID: `${SESSION}.${lastTopic}` })).body.data.text as string;
+    expect((await call('POST', 'appendText', { apikey: KEY, padID: SESSION, text: 'ACTION: bot line', authorId })).body).toEqual({ code: 0, message: 'ok', data: null });
+    const after = (await call('GET', 'getText', { apikey: KEY, padID: `${SESSION}.${lastTopic}` })).body.data.text as string;
+    expect(after).toContain('ACTION: bot line');
+    expect(after.length).toBe(before.length + 'ACTION: bot line'.length);
+    const authors = (await call('GET', 'listAuthorsOfPad', { apikey: KEY, padID: `${SESSION}.${lastTopic}` })).body.data.authorIDs as string[];
+    const names = await Promise.all(authors.map(async (id) => (await call('GET', 'getAuthorName', { apikey: KEY, authorID: id })).body.data));
+    expect(names).toContain('Ada Lovelace');
+    const contributors = await (await fetch(`${s.url}/api/sessions/${SESSION}/export?format=txt`)).text();
+    expect(contributors).toContain('ACTION: bot line');
+  });
+
+  it('refuses setText on a session pad, deletePad, and createPad without a default event', async () => {
+    const set = await call('POST', 'setText', { apikey: KEY, padID: SESSION, text: 'x' });
+    expect(set.body.code).toBe(1);
+    expect(set.body.message).toMatch(/^setText needs a topic pad/);
+    expect((await call('GET', 'deletePad', { apikey: KEY, padID: SESSION })).body.code).toBe(1);
+    const off = await pool.start({ etherpadApiKey: KEY });
+    const response = await fetch(`${off.url}/api/1.3.0/createPad?apikey=${KEY}&padID=new-pad`);
+    expect(await response.json()).toEqual({ code: 1, message: expect.stringMatching(/ETHERPAD_DEFAULT_EVENT/), data: null });
+  });
+
+  it('refuses a write over the document limits the way a WebSocket edit is refused', async () => {
+    const small = await pool.start({ etherpadApiKey: KEY, maxMessageBytes: 4096 });
+    await writeFixture(small.app);
+    const response = await fetch(`${small.url}/api/1.3.0/appendText`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ apikey: KEY, padID: TOPIC_PAD, text: 'y'.repeat(8000) }).toString(),
+    });
+    const body = (await response.json()) as { code: number; message: string };
+    expect(body.code).toBe(1);
+    expect(body.message).toMatch(/^the change was not applied/);
+    const text = await fetch(`${small.url}/api/1.3.0/getText?apikey=${KEY}&padID=${TOPIC_PAD}`);
+    expect(((await text.json()) as { data: { text: string } }).data.text).not.toContain('yyyy');
+    // Past MAX_DOC_BYTES the doc service itself refuses the update, as it refuses a socket's.
+    const full = await pool.start({ etherpadApiKey: KEY, maxDocBytes: 40_000, maxMessageBytes: 39_000 });
+    await writeFixture(full.app);
+    const big = await fetch(`${full.url}/api/1.3.0/appendText`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ apikey: KEY, padID: TOPIC_PAD, text: 'z'.repeat(38_000) }).toString(),
+    });
+    const refused = (await big.json()) as { code: number; message: string };
+    expect(refused.code).toBe(1);
+    expect(refused.message).toMatch(/^the change was not applied/);
+    const after = await fetch(`${full.url}/api/1.3.0/getText?apikey=${KEY}&padID=${TOPIC_PAD}`);
+    expect(((await after.json()) as { data: { text: string } }).data.text).not.toContain('zzzz');
+  });
+});
+
+describe('etherpad-lite-client (npm, pinned) used unchanged against mcpad', () => {
+  it('runs getText, appendText, listAllPads and createPad', async () => {
+    const require = createRequire(import.meta.url);
+    type Callback = (error: unknown, data: any) => void;
+    const etherpad = require('etherpad-lite-client') as { connect(options: Record<string, unknown>): Record<string, (...args: any[]) => void> };
+    const api = etherpad.connect({ apikey: KEY, host: '127.0.0.1', port: s.port });
+    // 0.9.0 predates appendText in its list of named functions: its generic `call` reaches it.
+    const run = (fn: string, args: Record<string, string>) =>
+      new Promise<any>((resolve, reject) => {
+        const done: Callback = (error, data) => (error ? reject(new Error(JSON.stringify(error))) : resolve(data));
+        if (api[fn]) api[fn](args, done);
+        else api['call']!(fn, args, done);
+      });
+    expect((await run('listAllPads', {})).padIDs).toContain(SESSION);
+    await run('createPad', { padID: 'client-pad', text: 'made by the client' });
+    expect((await run('listAllPads', {})).padIDs).toContain('client-pad');
+    await run('appendText', { padID: 'client-pad.notes', text: ' and appended' });
+    expect((await run('getText', { padID: 'client-pad.notes' })).text).toBe('made by the client and appended\n');
+    await expect(run('getText', { padID: 'no-such-pad' })).rejects.toThrow('padID does not exist');
   });
 });
 
