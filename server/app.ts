@@ -183,7 +183,7 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps = {}): Pr
   await fastify.register(historyRoutes, { access, history });
   const writer = new PadWriter(docs, { timeoutMs: config.etherpadWriteTimeoutMs, maxMessageBytes: config.maxMessageBytes });
   const etherpad = new EtherpadApi({ meta, docs, state: stateDocs, exports, history, writer, defaultEvent: config.etherpadDefaultEvent });
-  await fastify.register(etherpadRoutes, { etherpad, exports, access, apiKey: config.etherpadApiKey });
+  await fastify.register(etherpadRoutes, { etherpad, exports, access, meta, apiKey: config.etherpadApiKey });
   await fastify.register(openApiRoutes);
   await registerCollab(fastify, config, services, access);
   await fastify.register(clientRoutes, { distDir: path.join(PROJECT_ROOT, 'client', 'dist') });

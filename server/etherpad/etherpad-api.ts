@@ -57,7 +57,7 @@ export class EtherpadApi {
       ['getHTML', (f) => this.getHTML(f)],
       ['getRevisionsCount', async (f) => ({ revisions: await this.#revisions((await this.#pad(f)).sessionId) })],
       ['getLastEdited', async (f) => ({ lastEdited: await this.#lastEdited(await this.#pad(f)) })],
-      ['listAllPads', async () => ({ padIDs: this.#sessions().map((s) => s.id).sort() })],
+      ['listAllPads', async () => ({ padIDs: [...this.#sessions().map((s) => s.id), ...Object.keys(this.#d.meta.listPadAliases())].sort() })],
       ['padUsersCount', async (f) => ({ padUsersCount: (await this.#padUsers(await this.#pad(f))).length })],
       ['padUsers', async (f) => ({ padUsers: await this.#padUsers(await this.#pad(f)) })],
       ['listAuthorsOfPad', async (f) => ({ authorIDs: await this.#authorsOf(await this.#pad(f)) })],
@@ -102,7 +102,8 @@ export class EtherpadApi {
    * revision inserting it, which Etherpad's own import accepts. No authors: authorship stays in mcpad.
    */
   async etherpadFile(padId: string, text: string): Promise<string> {
-    const pad = parsePadId(padId)!;
+    const pad = this.resolve(padId);
+    if (!pad) throw new EtherpadParamError('padID does not exist');
     const timestamp = await this.#lastEdited(pad);
     const full = text.endsWith('\n') ? text : `${text}\n`;
     const inserted = full.slice(0, -1);
@@ -128,11 +129,24 @@ export class EtherpadApi {
   async #pad(fields: Fields): Promise<PadRef> {
     const padId = fields['padID'];
     if (typeof padId !== 'string') throw new EtherpadParamError('padID is not a string');
-    const pad = parsePadId(padId);
-    const session = pad ? this.#d.meta.findSession(pad.sessionId) : undefined;
-    if (!pad || !session) throw new EtherpadParamError('padID does not exist');
-    if (pad.topicId !== null && !session.topics.some((t) => t.id === pad.topicId)) throw new EtherpadParamError('padID does not exist');
+    const pad = this.resolve(padId);
+    if (!pad) throw new EtherpadParamError('padID does not exist');
     return pad;
+  }
+
+  /** The existing pad a pad id names: `<sessionId>`, `<sessionId>.<topicId>`, or a legacy pad name
+   *  an admin mapped to one of those (the alias table); null when there is none. */
+  resolve(padId: string): PadRef | null {
+    const direct = parsePadId(padId);
+    if (direct && this.#exists(direct)) return direct;
+    const alias = this.#d.meta.padAlias(padId);
+    const aliased = alias === undefined ? null : parsePadId(alias);
+    return aliased && this.#exists(aliased) ? aliased : null;
+  }
+
+  #exists(pad: PadRef): boolean {
+    const session = this.#d.meta.findSession(pad.sessionId);
+    return session !== undefined && (pad.topicId === null || session.topics.some((t) => t.id === pad.topicId));
   }
 
   /** Etherpad's checks of `rev` (parseInt, as it does); only the head revision is served. */
@@ -266,7 +280,7 @@ export class EtherpadApi {
     const padId = fields['padID'];
     if (typeof padId !== 'string') throw new EtherpadParamError('padID is not a string');
     if (!isValidId(padId)) throw new EtherpadParamError('malformed padID: Remove special characters');
-    if (this.#d.meta.findSession(padId)) throw new EtherpadParamError('padID does already exist');
+    if (this.#d.meta.findSession(padId) || this.#d.meta.padAlias(padId) !== undefined) throw new EtherpadParamError('padID does already exist');
     const eventId = this.#d.defaultEvent;
     if (eventId === null) throw new EtherpadParamError('createPad is not enabled: set ETHERPAD_DEFAULT_EVENT to the event that holds new pads');
     const text = fields['text'];

@@ -23,14 +23,19 @@ import {
   EtherpadFields,
   EtherpadVersionResponse,
   ExportDownload,
+  PadAliasBody,
+  PadAliasesResponse,
+  PadAliasParams,
   PadExportParams,
   PadParams,
 } from '../../shared/api.ts';
 import { AppError } from '../../shared/errors.ts';
 import { EtherpadParamError, type EtherpadApi, type Fields } from '../etherpad/etherpad-api.ts';
-import { parsePadId } from '../etherpad/pad-ids.ts';
 import type { ExportService } from '../export/export-service.ts';
 import type { AccessPolicy } from '../meta/access-policy.ts';
+import { parsePadId } from '../etherpad/pad-ids.ts';
+import type { MetaService } from '../meta/meta-service.ts';
+import { requireAdmin } from './admin-auth.ts';
 import { sendExport } from './export-routes.ts';
 import { tokenOf } from './request-token.ts';
 
@@ -38,6 +43,7 @@ export interface EtherpadRoutesOptions {
   etherpad: EtherpadApi;
   exports: ExportService;
   access: AccessPolicy;
+  meta: MetaService;
   /** ETHERPAD_API_KEY; null: the API is off (code 4 for everyone). */
   apiKey: string | null;
 }
@@ -111,12 +117,46 @@ export async function etherpadRoutes(fastify: FastifyInstance, options: Etherpad
   fastify.post('/api/:version/:fn', { schema: { ...schema('POST'), body: EtherpadFields } }, handler);
 
   padRoutes(app, options);
+  aliasRoutes(app, options);
+}
+
+/** The alias table (admin): legacy Etherpad pad names → mcpad pad ids. */
+function aliasRoutes(app: FastifyInstance, { etherpad, access, meta }: EtherpadRoutesOptions): void {
+  const admin = { preHandler: requireAdmin(access) };
+  const aliasTags = ['etherpad'];
+  app.get(
+    '/api/etherpad/aliases',
+    { ...admin, schema: { tags: aliasTags, summary: 'Legacy Etherpad pad names and the pads they map to (admin)', response: { 200: PadAliasesResponse, ...ERROR_RESPONSES } } },
+    async () => ({ aliases: meta.listPadAliases() }),
+  );
+  app.put(
+    '/api/etherpad/aliases/:alias',
+    { ...admin, schema: { tags: aliasTags, summary: 'Map a legacy pad name to <sessionId> or <sessionId>.<topicId> (admin)', params: PadAliasParams, body: PadAliasBody, response: { 200: PadAliasesResponse, ...ERROR_RESPONSES } } },
+    async (request) => {
+      const { alias } = request.params as { alias: string };
+      const { padId } = request.body as { padId: string };
+      if (!parsePadId(padId)) throw new AppError('VALIDATION_FAILED', `"${padId}" is not a pad id: <sessionId> or <sessionId>.<topicId>.`);
+      if (parsePadId(alias) && etherpad.resolve(alias) && meta.padAlias(alias) === undefined) {
+        throw new AppError('VALIDATION_FAILED', `"${alias}" is already a pad of mcpad; an alias cannot hide it.`);
+      }
+      await meta.setPadAlias(alias, padId);
+      return { aliases: meta.listPadAliases() };
+    },
+  );
+  app.delete(
+    '/api/etherpad/aliases/:alias',
+    { ...admin, schema: { tags: aliasTags, summary: 'Remove a legacy pad name (admin)', params: PadAliasParams, response: { 200: PadAliasesResponse, ...ERROR_RESPONSES } } },
+    async (request) => {
+      await meta.setPadAlias((request.params as { alias: string }).alias, null);
+      return { aliases: meta.listPadAliases() };
+    },
+  );
 }
 
 /** `/p/<pad>` and its exports. */
 function padRoutes(app: FastifyInstance, { etherpad, exports, access }: EtherpadRoutesOptions): void {
   const padOf = (request: FastifyRequest, pad: string) => {
-    const ref = parsePadId(pad);
+    const ref = etherpad.resolve(pad);
     if (!ref) throw new AppError('NOT_FOUND', `No pad "${pad}".`);
     access.require(access.inSession(ref.sessionId, tokenOf(request)), 'read');
     return ref;
@@ -127,10 +167,9 @@ function padRoutes(app: FastifyInstance, { etherpad, exports, access }: Etherpad
     { schema: { tags, summary: "An Etherpad pad URL: redirects to the session's page", params: PadParams, response: { 302: Type.Null(), ...ERROR_RESPONSES } } },
     async (request, reply) => {
       const { pad } = request.params as { pad: string };
-      const ref = parsePadId(pad);
+      const ref = etherpad.resolve(pad);
       if (!ref) throw new AppError('NOT_FOUND', `No pad "${pad}".`);
-      const session = etherpadSession(access, ref.sessionId);
-      return reply.redirect(`/s/${encodeURIComponent(session)}${ref.topicId ? `#${encodeURIComponent(ref.topicId)}` : ''}`, 302);
+      return reply.redirect(`/s/${encodeURIComponent(ref.sessionId)}${ref.topicId ? `#${encodeURIComponent(ref.topicId)}` : ''}`, 302);
     },
   );
 
@@ -151,15 +190,10 @@ function padRoutes(app: FastifyInstance, { etherpad, exports, access }: Etherpad
       }
       if (ref.topicId === null) return sendExport(reply, await exports.exportSession(ref.sessionId, type));
       const body = type === 'txt' ? (await callOrNotFound(() => etherpad.getText({ padID: pad }))).text : (await callOrNotFound(() => etherpad.getHTML({ padID: pad }))).html;
+      // A legacy name keeps its own file name, as Etherpad named the download after the pad.
       return sendExport(reply, { body, contentType: type === 'txt' ? 'text/plain; charset=utf-8' : 'text/html; charset=utf-8', fileName: `${pad}.${type}` });
     },
   );
-}
-
-/** The session id after checking it exists (SESSION_NOT_FOUND otherwise). */
-function etherpadSession(access: AccessPolicy, sessionId: string): string {
-  access.inSession(sessionId, undefined);
-  return sessionId;
 }
 
 async function callOrNotFound<T>(call: () => Promise<T>): Promise<T> {

@@ -133,6 +133,30 @@ export class MetaService {
   }
 
   /** Sets whether anyone may edit the event's sessions ('open') or only edit links ('link'). */
+  /** The pad id a legacy Etherpad pad name stands for, if an admin set one. */
+  padAlias(name: string): string | undefined {
+    const aliases = this.#data.padAliases;
+    return aliases && Object.hasOwn(aliases, name) ? aliases[name] : undefined;
+  }
+
+  listPadAliases(): Record<string, string> {
+    return { ...this.#data.padAliases };
+  }
+
+  /** Sets (`padId`) or removes (null) a legacy pad name; the pad's session must exist. */
+  async setPadAlias(name: string, padId: string | null): Promise<void> {
+    await this.#writes.mutate((data) => {
+      if (padId !== null && !data.sessions.some((session) => session.id === padId.split('.')[0])) {
+        throw new AppError('SESSION_NOT_FOUND', `No session for the pad "${padId}".`);
+      }
+      const aliases = { ...data.padAliases };
+      if (padId === null) delete aliases[name];
+      else aliases[name] = padId;
+      data.padAliases = aliases;
+      return { result: undefined };
+    });
+  }
+
   async setParticipantAccess(eventId: string, access: ParticipantAccess): Promise<void> {
     const closed = await this.#writes.mutate((data) => {
       const event = data.events.find((e) => e.id === eventId);

@@ -31,6 +31,9 @@ export interface MetaData {
   sessions: Session[];
   /** Session links (hashes only); absent in files written before links existed. */
   tokens?: TokenRecord[];
+  /** Legacy Etherpad pad names → mcpad pad ids (`<sessionId>` or `<sessionId>.<topicId>`), kept by
+   *  an admin (issue #16); absent in files written before. */
+  padAliases?: Record<string, string>;
 }
 
 export interface MetaStore {

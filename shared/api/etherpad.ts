@@ -43,3 +43,8 @@ export const PadExportParams = Type.Object(
   { pad: Type.String({ maxLength: 200 }), type: Type.Union([Type.Literal('txt'), Type.Literal('html'), Type.Literal('etherpad')]) },
   { additionalProperties: false },
 );
+
+/** A legacy Etherpad pad name (`lpc2019-containers-cr`), mapped by an admin to an mcpad pad id. */
+export const PadAliasParams = Type.Object({ alias: Type.String({ pattern: '^[A-Za-z0-9._~-]{1,100}$' }) }, { additionalProperties: false });
+export const PadAliasBody = Type.Object({ padId: Type.String({ maxLength: 200, description: '`<sessionId>` or `<sessionId>.<topicId>`' }) }, { additionalProperties: false });
+export const PadAliasesResponse = Type.Object({ aliases: Type.Record(Type.String(), Type.String()) });

@@ -12,7 +12,7 @@ import { REV_NOT_SUPPORTED } from '../../server/etherpad/etherpad-api.ts';
 import { readOnlyIdOf } from '../../server/etherpad/pad-ids.ts';
 import { connectClient, destroyAllClients, type TestClient } from '../helpers/clients.ts';
 import { writeFixture } from '../helpers/export-fixture.ts';
-import { serverPool, type TestServer } from '../helpers/server.ts';
+import { serverPool, TEST_ADMIN_TOKEN, type TestServer } from '../helpers/server.ts';
 import { waitFor } from '../helpers/wait-for.ts';
 
 const KEY = 'etherpad-test-key-0123456789';
@@ -315,6 +315,41 @@ describe('etherpad-lite-client (npm, pinned) used unchanged against mcpad', () =
     await run('appendText', { padID: 'client-pad.notes', text: ' and appended' });
     expect((await run('getText', { padID: 'client-pad.notes' })).text).toBe('made by the client and appended\n');
     await expect(run('getText', { padID: 'no-such-pad' })).rejects.toThrow('padID does not exist');
+  });
+});
+
+describe('Etherpad API: legacy pad names (the alias table)', () => {
+  it('maps an admin-set legacy name to a session or topic pad, in the API, the pad URLs and after a restart', async () => {
+    const own = await pool.start({ etherpadApiKey: KEY });
+    await writeFixture(own.app);
+    const put = (alias: string, body: unknown, token?: string) =>
+      fetch(`${own.url}/api/etherpad/aliases/${alias}`, {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+        body: JSON.stringify(body),
+      });
+    expect((await put('lpc2019-containers-cr', { padId: SESSION })).status).toBe(401);
+    expect((await put('lpc2019-containers-cr', { padId: SESSION }, TEST_ADMIN_TOKEN)).status).toBe(200);
+    expect((await put('Android-2019', { padId: TOPIC_PAD }, TEST_ADMIN_TOKEN)).status).toBe(200);
+    expect((await put('nowhere', { padId: 'no-such-session' }, TEST_ADMIN_TOKEN)).status).toBe(404);
+    expect((await put(SESSION, { padId: TOPIC_PAD }, TEST_ADMIN_TOKEN)).status).toBe(400);
+    const get = async (fn: string, params: Record<string, string>) => (await fetch(`${own.url}/api/1.3.0/${fn}?${new URLSearchParams({ apikey: KEY, ...params })}`)).json() as Promise<any>;
+    expect((await get('getText', { padID: 'lpc2019-containers-cr' })).data).toEqual((await get('getText', { padID: SESSION })).data);
+    expect((await get('getText', { padID: 'Android-2019' })).data).toEqual((await get('getText', { padID: TOPIC_PAD })).data);
+    expect((await get('listAllPads', {})).data.padIDs).toEqual(expect.arrayContaining(['lpc2019-containers-cr', 'Android-2019', SESSION]));
+    expect((await get('createPad', { padID: 'lpc2019-containers-cr' })).message).toBe('padID does already exist');
+    const viaAlias = await (await fetch(`${own.url}/p/lpc2019-containers-cr/export/txt`)).text();
+    expect(viaAlias).toBe(await (await fetch(`${own.url}/api/sessions/${SESSION}/export?format=txt`)).text());
+    expect((await fetch(`${own.url}/p/Android-2019`, { redirect: 'manual' })).headers.get('location')).toBe(`/s/${SESSION}#android-containers`);
+
+    await own.stop();
+    const again = await pool.start({ etherpadApiKey: KEY, dataDir: own.dataDir });
+    const listed = await fetch(`${again.url}/api/etherpad/aliases`, { headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}` } });
+    expect(await listed.json()).toEqual({ aliases: { 'lpc2019-containers-cr': SESSION, 'Android-2019': TOPIC_PAD } });
+    const removed = await fetch(`${again.url}/api/etherpad/aliases/Android-2019`, { method: 'DELETE', headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}` } });
+    expect(await removed.json()).toEqual({ aliases: { 'lpc2019-containers-cr': SESSION } });
+    const gone = await fetch(`${again.url}/api/1.3.0/getText?apikey=${KEY}&padID=Android-2019`);
+    expect(await gone.json()).toEqual({ code: 1, message: 'padID does not exist', data: null });
   });
 });
 
