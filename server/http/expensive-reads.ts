@@ -14,6 +14,10 @@ export const EXPENSIVE_READ_ROUTES: ReadonlySet<string> = new Set([
   '/api/sessions/:sessionId/versions/:label',
   '/api/events/:eventId/followups',
   '/api/sessions/:sessionId/contributors',
+  // Etherpad's export URLs and API (server/http/etherpad-routes.ts): getText and getHTML of a
+  // session pad render its export, and GET also carries Etherpad's writes.
+  '/p/:pad/export/:type',
+  '/api/:version/:fn',
 ]);
 
 /**

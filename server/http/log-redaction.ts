@@ -13,8 +13,9 @@ export interface LogDestination {
 
 type LoggerOptions = Exclude<FastifyServerOptions['logger'], boolean | undefined>;
 
-/** `token=` (also `access_token=`, any case) up to the end of its value in a URL, text or JSON line. */
-const TOKEN_VALUE = /(token=)[^&\s"'#\\]+/gi;
+/** `token=` (also `access_token=`, and the Etherpad API's `apikey=`/`api_key=`, any case) up to
+ *  the end of its value in a URL, text or JSON line. */
+const TOKEN_VALUE = /(token=|apikey=|api_key=)[^&\s"'#\\]+/gi;
 
 export const REDACTED = '[redacted]';
 

@@ -230,6 +230,15 @@ describe('Etherpad API: requests, versions and keys', () => {
     expect(padInBody.body.code).toBe(0);
   });
 
+  it('keeps the key out of the logs', async () => {
+    const lines: string[] = [];
+    const logged = await pool.start({ etherpadApiKey: KEY, logLevel: 'trace' }, { logStream: { write: (line) => void lines.push(line) } });
+    expect((await fetch(`${logged.url}/api/1.3.0/checkToken?apikey=${KEY}`)).status).toBe(200);
+    expect((await fetch(`${logged.url}/api/1.3.0/checkToken?api_key=${KEY}`)).status).toBe(200);
+    await waitFor(() => lines.some((line) => line.includes('/api/1.3.0/checkToken')), 'the request to be logged');
+    expect(lines.join('\n')).not.toContain(KEY);
+  });
+
   it('answers code 4 to everyone when ETHERPAD_API_KEY is unset', async () => {
     const off = await pool.start();
     for (const key of [KEY, '', 'anything']) {
@@ -381,6 +390,27 @@ describe('Etherpad pad URLs', () => {
     expect(refused.status).toBe(403);
     expect((await fetch(`${s.url}/p/no-such-session/export/txt`)).status).toBe(404);
     expect((await fetch(`${s.url}/p/bad.pad.id/export/txt`)).status).toBe(404);
+  });
+
+  it('counts pad exports and API GETs as expensive reads, and reads a closed event as mcpad exports do', async () => {
+    const limited = await pool.start({ etherpadApiKey: KEY, maxExpensiveReadsPerMinute: 2 });
+    const statuses: number[] = [];
+    for (let i = 0; i < 3; i++) statuses.push((await fetch(`${limited.url}/p/${SESSION}/export/txt`)).status);
+    expect(statuses).toEqual([200, 200, 429]);
+    const api: number[] = [];
+    for (let i = 0; i < 3; i++) api.push((await fetch(`${limited.url}/api/1.3.0/checkToken?apikey=${KEY}`)).status);
+    expect(api).toEqual([200, 200, 429]);
+
+    const eventId = s.app.meta.getSession(SESSION).eventId;
+    await s.app.meta.setParticipantAccess(eventId, 'link');
+    try {
+      const viaPad = await fetch(`${s.url}/p/${SESSION}/export/txt`);
+      const viaApi = await fetch(`${s.url}/api/sessions/${SESSION}/export?format=txt`);
+      expect(viaPad.status).toBe(viaApi.status);
+      expect(await viaPad.text()).toBe(await viaApi.text());
+    } finally {
+      await s.app.meta.setParticipantAccess(eventId, 'open');
+    }
   });
 
   it('redirects /p/<pad> to the session page, with #topic for a topic pad', async () => {
