@@ -283,7 +283,7 @@ export class EtherpadApi {
     if (this.#d.meta.findSession(padId) || this.#d.meta.padAlias(padId) !== undefined) throw new EtherpadParamError('padID does already exist');
     const eventId = this.#d.defaultEvent;
     if (eventId === null) throw new EtherpadParamError('createPad is not enabled: set ETHERPAD_DEFAULT_EVENT to the event that holds new pads');
-    const text = fields['text'];
+    const text = fields['text'] === undefined ? undefined : textOf(fields);
     await this.#d.meta.importSessions(eventId, [{ id: padId, title: padId, topics: [{ id: 'notes', title: 'Notes' }] }], { eventTitle: eventId });
     if (text !== undefined && text !== '') {
       await this.#write(padId, 'notes', fields, (notes) => notes.insert(0, text.endsWith('\n') ? text : `${text}\n`));
@@ -306,10 +306,12 @@ export class EtherpadApi {
   }
 }
 
+/** The `text` field, cleaned as Etherpad's Pad.cleanText does: CR LF and CR → LF, tab → 8 spaces,
+ *  no-break space → space. */
 function textOf(fields: Fields): string {
   const text = fields['text'];
   if (typeof text !== 'string') throw new EtherpadParamError('text is not a string');
-  return text;
+  return text.replace(/\r\n?/g, '\n').replace(/\t/g, '        ').replace(/\u00a0/g, ' ');
 }
 
 export function authorIdOf(clientId: number): string {

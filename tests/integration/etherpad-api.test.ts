@@ -266,6 +266,12 @@ describe('Etherpad API: writes', () => {
     expect(contributors).toContain('ACTION: bot line');
   });
 
+  it('cleans text as Etherpad does: tabs become 8 spaces, CR LF becomes LF', async () => {
+    const pad = `${SESSION}.${s.app.meta.getSession(SESSION).topics.find((t) => t.id !== 'android-containers')!.id}`;
+    expect((await call('POST', 'setText', { apikey: KEY, padID: pad, text: 'a\tb\r\nc' })).body.code).toBe(0);
+    expect((await call('GET', 'getText', { apikey: KEY, padID: pad })).body.data.text).toBe('a        b\nc\n');
+  });
+
   it('refuses setText on a session pad, deletePad, and createPad without a default event', async () => {
     const set = await call('POST', 'setText', { apikey: KEY, padID: SESSION, text: 'x' });
     expect(set.body.code).toBe(1);
