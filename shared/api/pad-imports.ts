@@ -20,6 +20,6 @@ export const PadImportResult = Type.Object(
     /** When the pad was last edited (.etherpad only). */
     lastEdited: Type.Optional(Type.String({ format: 'date-time' })),
   },
-  { examples: [{ sessionId: 'containers-mc', topics: [{ id: 'android-containers', lines: 4 }, { id: 'imported-notes', lines: 3 }], authors: ['Christian', 'Ada Lovelace', 'Linus'], lastEdited: '2026-12-02T05:09:56.121Z' }] },
+  { examples: [{ sessionId: 'containers-mc', topics: [{ id: 'android-containers', lines: 4 }, { id: 'imported-notes', lines: 3 }], authors: ['Christian', 'Ada Lovelace', 'Linus'], lastEdited: '2026-12-02T04:49:56.121Z' }] },
 );
 export type PadImportResult = Static<typeof PadImportResult>;

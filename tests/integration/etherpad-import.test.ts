@@ -1,7 +1,9 @@
-import { readFile } from 'node:fs/promises';
+import { execFile } from 'node:child_process';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServer, TEST_ADMIN_TOKEN, type TestServer } from '../helpers/server.ts';
+import { PROJECT_ROOT } from '../../server/config.ts';
+import { makeTempDir, startServer, TEST_ADMIN_TOKEN, type TestServer } from '../helpers/server.ts';
 
 const FIXTURES = path.join(import.meta.dirname, '../fixtures/etherpad');
 const TYPES = { etherpad: 'application/json', txt: 'text/plain', html: 'text/html' } as const;
@@ -111,5 +113,44 @@ describe('Etherpad pad import', () => {
     expect((await post('hello', 'text/plain', {})).status).toBe(403);
     const md = await exportText('refusals');
     expect(md).not.toContain('hello');
+  });
+});
+
+function cli(script: 'import' | 'import-pad', args: string[], dataDir: string): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      ['--import', 'tsx', path.join(PROJECT_ROOT, 'server', 'cli', `${script}.ts`), ...args],
+      { cwd: PROJECT_ROOT, env: { ...process.env, DATA_DIR: dataDir, ADMIN_TOKEN: TEST_ADMIN_TOKEN }, timeout: 60_000 },
+      (error, stdout, stderr) => resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+    );
+  });
+}
+
+describe('npm run import-pad', () => {
+  it('imports a pad through a running server, with progress on stderr', async () => {
+    await createSession('cli-server', ['Android containers']);
+    const run = await cli('import-pad', [path.join(FIXTURES, 'lpc2019-containers-cr.etherpad'), '--session', 'cli-server', '--server', s.url], await makeTempDir());
+    expect(run.stderr).toContain('Sending it to');
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('Authors: Christian, Ada Lovelace, Linus');
+    expect(await exportText('cli-server')).toContain('Anbox and the Android container story');
+    expect((await contributors('cli-server')).sort()).toEqual(['Ada Lovelace', 'Christian', 'Linus']);
+  });
+
+  it('imports a pad into a data dir, and refuses a foreign file naming the problem', async () => {
+    const dataDir = await makeTempDir();
+    const outline = path.join(dataDir, 'outline.md');
+    await writeFile(outline, '# Offline\n- Android containers\n');
+    expect((await cli('import', [outline, '--session', 'offline'], dataDir)).code).toBe(0);
+    const run = await cli('import-pad', [path.join(FIXTURES, 'html-lists.html'), '--session', 'offline'], dataDir);
+    expect(run.code).toBe(0);
+    expect(run.stderr).toMatch(/Parsed 16 line\(s\) and 0 author\(s\)/);
+    expect(run.stdout).toContain('16 line(s) into offline / imported-notes');
+    const foreign = path.join(dataDir, 'foreign.etherpad');
+    await writeFile(foreign, '{"sessions": []}');
+    const refused = await cli('import-pad', [foreign, '--session', 'offline'], dataDir);
+    expect(refused.code).not.toBe(0);
+    expect(refused.stderr).toContain('has no "pad:<id>" record');
   });
 });
