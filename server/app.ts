@@ -174,7 +174,7 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps = {}): Pr
   await fastify.register(metricsRoutes, { metrics });
   await fastify.register(eventRoutes, { meta, docs });
   await fastify.register(importRoutes, { meta, docs, state: stateDocs, access });
-  await fastify.register(padImportRoutes, { meta, docs, state: stateDocs, access, maxBytes: config.padImportMaxBytes });
+  await fastify.register(padImportRoutes, { meta, docs, state: stateDocs, access, maxBytes: config.padImportMaxBytes, maxDocBytes: config.maxDocBytes });
   await fastify.register(exportRoutes, { exports });
   await fastify.register(tokenRoutes, { meta, access });
   await fastify.register(followupRoutes, { meta, access, followups });

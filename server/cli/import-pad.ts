@@ -67,7 +67,7 @@ async function main(): Promise<number> {
   console.error(`Parsed ${pad.lines.length} line(s) and ${pad.authors.size} author(s) in ${Math.round(performance.now() - started)} ms; writing into ${values.session}...`);
   const { meta, docs, stateDocs, close } = await openDataDirServices(config);
   try {
-    report(await importPad(meta, docs, stateDocs, values.session, pad), started);
+    report(await importPad(meta, docs, stateDocs, values.session, pad, { maxDocBytes: config.maxDocBytes }), started);
     return 0;
   } finally {
     await close();

@@ -23,9 +23,11 @@ export interface PadImportRoutesOptions {
   access: AccessPolicy;
   /** Largest pad export accepted (PAD_IMPORT_MAX_BYTES). */
   maxBytes: number;
+  /** MAX_DOC_BYTES: the notes doc may not grow past it. */
+  maxDocBytes: number;
 }
 
-export async function padImportRoutes(fastify: FastifyInstance, { meta, docs, state, access, maxBytes }: PadImportRoutesOptions): Promise<void> {
+export async function padImportRoutes(fastify: FastifyInstance, { meta, docs, state, access, maxBytes, maxDocBytes }: PadImportRoutesOptions): Promise<void> {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   // The body stays a string for every format; the .etherpad JSON is parsed by the pad parser so a
   // syntax error becomes IMPORT_INVALID like any other problem.
@@ -59,7 +61,7 @@ export async function padImportRoutes(fastify: FastifyInstance, { meta, docs, st
         if (error instanceof ImportError) throw new AppError('IMPORT_INVALID', error.message);
         throw error;
       }
-      return importPad(meta, docs, state, sessionId, pad);
+      return importPad(meta, docs, state, sessionId, pad, { maxDocBytes });
     },
   );
 }

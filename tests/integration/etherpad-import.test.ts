@@ -127,6 +127,29 @@ function cli(script: 'import' | 'import-pad', args: string[], dataDir: string): 
   });
 }
 
+describe('pad import limits', () => {
+  it('refuses a pad that would take the notes past MAX_DOC_BYTES, writing nothing, and a body past PAD_IMPORT_MAX_BYTES', async () => {
+    const small = await startServer({ maxDocBytes: 8 * 1024, maxMessageBytes: 4 * 1024, padImportMaxBytes: 20 * 1024 });
+    try {
+      const outline = await fetch(`${small.url}/api/events/lpc2019/sessions?sessionId=small`, {
+        method: 'POST',
+        headers: { ...admin, 'content-type': 'text/markdown' },
+        body: '# Small\n- Android containers\n',
+      });
+      expect(outline.ok).toBe(true);
+      const pad = await readFile(path.join(FIXTURES, 'lpc2019-containers-cr.txt'), 'utf8');
+      const post = (body: string) => fetch(`${small.url}/api/sessions/small/import-pad`, { method: 'POST', headers: { ...admin, 'content-type': 'text/plain' }, body });
+      const tooBig = await post(pad + pad);
+      expect(tooBig.status).toBe(413);
+      expect((await tooBig.json()).error.message).toContain('MAX_DOC_BYTES');
+      expect(await (await fetch(`${small.url}/api/sessions/small/export?format=md`)).text()).not.toContain('Anbox');
+      expect((await post(pad.repeat(6))).status).toBe(413);
+    } finally {
+      await small.close();
+    }
+  });
+});
+
 describe('npm run import-pad', () => {
   it('imports a pad through a running server, with progress on stderr', async () => {
     await createSession('cli-server', ['Android containers']);

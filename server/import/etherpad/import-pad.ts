@@ -70,9 +70,22 @@ export function assignLines(lines: readonly PadLine[], topics: ReadonlyArray<{ i
   return parts;
 }
 
-export async function importPad(meta: MetaService, docs: DocService, state: DocService, sessionId: string, pad: ParsedPad): Promise<PadImportResult> {
+export interface PadImportOptions {
+  /** The notes doc may not grow past this (MAX_DOC_BYTES, as for WebSocket edits). */
+  maxDocBytes?: number;
+}
+
+export async function importPad(
+  meta: MetaService,
+  docs: DocService,
+  state: DocService,
+  sessionId: string,
+  pad: ParsedPad,
+  options: PadImportOptions = {},
+): Promise<PadImportResult> {
   const session = meta.getSession(sessionId);
   const parts = assignLines(pad.lines, session.topics);
+  const maxDocBytes = options.maxDocBytes ?? Number.POSITIVE_INFINITY;
   if (parts.size === 0) throw new AppError('IMPORT_INVALID', 'The pad has no text to import.');
 
   let importedId: string = IMPORTED_NOTES_TOPIC.id;
@@ -99,7 +112,7 @@ export async function importPad(meta: MetaService, docs: DocService, state: DocS
     );
   }
 
-  const written = await docs.edit(sessionId, (live) => writeParts(live.doc, parts), { durable: true });
+  const written = await docs.edit(sessionId, (live) => writeParts(live.doc, parts, maxDocBytes), { durable: true });
   return {
     sessionId,
     topics: written,
@@ -109,9 +122,10 @@ export async function importPad(meta: MetaService, docs: DocService, state: DocS
 }
 
 /** Appends each part to its topic's notes, every run as its author's client, in one update. */
-function writeParts(doc: Y.Doc, parts: ReadonlyMap<string, PadLine[]>): Array<{ id: string; lines: number }> {
+function writeParts(doc: Y.Doc, parts: ReadonlyMap<string, PadLine[]>, maxDocBytes: number): Array<{ id: string; lines: number }> {
   const copy = new Y.Doc({ gc: false });
-  Y.applyUpdate(copy, Y.encodeStateAsUpdate(doc));
+  const current = Y.encodeStateAsUpdate(doc);
+  Y.applyUpdate(copy, current);
   const before = Y.encodeStateVector(copy);
   const written: Array<{ id: string; lines: number }> = [];
   for (const [topicId, lines] of parts) {
@@ -131,6 +145,10 @@ function writeParts(doc: Y.Doc, parts: ReadonlyMap<string, PadLine[]>): Array<{ 
     }
     written.push({ id: topicId, lines: lines.length });
   }
-  Y.applyUpdate(doc, Y.encodeStateAsUpdate(copy, before));
+  const update = Y.encodeStateAsUpdate(copy, before);
+  if (current.length + update.length > maxDocBytes) {
+    throw new AppError('PAYLOAD_TOO_LARGE', `The imported pad would take the session's notes past MAX_DOC_BYTES (${maxDocBytes} bytes); nothing was written.`);
+  }
+  Y.applyUpdate(doc, update);
   return written;
 }
