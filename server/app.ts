@@ -21,6 +21,7 @@ import { followupRoutes } from './http/followup-routes.ts';
 import { healthRoutes } from './http/health-routes.ts';
 import { historyRoutes } from './http/history-routes.ts';
 import { importRoutes } from './http/import-routes.ts';
+import { padImportRoutes } from './http/pad-import-routes.ts';
 import { drainBeforeRefusing } from './http/body-drain.ts';
 import { defaultHostNames, hostCheck } from './http/host-check.ts';
 import { redactingLoggerOptions, type LogDestination } from './http/log-redaction.ts';
@@ -176,6 +177,7 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps = {}): Pr
   await fastify.register(metricsRoutes, { metrics });
   await fastify.register(eventRoutes, { meta, docs });
   await fastify.register(importRoutes, { meta, docs, state: stateDocs, access });
+  await fastify.register(padImportRoutes, { meta, docs, state: stateDocs, access, maxBytes: config.padImportMaxBytes, maxDocBytes: config.maxDocBytes });
   await fastify.register(exportRoutes, { exports });
   await fastify.register(tokenRoutes, { meta, access });
   await fastify.register(followupRoutes, { meta, access, followups });

@@ -22,6 +22,8 @@ export interface Config {
   maxMessageBytes: number;
   /** Largest HTTP request body (imports). */
   maxBodyBytes: number;
+  /** Largest Etherpad pad export accepted by the pad import route (a long-lived pad can be big). */
+  padImportMaxBytes: number;
   /** Group fdatasync of update logs at most this often while dirty. */
   fsyncIntervalMs: number;
   /** Compact a doc (snapshot + new log) once its current log passes this size. */
@@ -136,6 +138,7 @@ export const DEFAULT_CONFIG: Readonly<Config> = Object.freeze({
   seedDir: path.join(PROJECT_ROOT, 'data', 'seed'),
   maxMessageBytes: 32 * 1024 * 1024,
   maxBodyBytes: 2 * 1024 * 1024,
+  padImportMaxBytes: 32 * 1024 * 1024,
   fsyncIntervalMs: 100,
   compactLogBytes: 8 * 1024 * 1024,
   docIdleUnloadMs: 30_000,
@@ -223,6 +226,10 @@ export const ENV_SPEC = {
     doc: 'Largest WebSocket frame (ws `maxPayload`); an offline client\'s first sync can be large',
   },
   MAX_BODY_BYTES: { key: 'maxBodyBytes', parse: integer(1024, 1024 ** 3), doc: 'Largest HTTP request body' },
+  PAD_IMPORT_MAX_BYTES: {
+    key: 'padImportMaxBytes', parse: integer(1024, 1024 ** 3),
+    doc: 'Largest Etherpad pad export (`.etherpad`, `.txt`, `.html`) accepted by `POST /api/sessions/:sessionId/import-pad`',
+  },
   FSYNC_INTERVAL_MS: {
     key: 'fsyncIntervalMs', parse: integer(1, 10_000),
     doc: 'Group `fdatasync` of update logs at most this often while dirty',
