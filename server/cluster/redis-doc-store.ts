@@ -260,12 +260,13 @@ class RedisDocHandle implements DocHandle, DocBus, StreamFollower {
     for (const entry of entries) {
       if (compareStreamIds(entry.id, this.#position) <= 0) continue;
       this.#position = entry.id;
-      const update = this.#validUpdate(entry);
+      // Own entries were applied (and checked) before they were added: counted, not decoded again.
+      const own = entry.fields.get(FIELD_INSTANCE)?.toString() === this.#options.instanceId;
+      const update = own ? entry.fields.get(FIELD_UPDATE) : this.#validUpdate(entry);
       if (!update) continue;
       this.logBytes += update.length;
       this.logFrames++;
-      // Own entries were applied before they were added.
-      if (entry.fields.get(FIELD_INSTANCE)?.toString() !== this.#options.instanceId) updates.push(new Uint8Array(update));
+      if (!own) updates.push(new Uint8Array(update));
     }
     this.#emitRemote(updates);
   }

@@ -18,7 +18,7 @@
  * types. Server edits (template, import, restore, repair) do not pass through here.
  */
 import * as Y from 'yjs';
-import { ACTION_ITEM_FIELDS, ROOT_TOPICS, SectionKey } from '../../shared/doc-schema.ts';
+import { ACTION_ITEM_FIELDS, actionItemMaps, isSectionMap, ROOT_TOPICS, SectionKey, topicSections } from '../../shared/doc-schema.ts';
 
 /** A Yjs update decoded with `Y.decodeUpdate`. */
 export interface DecodedUpdate {
@@ -359,11 +359,13 @@ class UpdateCheck {
   #actionIds(): Set<string> {
     if (this.#ids) return this.#ids;
     this.#ids = new Set();
-    for (const section of this.#doc.getArray<unknown>(ROOT_TOPICS)) {
-      if (!(section instanceof Y.Map)) continue;
-      const actions = section.get(SectionKey.actions);
-      if (!(actions instanceof Y.Array)) continue;
-      for (const item of actions) if (item instanceof Y.Map && typeof item.get('id') === 'string') this.#ids.add(item.get('id'));
+    // Every section counts, duplicates included: an id must not collide with any item in the doc.
+    for (const section of topicSections(this.#doc)) {
+      if (!isSectionMap(section)) continue;
+      for (const item of actionItemMaps(section)) {
+        const id = item.get('id');
+        if (typeof id === 'string') this.#ids.add(id);
+      }
     }
     return this.#ids;
   }
