@@ -9,6 +9,7 @@ import { CheckpointService } from './sessions/checkpoint-service.ts';
 import { DocService, type DocServiceOptions } from './docs/doc-service.ts';
 import { notesTemplate, stateTemplate } from './sessions/doc-templates.ts';
 import { FollowupsService } from './sessions/followups-service.ts';
+import { CarryOverService } from './sessions/carry-over-service.ts';
 import type { DocMetrics } from './docs/doc-metrics.ts';
 import type { Logger } from './logger.ts';
 import { SessionRecord } from './sessions/session-record.ts';
@@ -43,6 +44,8 @@ export interface Services {
   /** The session state docs (follow-ups, discussion, authors; written only by the server). */
   stateDocs: DocService;
   followups: FollowupsService;
+  /** Follow-ups carried over from a session's predecessor (issue #17). */
+  carryOver: CarryOverService;
   record: SessionRecord;
   history: CheckpointService;
   exports: ExportService;
@@ -171,11 +174,13 @@ export async function openServices(config: Readonly<Config>, log: Logger, deps: 
   meta.onTopicsAdded((session) => docs.sessionChanged(session.id));
   const recordReady = record;
   const historyReady = history;
+  const followups = new FollowupsService(meta, docs, stateDocs, skips);
   return {
     meta,
     docs,
     stateDocs,
-    followups: new FollowupsService(meta, docs, stateDocs, skips),
+    followups,
+    carryOver: new CarryOverService(meta, docs, stateDocs, followups),
     record: recordReady,
     history: historyReady,
     exports: new ExportService(meta, docs, stateDocs, skips, new ExportCache(config.exportCacheBytes)),

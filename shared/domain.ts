@@ -32,6 +32,14 @@ export interface Session {
   topics: Topic[];
   createdAt: string;
   updatedAt: string;
+  /** The session this one follows on from (the same MC last time); set on import or by a lead (issue #17). */
+  previous?: SessionRef;
+}
+
+/** A reference to a session of an event (`<eventId>/<sessionId>` in text formats). */
+export interface SessionRef {
+  eventId: string;
+  sessionId: string;
 }
 
 export interface ConferenceEvent {
@@ -54,6 +62,8 @@ export interface SessionDraft {
   leads?: Lead[];
   schedule?: Schedule;
   topics: TopicDraft[];
+  /** The predecessor session; it must exist once the import is applied. */
+  previous?: SessionRef;
 }
 
 export interface TopicDraft {

@@ -20,6 +20,8 @@ export const ErrorCatalogue = {
   SESSION_NOT_EMPTY: { httpStatus: 409, closeCode: CloseCode.BAD_MESSAGE },
   /** A session already keeps MAX_MANUAL_CHECKPOINTS manual checkpoints. */
   CHECKPOINT_LIMIT_REACHED: { httpStatus: 409, closeCode: CloseCode.BAD_MESSAGE },
+  /** A follow-up that was already carried over to a later session (issue #17). */
+  ALREADY_CARRIED: { httpStatus: 409, closeCode: CloseCode.BAD_MESSAGE },
   PAYLOAD_TOO_LARGE: { httpStatus: 413, closeCode: CloseCode.DOC_TOO_LARGE },
   /** A diff past MAX_DIFF_EDIT_LENGTH edits or DIFF_TIMEOUT_MS. */
   DIFF_TOO_LARGE: { httpStatus: 413, closeCode: CloseCode.DOC_TOO_LARGE },

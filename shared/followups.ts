@@ -11,9 +11,12 @@
  *       'updatedAt'  string                   ISO 8601
  *       'updatedBy'  string
  *       'history'    Y.Array<FollowupChange>  oldest first
+ *       'carriedFrom' CarryLink (optional)     the item this one was carried over from (issue #17)
+ *       'carriedTo'   CarryLink (optional)     the item this one was carried over to
  */
 import * as Y from 'yjs';
 import type { ActionItem } from './doc-schema.ts';
+import type { SessionRef } from './domain.ts';
 
 export const ROOT_FOLLOWUPS = 'followups';
 
@@ -39,7 +42,18 @@ export interface FollowupChange {
   to: unknown;
 }
 
-export interface FollowupEntry extends Assignment {
+/** One end of a carry-over: an action item of a session (issue #17). */
+export interface CarryLink extends SessionRef {
+  actionId: string;
+}
+
+/** The carry-over links of an item, present only when it was carried. */
+export interface CarryLinks {
+  carriedFrom?: CarryLink;
+  carriedTo?: CarryLink;
+}
+
+export interface FollowupEntry extends Assignment, CarryLinks {
   topicId: string;
   updatedAt: string;
   updatedBy: string;
@@ -48,7 +62,7 @@ export interface FollowupEntry extends Assignment {
 
 /** An action item joined with its follow-up fields, as the board and the API show it (schema:
  *  `ApiFollowup` in shared/api/followups.ts). A summary's flattened line is `SummaryFollowUp`. */
-export interface Followup extends ActionItem, Assignment {
+export interface Followup extends ActionItem, Assignment, CarryLinks {
   eventId: string;
   sessionId: string;
   sessionTitle: string;
@@ -76,7 +90,53 @@ export function readFollowup(entry: Y.Map<unknown>): FollowupEntry {
     updatedAt: String(entry.get('updatedAt') ?? ''),
     updatedBy: String(entry.get('updatedBy') ?? ''),
     history: history instanceof Y.Array ? (history.toArray() as FollowupChange[]) : [],
+    ...carryLinksOf(entry),
   };
+}
+
+function readCarryLink(value: unknown): CarryLink | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const { eventId, sessionId, actionId } = value as Record<string, unknown>;
+  return typeof eventId === 'string' && typeof sessionId === 'string' && typeof actionId === 'string' ? { eventId, sessionId, actionId } : undefined;
+}
+
+function carryLinksOf(entry: Y.Map<unknown>): CarryLinks {
+  const from = readCarryLink(entry.get('carriedFrom'));
+  const to = readCarryLink(entry.get('carriedTo'));
+  return { ...(from ? { carriedFrom: from } : {}), ...(to ? { carriedTo: to } : {}) };
+}
+
+function ensureEntry(map: Y.Map<Y.Map<unknown>>, itemId: string, topicId: string): Y.Map<unknown> {
+  let entry = map.get(itemId);
+  if (!entry) {
+    entry = new Y.Map<unknown>();
+    map.set(itemId, entry);
+    entry.set('topicId', topicId);
+    entry.set('assignee', null);
+    entry.set('due', null);
+    entry.set('status', 'open');
+    entry.set('history', new Y.Array<FollowupChange>());
+  }
+  return entry;
+}
+
+/**
+ * Records one end of a carry-over on the entry of `itemId` (creating it). With `carriedTo`, refuses
+ * (returns false, changes nothing) when the item was already carried: the check and the write are
+ * one synchronous step, so two concurrent carries of one item cannot both pass. Server only.
+ */
+export function setCarryLink(doc: Y.Doc, itemId: string, topicId: string, field: keyof CarryLinks, link: CarryLink | null): boolean {
+  const map = followupsMap(doc);
+  if (field === 'carriedTo' && link !== null) {
+    const existing = map.get(itemId);
+    if (existing && readCarryLink(existing.get('carriedTo'))) return false;
+  }
+  doc.transact(() => {
+    const entry = ensureEntry(map, itemId, topicId);
+    if (link === null) entry.delete(field);
+    else entry.set(field, { eventId: link.eventId, sessionId: link.sessionId, actionId: link.actionId });
+  });
+  return true;
 }
 
 /** Every follow-up entry of a session state doc by action item id. */
@@ -101,16 +161,7 @@ export function applyAssignment(
   const map = followupsMap(doc);
   const changes: FollowupChange[] = [];
   doc.transact(() => {
-    let entry = map.get(itemId);
-    if (!entry) {
-      entry = new Y.Map<unknown>();
-      map.set(itemId, entry);
-      entry.set('topicId', topicId);
-      entry.set('assignee', null);
-      entry.set('due', null);
-      entry.set('status', 'open');
-      entry.set('history', new Y.Array<FollowupChange>());
-    }
+    const entry = ensureEntry(map, itemId, topicId);
     const current = readFollowup(entry);
     for (const field of ['assignee', 'due', 'status'] as const) {
       if (!(field in patch)) continue;

@@ -8,6 +8,7 @@ import { AppError } from '../../shared/errors.ts';
 import { isValidId, slugify, uniqueId } from '../../shared/ids.ts';
 import type { MetaData } from '../storage/meta-store.ts';
 import { addToken } from './session-links.ts';
+import { assignPrevious } from './previous-session.ts';
 
 export interface ImportedSession {
   id: string;
@@ -80,6 +81,12 @@ export function applyImport(
       changed.push(session);
     }
     imported.push({ id, created: !existing, ...(leadToken ? { leadToken } : {}), addedTopics: added, skippedTopics: skipped });
+  }
+  // After every session of the import exists: a predecessor may be in the same import.
+  for (const [index, draft] of drafts.entries()) {
+    if (!draft.previous) continue;
+    const session = data.sessions.find((s) => s.id === imported[index]!.id)!;
+    assignPrevious(data, session, draft.previous, 'IMPORT_INVALID');
   }
   return { result: { eventId, eventCreated, sessions: imported }, changed };
 }

@@ -5,13 +5,14 @@
  * live in meta-writes.ts (the write path), meta-notices.ts (who hears about changes),
  * meta-import.ts (imports) and session-links.ts (links).
  */
-import type { ConferenceEvent, Session, SessionDraft, Topic } from '../../shared/domain.ts';
+import type { ConferenceEvent, Session, SessionDraft, SessionRef, Topic } from '../../shared/domain.ts';
 import { AppError } from '../../shared/errors.ts';
 import type { ParticipantAccess, TokenRole } from '../../shared/roles.ts';
 import type { MetaData, MetaStore } from '../storage/meta-store.ts';
 import { applyImport, type ImportOptions, type ImportResult } from './meta-import.ts';
 import { MetaNotices } from './meta-notices.ts';
 import { MetaWrites } from './meta-writes.ts';
+import { assignPrevious } from './previous-session.ts';
 import { addToken, linksOf, LiveTokens, revokeToken } from './session-links.ts';
 import type { TokenInfo, TokenRecord } from './tokens.ts';
 
@@ -125,6 +126,20 @@ export class MetaService {
    */
   importSessions(eventId: string, drafts: readonly SessionDraft[], options: ImportOptions = {}): Promise<ImportResult> {
     return this.#writes.mutate((data, now) => applyImport(data, eventId, drafts, options, now));
+  }
+
+  /**
+   * Sets (or with null removes) the session's predecessor (issue #17). Throws SESSION_NOT_FOUND
+   * for an unknown session or predecessor, BAD_REQUEST for itself or a cycle.
+   */
+  async setPrevious(sessionId: string, previous: SessionRef | null): Promise<Session> {
+    return this.#writes.mutate((data, now) => {
+      const session = data.sessions.find((s) => s.id === sessionId);
+      if (!session) throw new AppError('SESSION_NOT_FOUND', `No session with id "${sessionId}".`);
+      assignPrevious(data, session, previous);
+      session.updatedAt = now;
+      return { result: structuredClone(session) };
+    });
   }
 
   /** How the event lets people in without a link ('open' unless set). */

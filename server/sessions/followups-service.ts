@@ -57,6 +57,8 @@ export class FollowupsService {
           due: entry?.due ?? UNASSIGNED.due,
           status: entry?.status ?? UNASSIGNED.status,
           history: entry?.history ?? [],
+          ...(entry?.carriedFrom ? { carriedFrom: entry.carriedFrom } : {}),
+          ...(entry?.carriedTo ? { carriedTo: entry.carriedTo } : {}),
         };
       }),
     );

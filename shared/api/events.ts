@@ -82,6 +82,8 @@ export const ApiSession = Type.Object(
     createdAt: Type.String(),
     updatedAt: Type.String(),
     online: Type.Integer({ minimum: 0 }),
+    /** The session this one follows on from (issue #17). */
+    previous: Type.Optional(Type.Object({ eventId: Type.String(), sessionId: Type.String() })),
   },
   {
     examples: [

@@ -23,6 +23,8 @@ export const FollowupChange = Type.Object({
   to: Type.Unknown(),
 });
 
+export const CarryLinkSchema = Type.Object({ eventId: Type.String(), sessionId: Type.String(), actionId: Type.String() });
+
 /** An action item joined with its follow-up fields (shared/followups.ts `Followup`). */
 export const ApiFollowup = Type.Object({
   ...ActionItem.properties,
@@ -35,6 +37,9 @@ export const ApiFollowup = Type.Object({
   topicId: Type.String(),
   topicTitle: Type.String(),
   history: Type.Array(FollowupChange),
+  /** Issue #17: the item this one was carried over from, and the item it was carried over to. */
+  carriedFrom: Type.Optional(CarryLinkSchema),
+  carriedTo: Type.Optional(CarryLinkSchema),
 });
 export type ApiFollowup = Static<typeof ApiFollowup>;
 
