@@ -4,10 +4,13 @@
  * schedule) and each of its contributions a topic (speakers, description → abstract, start/end).
  * Format: https://docs.getindico.io/en/stable/http-api/exporters/event/ — dates are
  * `{date: 'YYYY-MM-DD', time: 'HH:MM:SS', tz: 'Europe/Lisbon'}`, turned into ISO 8601 with the
- * zone's offset at that moment.
+ * zone's offset at that moment. mcpad extension (issue #17): a session object may carry
+ * `"previous": "<eventId>/<sessionId>"` (or `{eventId, sessionId}`), the session it follows on from;
+ * Indico itself has no such field, so add it to the exported file before importing.
  */
 import type { Lead, Schedule, SessionDraft, TopicDraft } from '../../shared/domain.ts';
 import { ImportError } from './import-error.ts';
+import { parseSessionRef } from '../../shared/session-ref.ts';
 
 type Json = Record<string, unknown>;
 
@@ -44,11 +47,14 @@ function sessionDraft(value: unknown, path: string): SessionDraft {
     person(p, `${path}.sessionConveners[${i}]`),
   );
   const schedule = slot(value, path);
+  const previous = value.previous === undefined ? undefined : parseSessionRef(value.previous);
+  if (value.previous !== undefined && !previous) throw new ImportError(`${path}.previous: expected "<eventId>/<sessionId>" or {eventId, sessionId}`);
   return {
     title,
     description: text(value.description, `${path}.description`, false),
     leads,
     ...(schedule ? { schedule } : {}),
+    ...(previous ? { previous } : {}),
     topics,
   };
 }

@@ -1,11 +1,12 @@
 /**
  * Validator for the JSON import format. Accepts, as already-parsed JSON:
- *  - one session object: `{id?, title?, description?, leads?, schedule?, topics: [...]}`,
+ *  - one session object: `{id?, title?, description?, leads?, schedule?, previous?, topics: [...]}`,
  *  - an array of session objects,
  *  - `{sessions: [...]}`,
  *  - an mcpad JSON export (`{"format": "mcpad-export", "version": 1, ...}`, see parse-export.ts).
  * Topics are `{id?, title, speakers?, abstract?}`, leads `{name, email?}`, schedule
- * `{start, end?, room?}` with ISO 8601 date-times that carry an offset.
+ * `{start, end?, room?}` with ISO 8601 date-times that carry an offset, previous (the session this
+ * one follows on from, issue #17) `"<eventId>/<sessionId>"` or `{eventId, sessionId}`.
  *
  * Validation is strict: wrong types, unknown fields (typos such as "abstact" would otherwise
  * silently lose data), malformed ids, duplicate ids and over-long values are rejected with an
@@ -18,6 +19,7 @@
  */
 import type { Lead, Schedule, SessionDraft, TopicDraft } from '../../shared/domain.ts';
 import { isValidId } from '../../shared/ids.ts';
+import { parseSessionRef } from '../../shared/session-ref.ts';
 import { ImportError } from './import-error.ts';
 import { isExportDocument, parseExportDocument, type ParsedExport } from './parse-export.ts';
 
@@ -35,7 +37,7 @@ export const IMPORT_LIMITS = {
   email: 254,
 } as const;
 
-const SESSION_FIELDS = ['id', 'title', 'description', 'leads', 'schedule', 'topics'];
+const SESSION_FIELDS = ['id', 'title', 'description', 'leads', 'schedule', 'topics', 'previous'];
 const IGNORED_SESSION_FIELDS = new Set(['eventId', 'createdAt', 'updatedAt']);
 const TOPIC_FIELDS = ['id', 'title', 'speakers', 'abstract', 'schedule'];
 const LEAD_FIELDS = ['name', 'email'];
@@ -96,6 +98,8 @@ function validateSession(value: unknown, path: string): SessionDraft {
   const description = optionalString(value.description, at(path, 'description'), IMPORT_LIMITS.description, true);
   const leads = value.leads === undefined ? undefined : validateLeads(value.leads, at(path, 'leads'));
   const schedule = value.schedule === undefined ? undefined : validateSchedule(value.schedule, at(path, 'schedule'));
+  const previous = value.previous === undefined ? undefined : parseSessionRef(value.previous);
+  if (value.previous !== undefined && !previous) fail(at(path, 'previous'), `expected "<eventId>/<sessionId>" or {eventId, sessionId}, got ${describe(value.previous)}`);
 
   const topicsPath = at(path, 'topics');
   if (!Array.isArray(value.topics)) fail(topicsPath, `expected an array of topics, got ${describe(value.topics)}`);
@@ -119,6 +123,7 @@ function validateSession(value: unknown, path: string): SessionDraft {
     ...(description !== undefined ? { description } : {}),
     ...(leads !== undefined ? { leads } : {}),
     ...(schedule !== undefined ? { schedule } : {}),
+    ...(previous !== undefined ? { previous } : {}),
     topics,
   };
 }

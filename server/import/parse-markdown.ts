@@ -5,6 +5,7 @@
  *   The MC is the opportunity for runtime ...        ← optional description paragraphs
  *   Leads: Stéphane Graber <stgraber@stgraber.org>, Christian Brauner <christian@brauner.io>
  *   Schedule: 2019-09-10T10:00:00+02:00 / 2019-09-10T13:30:00+02:00
+ *   Previous: lpc2019/containers-cr      (optional: the session this one follows on from, issue #17)
  *
  *   - CRIU and the PID dance                         ← a topic ("* " works too)
  *     - Speakers: Adrian Reber, Pavel Emelyanov      ← indented lines belong to the topic above:
@@ -19,7 +20,8 @@
  *
  * Pure: no I/O; the same text always gives the same drafts.
  */
-import type { Lead, Schedule, SessionDraft, TopicDraft } from '../../shared/domain.ts';
+import type { Lead, Schedule, SessionDraft, SessionRef, TopicDraft } from '../../shared/domain.ts';
+import { parseSessionRef } from '../../shared/session-ref.ts';
 import { ImportError } from './import-error.ts';
 import { IMPORT_LIMITS, isIsoDateTime } from './parse-json.ts';
 import { parseLeadList } from './lead-list.ts';
@@ -40,6 +42,7 @@ interface SessionBuilder {
   breakBefore: boolean;
   leads?: Lead[];
   schedule?: Schedule;
+  previous?: SessionRef;
   topics: TopicBuilder[];
 }
 
@@ -50,6 +53,7 @@ const TOPIC = /^[-*+](?:[ \t]+(.*))?$/s;
 const LIST_MARKER = /^[-*+][ \t]+/;
 const LEADS = /^leads?[ \t]*:[ \t]*(.*)$/i;
 const SCHEDULE = /^schedule[ \t]*:[ \t]*(.*)$/i;
+const PREVIOUS = /^previous[ \t]*:[ \t]*(.*)$/i;
 const SPEAKERS = /^(?:[-*+][ \t]+)?speakers?[ \t]*:[ \t]*(.*)$/i;
 const ABSTRACT_LABEL = /^abstract[ \t]*:[ \t]*/i;
 
@@ -134,6 +138,14 @@ function readSessionLine(state: OutlineState, session: SessionBuilder, line: str
     session.schedule = parseSchedule(schedule[1] ?? '', fail);
     return;
   }
+  const previous = PREVIOUS.exec(line);
+  if (previous) {
+    if (session.previous) fail(`second "Previous:" line for session "${session.title}"`);
+    const ref = parseSessionRef(previous[1] ?? '');
+    if (!ref) fail(`"Previous:" expects "<eventId>/<sessionId>", e.g. "Previous: lpc2019/containers-cr", got "${clip(previous[1] ?? '')}"`);
+    session.previous = ref;
+    return;
+  }
   if (state.topic) {
     fail(`unindented text after topic "${clip(state.topic.title)}": indent it to add it to that topic's abstract, or start it with "- " to make it a topic`);
   }
@@ -195,6 +207,7 @@ function buildSession(session: SessionBuilder): SessionDraft {
     ...(description !== '' ? { description } : {}),
     ...(session.leads ? { leads: session.leads } : {}),
     ...(session.schedule ? { schedule: session.schedule } : {}),
+    ...(session.previous ? { previous: session.previous } : {}),
     topics,
   };
 }
