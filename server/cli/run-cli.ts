@@ -1,7 +1,7 @@
 /** Runs a CLI's main: exit with its code, or print the cause (and the fix, when known) and exit 1. */
 import { DataDirBusyError } from '../storage/data-dir-lock.ts';
 
-export function runCli(verb: 'Import' | 'Export', main: () => Promise<number>): void {
+export function runCli(verb: 'Import' | 'Export' | 'Demo', main: () => Promise<number>): void {
   main().then(
     (code) => process.exit(code),
     (error: unknown) => {
