@@ -1,6 +1,7 @@
 /// <reference types="vite/client" />
 /**
- * Entry point: the routes `/`, `/s/:id`, `/s/:id/read`, `/s/:id/history`, `/e/:eventId/followups`
+ * Entry point: the routes `/`, `/s/:id`, `/s/:id/read`, `/s/:id/history`, `/e/:eventId/followups`,
+ * `/followups/person/:name`
  * (registered on the server in client-routes.ts) and the offline app shell.
  */
 import './styles.css';
@@ -9,6 +10,7 @@ import { h, showPage } from './dom.ts';
 import { boardPage } from './pages/board-page.ts';
 import { eventPage } from './pages/event-page.ts';
 import { historyPage } from './pages/history-page.ts';
+import { personPage } from './pages/person-page.ts';
 import { sessionPage } from './pages/session-page.ts';
 
 function route(): Promise<void> | void {
@@ -17,6 +19,8 @@ function route(): Promise<void> | void {
   const board = /^\/e\/([^/]+)\/followups$/.exec(path);
   const eventId = board ? decodeURIComponent(board[1]!) : '';
   if (board && isValidId(eventId)) return boardPage(eventId);
+  const person = /^\/followups\/person\/([^/]+)$/.exec(path);
+  if (person) return personPage(decodeURIComponent(person[1]!));
   const historyMatch = /^\/s\/([^/]+)\/history$/.exec(path);
   const historyId = historyMatch ? decodeURIComponent(historyMatch[1]!) : '';
   if (historyMatch && isValidId(historyId)) return historyPage(historyId);

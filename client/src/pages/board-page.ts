@@ -108,6 +108,8 @@ function boardHeader(eventId: string, eventTitle: string, title: string, assigne
       'p',
       { class: 'session-links' },
       assignee ? h('a', { href: `/e/${eventId}/followups`, 'data-testid': 'all-followups' }, 'All follow-ups') : null,
+      assignee ? ' · ' : null,
+      assignee ? h('a', { href: `/followups/person/${encodeURIComponent(assignee)}`, 'data-testid': 'person-all-events' }, `${assignee} across all events`) : null,
       assignee && me && me !== assignee ? ' · ' : null,
       me && me !== assignee ? h('a', { href: `/e/${eventId}/followups?assignee=${encodeURIComponent(me)}`, 'data-testid': 'my-followups' }, `My follow-ups (${me})`) : null,
     ),

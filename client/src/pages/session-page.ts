@@ -26,6 +26,8 @@ import { sessionHeader } from '../views/session-header.ts';
 import { SessionSections } from '../views/session-sections.ts';
 import { statusBar, type StatusBar } from '../views/status-bar.ts';
 import { topicNav } from '../views/topic-nav.ts';
+import { carryOverApi } from '../carry-over/carry-over-api.ts';
+import { carryOverPanel } from '../views/carry-over-panel.ts';
 
 /** What the page learnt from the metadata API before opening the doc. */
 interface SessionAccess {
@@ -56,7 +58,9 @@ export async function sessionPage(sessionId: string, readOnlyRoute: boolean): Pr
   const controls = discussionControls();
   const toolbar = h('div', { class: 'toolbar' }, status.element, controls.nowLink, controls.toggles, nav.toTopics);
   const layout = h('div', { class: 'layout' + (readOnly ? ' read-only' : '') }, h('aside', { class: 'side' }, presenceList(connection.awareness), nav.element), sectionsHost);
-  showPage(readOnly ? `${title} (read-only)` : title, sessionHeader({ sessionId, session, title, role, readOnly, base, connection }), toolbar, layout);
+  // Issue #17: only a session that follows on from another gets "Open from last time".
+  const carryPanel = session?.previous ? carryOverPanel(carryOverApi(sessionId, token), access.isLead && !readOnly) : null;
+  showPage(readOnly ? `${title} (read-only)` : title, sessionHeader({ sessionId, session, title, role, readOnly, base, connection }), carryPanel, toolbar, layout);
   nav.fitToViewport();
 
   const sections = new SessionSections(sectionsHost, nav, connection, state, {

@@ -11,6 +11,7 @@ import { addActionItem, readActionItem, sectionActions, type SectionMap } from '
 import { UNASSIGNED, type Assignment, type FollowupEntry } from '../../../shared/followups.ts';
 import { h } from '../dom.ts';
 import { assignForm, assignmentText, type AssignForm } from './assign-form.ts';
+import { carryLinkNodes } from './carry-links.ts';
 
 export interface ActionListOptions {
   readOnly: boolean;
@@ -154,6 +155,6 @@ export class ActionListView {
     row.assignment.textContent = assignmentText(followup);
     row.element.dataset['status'] = followup.status;
     row.form?.show(followup);
-    row.meta.textContent = fields.createdBy ? `captured by ${fields.createdBy}` : '';
+    row.meta.replaceChildren(fields.createdBy ? `captured by ${fields.createdBy}` : '', ...carryLinkNodes(this.options.followup(fields.id) ?? {}));
   }
 }

@@ -6,6 +6,7 @@ import type { Followup } from '../../../shared/followups.ts';
 import { groupFollowups, type BoardFilter } from '../board/board-filter.ts';
 import { h } from '../dom.ts';
 import { assignForm, assignmentText, STATUS_LABELS, type AssignFn } from './assign-form.ts';
+import { carryLinkNodes } from './carry-links.ts';
 
 export interface BoardRowOptions {
   /** The assignment call for an item, when this device holds a lead's link to its session. */
@@ -33,7 +34,7 @@ function itemRow(item: Followup, filter: BoardFilter, options: BoardRowOptions):
     { class: `board-item${item.done ? ' is-done' : ''}`, 'data-item-id': item.id, 'data-status': item.status },
     h('span', { class: 'board-text' }, item.text),
     h('span', { class: `status-chip status-${item.status}` }, STATUS_LABELS[item.status]),
-    h('span', { class: 'muted board-where' }, h('a', { href: `/s/${item.sessionId}#topic-${item.topicId}` }, where), item.due ? ` · due ${item.due}` : ''),
+    h('span', { class: 'muted board-where' }, h('a', { href: `/s/${item.sessionId}#topic-${item.topicId}` }, where), item.due ? ` · due ${item.due}` : '', ...carryLinkNodes(item)),
   );
   const assign = options.assignFor(item);
   if (assign) {
