@@ -162,12 +162,19 @@ function actionHtml(action: ExportAction): string {
   const meta: string[] = [];
   if (action.assignee) meta.push(`assigned to ${escapeHtml(action.assignee.name)}`);
   if (action.due) meta.push(`<span class="due">due ${escapeHtml(formatDue(action.due))}</span>`);
+  if (action.carriedFrom) meta.push(`from ${escapeHtml(action.carriedFrom)}`);
+  if (action.carriedTo) meta.push(`carried to ${escapeHtml(action.carriedTo)}`);
   return `${statusHtml(action.status)} <span class="action-text">${escapeHtml(action.text)}${meta.length ? ` <span class="meta">${meta.join(' · ')}</span>` : ''}</span>`;
 }
 
 function followUpHtml(item: SummaryFollowUp, withSession: boolean): string {
   const where = withSession ? `${item.sessionTitle} › ${item.topicTitle}` : item.topicTitle;
-  const meta = [escapeHtml(where), ...(item.due ? [`<span class="due">due ${escapeHtml(formatDue(item.due))}</span>`] : [])];
+  const meta = [
+    escapeHtml(where),
+    ...(item.due ? [`<span class="due">due ${escapeHtml(formatDue(item.due))}</span>`] : []),
+    ...(item.carriedFrom ? [`from ${escapeHtml(item.carriedFrom)}`] : []),
+    ...(item.carriedTo ? [`carried to ${escapeHtml(item.carriedTo)}`] : []),
+  ];
   return `<li>${statusHtml(item.status)} <span class="action-text">${escapeHtml(item.text)} <span class="meta">${meta.join(' · ')}</span></span></li>`;
 }
 

@@ -23,6 +23,9 @@ export interface ExportAction {
   due?: string;
   /** The stored status, else `done` or `open` from the `done` flag. */
   status: string;
+  /** Issue #17: the item this one was carried over from / to, as `<eventId>/<sessionId>`. */
+  carriedFrom?: string;
+  carriedTo?: string;
 }
 
 /** One topic section as read from a doc, before it is joined with the metadata. */
@@ -69,6 +72,9 @@ export interface SummaryFollowUp {
   text: string;
   due?: string;
   status: string;
+  /** Issue #17: as on ExportAction. */
+  carriedFrom?: string;
+  carriedTo?: string;
 }
 
 export interface PersonFollowUps {
@@ -132,6 +138,8 @@ export function buildSummaryModel(input: SummaryInput): SummaryModel {
           text: action.text,
           ...(action.due ? { due: action.due } : {}),
           status: action.status,
+          ...(action.carriedFrom ? { carriedFrom: action.carriedFrom } : {}),
+          ...(action.carriedTo ? { carriedTo: action.carriedTo } : {}),
         };
         const name = action.assignee?.name.trim();
         if (!name) {

@@ -6,6 +6,7 @@
 import type * as Y from 'yjs';
 import { readSections, type ActionItem, type SkipReport } from '../doc-schema.ts';
 import type { FollowupEntry } from '../followups.ts';
+import { formatSessionRef } from '../session-ref.ts';
 import { actionStatus, type ExportAction, type ExportAssignee, type ExportSectionContent } from './model.ts';
 
 /** Every readable section of `doc` in order (see `readSections`), as plain data, with each item's
@@ -23,6 +24,8 @@ export function exportAction(item: ActionItem, followup?: FollowupEntry): Export
     ...(assignee ? { assignee } : {}),
     ...(due ? { due } : {}),
     status: actionStatus(followup && followup.status !== 'open' ? followup.status : undefined, item.done),
+    ...(followup?.carriedFrom ? { carriedFrom: formatSessionRef(followup.carriedFrom) } : {}),
+    ...(followup?.carriedTo ? { carriedTo: formatSessionRef(followup.carriedTo) } : {}),
   };
 }
 

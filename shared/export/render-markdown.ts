@@ -69,6 +69,8 @@ function actionLine(action: ExportAction): string {
   const parts = [`**${escapeInline(action.status)}**: ${escapeInline(action.text)}`];
   if (action.assignee) parts.push(`assigned to ${escapeInline(action.assignee.name)}`);
   if (action.due) parts.push(`due ${escapeInline(formatDue(action.due))}`);
+  if (action.carriedFrom) parts.push(`from ${escapeInline(action.carriedFrom)}`);
+  if (action.carriedTo) parts.push(`carried to ${escapeInline(action.carriedTo)}`);
   return parts.join(' · ');
 }
 
@@ -76,6 +78,8 @@ function followUpLine(item: SummaryFollowUp, withSession: boolean): string {
   const where = withSession ? `${item.sessionTitle} › ${item.topicTitle}` : item.topicTitle;
   const parts = [`**${escapeInline(item.status)}**: ${escapeInline(item.text)}`, `*${escapeInline(where)}*`];
   if (item.due) parts.push(`due ${escapeInline(formatDue(item.due))}`);
+  if (item.carriedFrom) parts.push(`from ${escapeInline(item.carriedFrom)}`);
+  if (item.carriedTo) parts.push(`carried to ${escapeInline(item.carriedTo)}`);
   return parts.join(' · ');
 }
 

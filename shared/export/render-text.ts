@@ -139,12 +139,15 @@ function actionText(action: ExportAction): string {
   const parts = [`[${action.status}] ${action.text}`];
   if (action.assignee) parts.push(`assigned to ${action.assignee.name}`);
   if (action.due) parts.push(`due ${formatDue(action.due)}`);
+  if (action.carriedFrom) parts.push(`from ${action.carriedFrom}`);
+  if (action.carriedTo) parts.push(`carried to ${action.carriedTo}`);
   return parts.join(' - ');
 }
 
 function followUpText(item: SummaryFollowUp, withSession: boolean): string {
   const where = withSession ? `${item.sessionTitle} / ${item.topicTitle}` : item.topicTitle;
-  return `[${item.status}] ${item.text} (${where}${item.due ? `; due ${formatDue(item.due)}` : ''})`;
+  const carried = `${item.carriedFrom ? `; from ${item.carriedFrom}` : ''}${item.carriedTo ? `; carried to ${item.carriedTo}` : ''}`;
+  return `[${item.status}] ${item.text} (${where}${item.due ? `; due ${formatDue(item.due)}` : ''}${carried})`;
 }
 
 function wrapParagraphs(text: string): string {

@@ -173,6 +173,17 @@ describe('carry-over', () => {
     expect(again.json.error.code).toBe('ALREADY_CARRIED');
     expect((await items(NEXT)).length).toBe(1);
 
+    // Exports say what was carried (both ends) and what was closed.
+    const text = async (path: string): Promise<string> => (await fetch(`${s.url}${path}`)).text();
+    const predMd = await text(`/api/sessions/${PRED}/export?format=md`);
+    expect(predMd).toContain(`carried to lpc2020/${NEXT}`);
+    expect(predMd).toMatch(/\*\*done\*\*: \(test\) Already done/);
+    expect(await text(`/api/sessions/${NEXT}/export?format=txt`)).toContain(`from lpc2019/${PRED}`);
+    expect(await text(`/api/events/lpc2020/export?format=html`)).toContain(`from lpc2019/${PRED}`);
+    const json = JSON.parse(await text(`/api/sessions/${PRED}/export?format=json`));
+    const exported = json.sessions[0].topics.flatMap((t: any) => t.actions).find((a: any) => a.id === open);
+    expect(exported.carriedTo).toBe(`lpc2020/${NEXT}`);
+
     // A person's follow-ups across events: both, each with its link.
     const person = await api('GET', `/api/followups?assignee=${encodeURIComponent('demo PERSON')}&status=in-progress`, undefined);
     expect(person.status).toBe(200);
