@@ -142,6 +142,30 @@ export class MetaService {
     });
   }
 
+  /**
+   * Records that the action item `actionId` of `sessionId` is carried over to `to`; throws
+   * ALREADY_CARRIED when it was (check and write in one metadata write: atomic across instances).
+   */
+  async reserveCarry(sessionId: string, actionId: string, to: { eventId: string; sessionId: string; actionId: string }): Promise<void> {
+    await this.#writes.mutate((data) => {
+      const key = `${sessionId}/${actionId}`;
+      const existing = data.carried?.[key];
+      if (existing) throw new AppError('ALREADY_CARRIED', `This follow-up was already carried over to ${existing.eventId}/${existing.sessionId}.`);
+      data.carried = { ...data.carried, [key]: { ...to } };
+      return { result: undefined };
+    });
+  }
+
+  /** Undoes `reserveCarry` (the carry failed after it). */
+  async releaseCarry(sessionId: string, actionId: string): Promise<void> {
+    await this.#writes.mutate((data) => {
+      const carried = { ...data.carried };
+      delete carried[`${sessionId}/${actionId}`];
+      data.carried = carried;
+      return { result: undefined };
+    });
+  }
+
   /** How the event lets people in without a link ('open' unless set). */
   participantAccess(eventId: string): ParticipantAccess {
     return this.#data.events.find((e) => e.id === eventId)?.participantAccess ?? 'open';

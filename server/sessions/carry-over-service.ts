@@ -4,10 +4,10 @@
  * session, linked both ways in the state docs (`carriedFrom` on the new item, `carriedTo` on the
  * original; the notes docs gain no new fields, so the schema guard stays as it is).
  *
- * Invariant: an item is carried at most once. The original's `carriedTo` is reserved first, in one
- * synchronous edit of the predecessor's state doc (check and write together, so two concurrent
- * requests cannot both pass); if creating the new item then fails, the reservation is undone.
- * In cluster mode, edits of one doc run on the instance that holds it, as for every server edit.
+ * Invariant: an item is carried at most once. It is reserved first in the metadata (`carried`, one
+ * metadata write: atomic on one instance and, through the shared store's optimistic writes, across
+ * a cluster), then linked in one synchronous edit of the predecessor's state doc (check and write
+ * together). If creating the new item then fails, both are undone.
  */
 import { randomBytes } from 'node:crypto';
 import * as Y from 'yjs';
@@ -81,8 +81,17 @@ export class CarryOverService {
     const newId = randomBytes(8).toString('hex');
     const to: CarryLink = { eventId: session.eventId, sessionId, actionId: newId };
     const from: CarryLink = { eventId: predecessor.eventId, sessionId: predecessor.id, actionId };
-    const reserved = await this.#state.edit(predecessor.id, (live) => setCarryLink(live.doc, actionId, original.topicId, 'carriedTo', to), { durable: true });
-    if (!reserved) {
+    // Once only, cluster-wide: the metadata record first (atomic across instances), then the link.
+    await this.#meta.reserveCarry(predecessor.id, actionId, to);
+    const linked = await this.#state
+      .edit(predecessor.id, (live) => setCarryLink(live.doc, actionId, original.topicId, 'carriedTo', to), { durable: true })
+      .catch(async (error: unknown) => {
+        await this.#meta.releaseCarry(predecessor.id, actionId);
+        throw error;
+      });
+    if (!linked) {
+      // Linked before the metadata kept a record: the link is the truth.
+      await this.#meta.releaseCarry(predecessor.id, actionId);
       const current = (await this.#followups.listSession(predecessor.id)).find((item) => item.id === actionId);
       throw alreadyCarried(current?.carriedTo ?? to);
     }
@@ -104,6 +113,7 @@ export class CarryOverService {
       );
     } catch (error) {
       await this.#state.edit(predecessor.id, (live) => setCarryLink(live.doc, actionId, original.topicId, 'carriedTo', null), { durable: true });
+      await this.#meta.releaseCarry(predecessor.id, actionId);
       throw error;
     }
     const created = (await this.#followups.listSession(sessionId)).find((item) => item.id === newId);

@@ -34,6 +34,10 @@ export interface MetaData {
   /** Legacy Etherpad pad names → mcpad pad ids (`<sessionId>` or `<sessionId>.<topicId>`), kept by
    *  an admin (issue #16); absent in files written before. */
   padAliases?: Record<string, string>;
+  /** Follow-ups carried over (issue #17): `<sessionId>/<actionId>` of the original → where it went.
+   *  The cluster-wide "once only" record (metadata writes are atomic across instances); the links
+   *  shown live in the state docs. Absent in files written before. */
+  carried?: Record<string, { eventId: string; sessionId: string; actionId: string }>;
 }
 
 export interface MetaStore {

@@ -192,6 +192,19 @@ describe('carry-over', () => {
     expect(all.json.items.map((i: any) => i.eventId).sort()).toEqual(['lpc2019', 'lpc2019', 'lpc2020']);
   });
 
+  it('the predecessor, the links and the once-only record survive a restart', async () => {
+    const id = await predItem('(test) durable');
+    const carried = await api('POST', `/api/sessions/${NEXT}/carry-over`, TEST_ADMIN_TOKEN, { actionId: id });
+    expect(carried.status).toBe(201);
+    await s.stop();
+    s = await startServer({ dataDir: s.dataDir });
+    expect((await api('GET', `/api/sessions/${NEXT}`, undefined)).json.previous).toEqual({ eventId: 'lpc2019', sessionId: PRED });
+    expect((await items(PRED)).find((i) => i.id === id).carriedTo.actionId).toBe(carried.json.id);
+    expect((await items(NEXT))[0].carriedFrom).toEqual({ eventId: 'lpc2019', sessionId: PRED, actionId: id });
+    const again = await api('POST', `/api/sessions/${NEXT}/carry-over`, TEST_ADMIN_TOKEN, { actionId: id });
+    expect(again.json.error.code).toBe('ALREADY_CARRIED');
+  });
+
   it('two concurrent carries of one item make one item and one 409', async () => {
     const id = await predItem('(test) Race me');
     const results = await Promise.all([0, 1, 2].map(() => api('POST', `/api/sessions/${NEXT}/carry-over`, TEST_ADMIN_TOKEN, { actionId: id })));
