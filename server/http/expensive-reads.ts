@@ -14,6 +14,8 @@ export const EXPENSIVE_READ_ROUTES: ReadonlySet<string> = new Set([
   '/api/sessions/:sessionId/versions/:label',
   '/api/events/:eventId/followups',
   '/api/sessions/:sessionId/contributors',
+  // A person's follow-ups across every event (issue #17): reads every session's docs.
+  '/api/followups',
   // Etherpad's export URLs and API (server/http/etherpad-routes.ts): getText and getHTML of a
   // session pad render its export, and GET also carries Etherpad's writes.
   '/p/:pad/export/:type',

@@ -268,6 +268,15 @@ describe('carry-over', () => {
     expect((await api('GET', '/api/followups?assignee=x', 'not-a-token')).status).toBe(403);
   });
 
+  it("a person's list across events is an expensive read, rate-limited per address", async () => {
+    await s.close();
+    s = await startServer({ maxExpensiveReadsPerMinute: 2 });
+    for (let i = 0; i < 2; i++) expect((await api('GET', '/api/followups?assignee=x', undefined)).status).toBe(200);
+    const refused = await api('GET', '/api/followups?assignee=x', undefined);
+    expect(refused.status).toBe(429);
+    expect(refused.json.error.code).toBe('RATE_LIMITED');
+  });
+
   it('a crafted carry-over link over the WebSocket is refused and never reaches others', async () => {
     const id = await predItem('(test) crafted');
     const crafted = new Y.Doc();
