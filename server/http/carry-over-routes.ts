@@ -63,7 +63,8 @@ export async function carryOverRoutes(fastify: FastifyInstance, { meta, access, 
     async (request, reply) => {
       const who = access.inSession(request.params.sessionId, tokenOf(request));
       access.require(who, 'assign');
-      const item = await carryOver.carry(request.params.sessionId, request.body.actionId, `${who.via} (${who.role})`);
+      const { actionId, by } = request.body;
+      const item = await carryOver.carry(request.params.sessionId, actionId, `${by ?? who.via} (${who.role})`);
       return reply.status(201).send(item);
     },
   );

@@ -63,8 +63,12 @@ export const CarryOverResponse = Type.Object(
 export type CarryOverResponse = Static<typeof CarryOverResponse>;
 
 export const CarryOverBody = Type.Object(
-  { actionId: Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}$' }) },
-  { additionalProperties: false, examples: [{ actionId: 'a1b2c3' }] },
+  {
+    actionId: Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}$' }),
+    /** Who carries it, shown as the new item's `createdBy` and in its history (default: the link's label). */
+    by: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+  },
+  { additionalProperties: false, examples: [{ actionId: 'a1b2c3', by: 'Ada' }] },
 );
 export type CarryOverBody = Static<typeof CarryOverBody>;
 

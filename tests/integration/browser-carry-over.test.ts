@@ -42,6 +42,9 @@ describe('carry-over in the browser', () => {
       await panel.locator(`li[data-item-id="${itemId}"] [data-testid="carried-to"]`, { hasText: 'lpc2020/cr-2020' }).waitFor();
       // The new item, live on the session page, says where it came from.
       await lead.locator('li.action [data-testid="carried-from"]', { hasText: 'lpc2019/containers-cr' }).waitFor();
+      expect(await lead.locator('li.action .action-meta').textContent()).toContain('captured by Lena (lead)');
+      // The clicked button is gone; the keyboard is on the announced outcome.
+      expect(await lead.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('carry-status');
 
       const board = await browser.page('Bo');
       await board.goto(`${s.url}/e/lpc2019/followups`);

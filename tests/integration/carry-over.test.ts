@@ -150,8 +150,9 @@ describe('carry-over', () => {
     expect(listed.json.items.map((i: any) => i.id)).toContain(open);
     expect(listed.json.items.map((i: any) => i.id)).not.toContain(done);
 
-    const carried = await api('POST', `/api/sessions/${NEXT}/carry-over`, tokens.lead, { actionId: open });
+    const carried = await api('POST', `/api/sessions/${NEXT}/carry-over`, tokens.lead, { actionId: open, by: 'Ada' });
     expect(carried.status).toBe(201);
+    expect(carried.json.createdBy).toBe('Ada (lead)');
     const next = (await api('GET', `/api/sessions/${NEXT}`, undefined)).json;
     expect(carried.json).toMatchObject({
       text: '(test) Post the series',

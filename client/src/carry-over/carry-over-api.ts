@@ -7,11 +7,11 @@ export interface CarryOverApi {
   carry(actionId: string): Promise<ApiAnswer<ApiFollowup>>;
 }
 
-export function carryOverApi(sessionId: string, token: string | undefined): CarryOverApi {
+export function carryOverApi(sessionId: string, token: string | undefined, by: () => string): CarryOverApi {
   const path = `/api/sessions/${encodeURIComponent(sessionId)}/carry-over`;
   return {
     load: () => apiCall<CarryOverResponse>('GET', path, { token }),
-    carry: (actionId) => apiCall<ApiFollowup>('POST', path, { token, body: { actionId } }),
+    carry: (actionId) => apiCall<ApiFollowup>('POST', path, { token, body: { actionId, by: by() } }),
   };
 }
 

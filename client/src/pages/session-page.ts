@@ -59,7 +59,7 @@ export async function sessionPage(sessionId: string, readOnlyRoute: boolean): Pr
   const toolbar = h('div', { class: 'toolbar' }, status.element, controls.nowLink, controls.toggles, nav.toTopics);
   const layout = h('div', { class: 'layout' + (readOnly ? ' read-only' : '') }, h('aside', { class: 'side' }, presenceList(connection.awareness), nav.element), sectionsHost);
   // Issue #17: only a session that follows on from another gets "Open from last time".
-  const carryPanel = session?.previous ? carryOverPanel(carryOverApi(sessionId, token), access.isLead && !readOnly) : null;
+  const carryPanel = session?.previous ? carryOverPanel(carryOverApi(sessionId, token, userName), access.isLead && !readOnly) : null;
   showPage(readOnly ? `${title} (read-only)` : title, sessionHeader({ sessionId, session, title, role, readOnly, base, connection }), carryPanel, toolbar, layout);
   nav.fitToViewport();
 

@@ -13,7 +13,8 @@ import { carryLinkNodes } from './carry-links.ts';
 export function carryOverPanel(api: CarryOverApi, canCarry: boolean): HTMLElement {
   const list = h('ul', { class: 'carry-items' });
   const decisions = h('ul', { class: 'carry-decisions' });
-  const live = h('p', { class: 'muted', role: 'status', 'aria-live': 'polite', 'data-testid': 'carry-status' });
+  // Focusable, so the keyboard lands on the outcome when the clicked button goes away.
+  const live = h('p', { class: 'muted', role: 'status', 'aria-live': 'polite', tabindex: -1, 'data-testid': 'carry-status' });
   const from = h('span', {});
   const panel = h(
     'section',
@@ -29,6 +30,7 @@ export function carryOverPanel(api: CarryOverApi, canCarry: boolean): HTMLElemen
     const answer = await api.carry(item.id);
     live.textContent = carryOutcome(answer);
     await load();
+    live.focus();
   };
 
   const row = (item: ApiFollowup): HTMLElement => {
