@@ -130,16 +130,15 @@ export class CarryOverService {
 
   /** The id of the topic titled like `title`, else of "From last time" (added when missing), once its section exists. */
   async #targetTopic(session: Session, title: string): Promise<string> {
-    const match = session.topics.find((topic) => topicKey(topic.title) === topicKey(title));
-    if (match) return match.id;
     const findFallback = (s: Session): string | undefined => s.topics.find((topic) => topicKey(topic.title) === topicKey(FROM_LAST_TIME_TITLE))?.id;
-    let topicId = findFallback(session);
+    let topicId = session.topics.find((topic) => topicKey(topic.title) === topicKey(title))?.id ?? findFallback(session);
     if (!topicId) {
       // An import merges by title: two concurrent carries add the topic once.
       await this.#meta.importSessions(session.eventId, [{ id: session.id, topics: [{ title: FROM_LAST_TIME_TITLE }] }]);
       topicId = findFallback(this.#meta.getSession(session.id))!;
     }
-    // A new topic's section is added to a loaded doc asynchronously (on the cluster leader).
+    // A new topic's section is added to a loaded doc asynchronously (on the cluster leader), also
+    // for a topic another route added just before.
     for (let attempt = 0; attempt < 40; attempt++) {
       if (await this.#notes.withDoc(session.id, (live) => findSection(live.doc, topicId) !== undefined)) return topicId;
       await new Promise((resolve) => setTimeout(resolve, 50));
