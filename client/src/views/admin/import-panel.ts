@@ -87,6 +87,13 @@ export function importPanel(api: AdminApi, eventIds: string[], onImported: () =>
     }
     status.textContent = 'Reading the import…';
     const answer = await api.preview(eventId, source());
+    if (answer.ok && (answer.value as Partial<ImportPreview>).dryRun !== true) {
+      // A server without the dry run ignores the unknown query parameter and imports: say so plainly.
+      output.replaceChildren(h('p', { class: 'error' }, 'This server does not preview imports: it imported the text already. Check the sessions above.'));
+      status.textContent = 'No preview: the server imported directly.';
+      await onImported();
+      return;
+    }
     if (answer.ok) {
       output.replaceChildren(previewView(answer.value));
       importButton.disabled = answer.value.sessions.length === 0;
