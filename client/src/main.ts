@@ -1,12 +1,13 @@
 /// <reference types="vite/client" />
 /**
- * Entry point: the routes `/`, `/s/:id`, `/s/:id/read`, `/s/:id/history`, `/e/:eventId/followups`,
+ * Entry point: the routes `/`, `/admin`, `/s/:id`, `/s/:id/read`, `/s/:id/history`, `/e/:eventId/followups`,
  * `/followups/person/:name`
  * (registered on the server in client-routes.ts) and the offline app shell.
  */
 import './styles.css';
 import { isValidId } from '../../shared/ids.ts';
 import { h, showPage } from './dom.ts';
+import { adminPage } from './pages/admin-page.ts';
 import { boardPage } from './pages/board-page.ts';
 import { eventPage } from './pages/event-page.ts';
 import { historyPage } from './pages/history-page.ts';
@@ -16,6 +17,7 @@ import { sessionPage } from './pages/session-page.ts';
 function route(): Promise<void> | void {
   const path = location.pathname.replace(/\/+$/, '') || '/';
   if (path === '/') return eventPage();
+  if (path === '/admin') return adminPage();
   const board = /^\/e\/([^/]+)\/followups$/.exec(path);
   const eventId = board ? decodeURIComponent(board[1]!) : '';
   if (board && isValidId(eventId)) return boardPage(eventId);

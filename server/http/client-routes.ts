@@ -16,7 +16,7 @@ export interface ClientRoutesOptions {
   distDir: string;
 }
 
-const PAGE_ROUTES = ['/', '/s/:sessionId', '/s/:sessionId/read', '/s/:sessionId/history', '/e/:eventId/followups', '/followups/person/:name'];
+const PAGE_ROUTES = ['/', '/admin', '/s/:sessionId', '/s/:sessionId/read', '/s/:sessionId/history', '/e/:eventId/followups', '/followups/person/:name'];
 
 /** Page routes are in the OpenAPI document (no token: the page reads it from its URL); the built
  *  files next to them are hidden there, as @fastify/static does by default. */

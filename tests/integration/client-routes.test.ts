@@ -14,7 +14,7 @@ describe('serving the browser client', () => {
     const s = await startServer();
     servers.push(s);
     const { fastify } = s.app;
-    for (const url of ['/', '/s/containers-cr', '/s/containers-cr/read', '/s/containers-cr/history', '/e/lpc2019/followups', '/s/unknown-session']) {
+    for (const url of ['/', '/s/containers-cr', '/s/containers-cr/read', '/s/containers-cr/history', '/e/lpc2019/followups', '/s/unknown-session', '/admin']) {
       const page = await fastify.inject({ url });
       expect(page.statusCode, url).toBe(200);
       expect(page.headers['content-type']).toContain('text/html');

@@ -13,6 +13,8 @@ import { topicSections } from '../../../shared/doc-schema.ts';
 import type { AccessResponse } from '../../../shared/api.ts';
 import { apiCall, getJson, type ApiSession } from '../api.ts';
 import { adoptTokenFromUrl, sessionToken } from '../auth/session-token.ts';
+import { adminToken } from '../admin/admin-token.ts';
+import { shareButton } from '../views/share-dialog.ts';
 import { h, showPage } from '../dom.ts';
 import { StateConnection } from '../session/state-connection.ts';
 import { refusedLink } from '../views/refused-link.ts';
@@ -56,7 +58,7 @@ export async function sessionPage(sessionId: string, readOnlyRoute: boolean): Pr
   const sectionsHost = h('div', { class: 'sections' }, h('p', { class: 'muted loading' }, 'Loading the notes…'));
   const nav = topicNav();
   const controls = discussionControls();
-  const toolbar = h('div', { class: 'toolbar' }, status.element, controls.nowLink, controls.toggles, nav.toTopics);
+  const toolbar = h('div', { class: 'toolbar' }, status.element, controls.nowLink, controls.toggles, nav.toTopics, leadShare(sessionId, access));
   const layout = h('div', { class: 'layout' + (readOnly ? ' read-only' : '') }, h('aside', { class: 'side' }, presenceList(connection.awareness), nav.element), sectionsHost);
   // Issue #17: only a session that follows on from another gets "Open from last time".
   const carryPanel = session?.previous ? carryOverPanel(carryOverApi(sessionId, token, userName), access.isLead && !readOnly) : null;
@@ -104,6 +106,14 @@ function leadControls({ isLead, readOnly, base, token }: SessionAccess, userName
     assign: (itemId: string, patch: object) => apiCall('PATCH', `${base}/action-items/${encodeURIComponent(itemId)}`, { token, body: { ...patch, by: userName() } }),
     discuss: (topicId: string | null) => apiCall('PUT', `${base}/discussion`, { token, body: { topicId } }),
   };
+}
+
+/** The Share dialog's button for a lead link or an admin signed in on /admin in this tab; null otherwise. */
+function leadShare(sessionId: string, { isLead, role, token, session }: SessionAccess): HTMLButtonElement | null {
+  const admin = adminToken();
+  const managerToken = isLead ? token : admin;
+  if (!isLead && !admin) return null;
+  return shareButton({ sessionId, eventId: session?.eventId, topics: session?.topics ?? [], token: managerToken, isAdmin: role === 'admin' || (!isLead && admin !== undefined) });
 }
 
 /** The state doc: follow-ups, "now discussing" (highlight, the Now link, Follow) and authors. */

@@ -1,0 +1,117 @@
+/**
+ * The organiser console's calls, all with the admin token. The routes marked NEW in issue 15
+ * (event create/edit, session and topic edits, archive, import preview) are built by the API
+ * part of the issue; their request and response shapes are written here from its contract until
+ * shared/api exports them (then these interfaces become re-exports).
+ */
+import type { ApiEvent, ApiSession, ErrorResponse, EventsResponse } from '../../../shared/api.ts';
+import type { ImportFormat, ImportResult, NewTokenResponse, TokenInfo } from '../../../shared/api.ts';
+import type { TokenRole } from '../../../shared/roles.ts';
+import { apiCall, type ApiAnswer } from '../api.ts';
+
+export interface Lead {
+  name: string;
+  email?: string;
+}
+export interface Schedule {
+  start: string;
+  end?: string;
+  room?: string;
+}
+export interface SessionPatch {
+  title?: string;
+  description?: string;
+  leads?: Lead[];
+  schedule?: Schedule;
+}
+export interface PreviewTopic {
+  id: string;
+  title: string;
+  speakers: string[];
+  status: 'new' | 'existing';
+}
+export interface PreviewSession {
+  id: string;
+  title: string;
+  leads: Lead[];
+  schedule?: Schedule;
+  exists: boolean;
+  topics: PreviewTopic[];
+}
+export interface ImportProblem {
+  where: string;
+  message: string;
+}
+export interface ImportPreview {
+  dryRun: true;
+  sessions: PreviewSession[];
+  problems: ImportProblem[];
+}
+
+const enc = encodeURIComponent;
+const session = (id: string): string => `/api/sessions/${enc(id)}`;
+
+/** What the import sends: the pasted text or the chosen file's content, with its type. */
+export interface ImportSource {
+  body: string;
+  contentType: 'text/plain' | 'text/markdown' | 'application/json';
+  format?: ImportFormat;
+  /** Import into this (existing or new) session; only with one session in the source. */
+  sessionId?: string;
+  eventTitle?: string;
+}
+
+/** Calls with a raw body (import, pad import), answering like `apiCall`; `problems` of a refused import are kept. */
+async function rawCall<T>(path: string, token: string, body: string | Blob, contentType: string): Promise<ApiAnswer<T> & { problems?: ImportProblem[] }> {
+  try {
+    const response = await fetch(path, { method: 'POST', headers: { accept: 'application/json', authorization: `Bearer ${token}`, 'content-type': contentType }, body });
+    const value = (await response.json().catch(() => null)) as unknown;
+    if (response.ok) return { ok: true, status: response.status, value: value as T };
+    const envelope = value as (Partial<ErrorResponse> & { problems?: ImportProblem[]; error?: { problems?: ImportProblem[] } }) | null;
+    const problems = envelope?.problems ?? envelope?.error?.problems;
+    return {
+      ok: false,
+      status: response.status,
+      code: envelope?.error?.code ?? `HTTP_${response.status}`,
+      message: envelope?.error?.message ?? `The server answered ${response.status}.`,
+      ...(problems ? { problems } : {}),
+    };
+  } catch {
+    return { ok: false, status: 0, code: 'UNREACHABLE', message: 'The server cannot be reached.' };
+  }
+}
+
+function importPath(eventId: string, source: ImportSource, dryRun: boolean): string {
+  const query = new URLSearchParams();
+  if (source.format) query.set('format', source.format);
+  if (source.sessionId) query.set('sessionId', source.sessionId);
+  if (source.eventTitle) query.set('eventTitle', source.eventTitle);
+  if (dryRun) query.set('dryRun', 'true');
+  const text = query.toString();
+  return `/api/events/${enc(eventId)}/sessions${text ? `?${text}` : ''}`;
+}
+
+/** The console's API, bound to the admin token. */
+export function adminApi(token: string) {
+  const call = <T>(method: string, path: string, body?: unknown): Promise<ApiAnswer<T>> => apiCall<T>(method, path, { token, body });
+  return {
+    events: () => call<EventsResponse>('GET', '/api/events'),
+    event: (id: string) => call<ApiEvent>('GET', `/api/events/${enc(id)}`),
+    session: (id: string) => call<ApiSession>('GET', session(id)),
+    createEvent: (body: { id: string; title: string; description?: string }) => call<unknown>('POST', '/api/events', body),
+    editEvent: (id: string, body: { title?: string; description?: string; participantAccess?: 'open' | 'link' }) => call<unknown>('PATCH', `/api/events/${enc(id)}`, body),
+    editSession: (id: string, body: SessionPatch) => call<unknown>('PATCH', session(id), body),
+    addTopic: (id: string, body: { title: string; speakers?: string[]; abstract?: string; after?: string }) => call<unknown>('POST', `${session(id)}/topics`, body),
+    renameTopic: (id: string, topicId: string, title: string) => call<unknown>('PATCH', `${session(id)}/topics/${enc(topicId)}`, { title }),
+    reorderTopics: (id: string, topicIds: string[]) => call<unknown>('PUT', `${session(id)}/topic-order`, { topicIds }),
+    archive: (id: string, archived: boolean) => call<unknown>('PUT', `${session(id)}/archived`, { archived }),
+    tokens: (id: string) => call<{ tokens: TokenInfo[] }>('GET', `${session(id)}/tokens`),
+    createToken: (id: string, role: TokenRole, label?: string) => call<NewTokenResponse>('POST', `${session(id)}/tokens`, label ? { role, label } : { role }),
+    revokeToken: (id: string, tokenId: string) => call<TokenInfo>('DELETE', `${session(id)}/tokens/${enc(tokenId)}`),
+    preview: (eventId: string, source: ImportSource) => rawCall<ImportPreview>(importPath(eventId, source, true), token, source.body, source.contentType),
+    import: (eventId: string, source: ImportSource) => rawCall<ImportResult>(importPath(eventId, source, false), token, source.body, source.contentType),
+    importPad: (id: string, file: Blob, contentType: string) => rawCall<unknown>(`${session(id)}/import-pad`, token, file, contentType),
+  };
+}
+
+export type AdminApi = ReturnType<typeof adminApi>;
