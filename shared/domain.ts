@@ -32,6 +32,8 @@ export interface Session {
   topics: Topic[];
   createdAt: string;
   updatedAt: string;
+  /** Archived (issue #15): read-only for everyone, still readable and exported. */
+  archived?: boolean;
 }
 
 export interface ConferenceEvent {
@@ -62,4 +64,21 @@ export interface TopicDraft {
   speakers?: string[];
   abstract?: string;
   schedule?: Schedule;
+}
+
+/** Who made a change, as the audit log records it (issue #15). */
+export interface AuditActor {
+  role: 'admin' | 'lead' | 'participant' | 'viewer';
+  /** The link's label for a link holder; 'admin' for the admin token. */
+  label?: string;
+}
+
+/** One audit entry: who changed what, when, in which event (and session). */
+export interface AuditEntry {
+  at: string;
+  actor: AuditActor;
+  action: string;
+  eventId: string;
+  sessionId?: string;
+  detail: Record<string, unknown>;
 }

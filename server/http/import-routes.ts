@@ -47,6 +47,7 @@ export async function importRoutes(fastify: FastifyInstance, { meta, docs, state
       const parsed = parseImportRequest(request.body, contentType, request.query);
       const result = await importWithRestore(meta, docs, state, request.params.eventId, parsed, {
         ...(request.query.eventTitle ? { eventTitle: request.query.eventTitle } : {}),
+        actor: { role: 'admin', label: 'admin' },
       });
       return reply.status(result.sessions.some((s) => s.created) ? 201 : 200).send(result);
     },

@@ -3,7 +3,7 @@
  * session is created (with its lead link) or gets the new topics appended (topics already present,
  * by id or title, are skipped). A change function for MetaWrites: all or nothing.
  */
-import type { Session, SessionDraft } from '../../shared/domain.ts';
+import type { AuditActor, Session, SessionDraft } from '../../shared/domain.ts';
 import { AppError } from '../../shared/errors.ts';
 import { isValidId, slugify, uniqueId } from '../../shared/ids.ts';
 import type { MetaData } from '../storage/meta-store.ts';
@@ -28,6 +28,8 @@ export interface ImportOptions {
   /** Title for the event when the import creates it. */
   eventTitle?: string;
   eventDescription?: string;
+  /** Who imports, for the audit log (issue #15); absent: not recorded (seed, CLI). */
+  actor?: AuditActor;
 }
 
 export function applyImport(
