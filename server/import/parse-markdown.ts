@@ -19,6 +19,7 @@
  *
  * Pure: no I/O; the same text always gives the same drafts.
  */
+import { withOrigin } from './draft-origins.ts';
 import type { Lead, Schedule, SessionDraft, TopicDraft } from '../../shared/domain.ts';
 import { ImportError } from './import-error.ts';
 import { IMPORT_LIMITS, isIsoDateTime } from './parse-json.ts';
@@ -184,19 +185,19 @@ function buildSession(session: SessionBuilder): SessionDraft {
     checkLength(abstract, IMPORT_LIMITS.abstract, 'abstract', (problem) => {
       throw new ImportError(`line ${topic.line}: topic "${clip(topic.title)}": ${problem}`, { line: topic.line });
     });
-    return {
+    return withOrigin({
       title: topic.title,
       ...(topic.speakers.length > 0 ? { speakers: topic.speakers } : {}),
       ...(abstract !== '' ? { abstract } : {}),
-    };
+    }, `line ${topic.line}`);
   });
-  return {
+  return withOrigin({
     title: session.title,
     ...(description !== '' ? { description } : {}),
     ...(session.leads ? { leads: session.leads } : {}),
     ...(session.schedule ? { schedule: session.schedule } : {}),
     topics,
-  };
+  }, `line ${session.line}`);
 }
 
 /** Appends a line to the last paragraph, or starts a new paragraph with it. */

@@ -142,6 +142,16 @@ export class MetaService {
     });
   }
 
+  /**
+   * What `importSessions` would do, computed on a copy and never saved (the import preview, issue
+   * #15): the result and the sessions as they would be. Throws as the import would.
+   */
+  previewImport(eventId: string, drafts: readonly SessionDraft[], options: ImportOptions = {}): { result: ImportResult; sessions: Session[] } {
+    const draft = structuredClone(this.#data);
+    const { result } = applyImport(draft, eventId, drafts, options, new Date().toISOString());
+    return { result, sessions: result.sessions.map((imported) => draft.sessions.find((s) => s.id === imported.id)!) };
+  }
+
   #audit(data: MetaData, now: string, actor: AuditActor, note: { action: string; eventId: string; sessionId?: string | undefined; detail: Record<string, unknown> }): void {
     const { sessionId, ...rest } = note;
     appendAudit(data, { at: now, actor, ...rest, ...(sessionId !== undefined ? { sessionId } : {}) }, this.#auditMax);
