@@ -72,6 +72,9 @@ export function applyImport(
       updatedAt: now,
     };
     const { added, skipped } = appendTopics(session, draft.topics, id);
+    if (existing?.archived && added.length > 0) {
+      throw new AppError('SESSION_ARCHIVED', `Session "${id}" is archived: unarchive it before importing topics into it.`);
+    }
     let leadToken: string | undefined;
     if (!existing) {
       data.sessions.push(session);

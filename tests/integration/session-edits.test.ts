@@ -218,9 +218,10 @@ describe('archive', () => {
       ['PUT', `/api/sessions/${SESSION}/topic-order`, { topicIds: await topicIds() }],
       ['POST', `/api/sessions/${SESSION}/action-items`, { topicId: topic, text: 'x', createdBy: 'x' }],
       ['PUT', `/api/sessions/${SESSION}/discussion`, { topicId: topic }],
+      ['POST', `/api/events/lpc2019/sessions?sessionId=${SESSION}`, { title: 'x', topics: [{ title: 'Imported into the archive' }] }],
     ];
     for (const [method, path, body] of refused) {
-      for (const token of [TEST_ADMIN_TOKEN, tokens.lead]) {
+      for (const token of path.includes('/api/events/') ? [TEST_ADMIN_TOKEN] : [TEST_ADMIN_TOKEN, tokens.lead]) {
         const answer = await send(method, path, body, token);
         expect({ path, method, status: answer.status, code: answer.json.error?.code }).toEqual({ path, method, status: 409, code: 'SESSION_ARCHIVED' });
       }
