@@ -6,11 +6,18 @@
 import type { SessionDraft, TopicDraft } from '../../shared/domain.ts';
 
 const origins = new WeakMap<SessionDraft | TopicDraft, string>();
+const problems = new WeakMap<SessionDraft, Array<{ where: string; message: string }>>();
 
-/** Records that `draft` came from `where`; returns the draft. */
-export function withOrigin<T extends SessionDraft | TopicDraft>(draft: T, where: string): T {
+/** Records that `draft` came from `where` (and, for a session, what its parser skipped); returns the draft. */
+export function withOrigin<T extends SessionDraft | TopicDraft>(draft: T, where: string, skipped: Array<{ where: string; message: string }> = []): T {
   origins.set(draft, where);
+  if (skipped.length > 0) problems.set(draft as SessionDraft, skipped);
   return draft;
+}
+
+/** Non-fatal problems the parser found in a session's part of the document (skipped parts). */
+export function parserProblemsOf(draft: SessionDraft): Array<{ where: string; message: string }> {
+  return problems.get(draft) ?? [];
 }
 
 /** Where `draft` came from, if its parser recorded it. */

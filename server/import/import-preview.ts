@@ -6,7 +6,7 @@
  */
 import type { SessionDraft, Topic, TopicDraft } from '../../shared/domain.ts';
 import type { ImportOptions, MetaService } from '../meta/meta-service.ts';
-import { originOf } from './draft-origins.ts';
+import { originOf, parserProblemsOf } from './draft-origins.ts';
 
 export interface ImportProblem {
   where: string;
@@ -38,7 +38,7 @@ export interface ImportPreview {
 /** Previews importing `drafts` into `eventId`; throws (AppError) exactly where the import would. */
 export function previewImport(meta: MetaService, eventId: string, drafts: readonly SessionDraft[], options: ImportOptions = {}): ImportPreview {
   const { result, sessions } = meta.previewImport(eventId, drafts, options);
-  const problems: ImportProblem[] = [];
+  const problems: ImportProblem[] = drafts.flatMap((draft) => parserProblemsOf(draft));
   const preview = result.sessions.map((imported, i): PreviewSession => {
     const session = sessions[i]!;
     const existing = imported.created ? [] : (meta.findSession(imported.id)?.topics ?? []);

@@ -9,7 +9,7 @@ import { AppError } from '../../shared/errors.ts';
 import { detectFormat, parseImport, parseJsonDocument, parseJsonText } from './index.ts';
 import type { ParsedExport } from './parse-export.ts';
 import { ImportError } from './import-error.ts';
-import { jsonWhere } from './draft-origins.ts';
+import { jsonWhere, originOf, parserProblemsOf, withOrigin } from './draft-origins.ts';
 
 /** A document the import cannot use (IMPORT_INVALID), with where the problem is: `line 12` or a JSON path. */
 export class ImportRefusal extends AppError {
@@ -64,7 +64,10 @@ export function parseImportRequest(body: unknown, contentTypeOrFileName: string,
       throw new AppError('IMPORT_INVALID', `sessionId/title overrides need exactly one session in the import, found ${drafts.length}.`);
     }
     const [only] = drafts as [SessionDraft];
-    drafts = [{ ...only, ...(query.sessionId ? { id: query.sessionId } : {}), ...(query.title ? { title: query.title } : {}) }];
+    const overridden = { ...only, ...(query.sessionId ? { id: query.sessionId } : {}), ...(query.title ? { title: query.title } : {}) };
+    // The copy keeps where the draft came from and what its parser skipped (the import preview's).
+    const origin = originOf(only);
+    drafts = [origin === undefined ? overridden : withOrigin(overridden, origin, parserProblemsOf(only))];
     if (restore && query.sessionId) {
       restore = { ...restore, content: restore.content.map((c) => ({ ...c, sessionId: query.sessionId! })) };
     }

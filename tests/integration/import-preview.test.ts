@@ -65,6 +65,9 @@ describe('import preview', () => {
     expect(md.status).toBe(200);
     expect(md.json.sessions[0].topics.map((t: { title: string }) => t.title)).toEqual(['io_uring', 'eBPF']);
     expect(md.json.problems).toEqual([{ where: 'line 4', message: expect.any(String) }]);
+    const untitled = await post('/api/events/conf/sessions?dryRun=true&sessionId=kernel-mc', '# Kernel MC\n- io_uring\n-\n  an abstract of nothing\n- eBPF\n', 'text/markdown');
+    expect(untitled.json.sessions[0].topics.map((t: { title: string }) => t.title)).toEqual(['io_uring', 'eBPF']);
+    expect(untitled.json.problems).toEqual([{ where: 'line 3', message: expect.any(String) }]);
     const json = JSON.stringify({ sessions: [{ title: 'Kernel MC', topics: [{ title: 'A' }, { title: 'a' }] }] });
     const fromJson = await post('/api/events/conf/sessions?dryRun=true', json, 'application/json');
     expect(fromJson.json.problems).toEqual([{ where: '$.sessions[0].topics[1]', message: expect.any(String) }]);
