@@ -63,4 +63,20 @@ describe('live topic layout in the browser', () => {
     },
     TIMEOUT_MS,
   );
+
+  it(
+    'an archived session opens read-only, even with a lead link',
+    async () => {
+      const s = await startServer();
+      servers.push(s);
+      const lead = await api(s, 'POST', `/api/sessions/${SESSION}/tokens`, { role: 'lead' });
+      expect((await api(s, 'PUT', `/api/sessions/${SESSION}/archived`, { archived: true })).status).toBe(200);
+      const page = await (await browser.context('Lin')).newPage();
+      await page.goto(`${s.url}${lead.json.link}`);
+      await page.locator('section.topic .cm-content').first().waitFor();
+      expect(await page.title()).toContain('(read-only)');
+      expect(await page.$$eval('section.topic .cm-content', (all) => all.every((c) => c.getAttribute('contenteditable') === 'false'))).toBe(true);
+    },
+    TIMEOUT_MS,
+  );
 });

@@ -89,7 +89,8 @@ async function loadAccess(sessionId: string, readOnlyRoute: boolean): Promise<Se
   const session = meta.kind === 'ok' ? meta.value : null;
   // Offline: no answer; assume what the route asks for (the server enforces the real role).
   const role: Role | null = access.ok ? access.value.role : null;
-  const readOnly = readOnlyRoute || role === 'viewer';
+  // An archived session (issue #15) is read-only for everyone; the server refuses its edits anyway.
+  const readOnly = readOnlyRoute || role === 'viewer' || session?.archived === true;
   return { token, base, session, title: session?.title ?? sessionId, role, readOnly, isLead: role !== null && can(role, 'assign') };
 }
 
