@@ -6,7 +6,8 @@
  * was saved, the next load reconciles the doc with the metadata (doc-templates.ts).
  */
 import type { AuditActor, Session, Topic } from '../../shared/domain.ts';
-import { findSection, SectionKey, setLayoutTopicOrder } from '../../shared/doc-schema.ts';
+import { findSection, SectionKey } from '../../shared/doc-schema.ts';
+import { syncTopicOrder } from '../../shared/topic-template.ts';
 import type { DocService } from '../docs/doc-service.ts';
 import type { NewTopic, TopicPatch } from '../meta/meta-edits.ts';
 import type { MetaService } from '../meta/meta-service.ts';
@@ -51,8 +52,7 @@ export class SessionEditor {
   /** Writes the metadata's current order into the doc (current, not this request's: writes interleave). */
   async #followOrder(sessionId: string): Promise<void> {
     await this.#docs.edit(sessionId, (live) => {
-      const ids = this.#meta.getSession(sessionId).topics.map((t) => t.id);
-      live.doc.transact(() => setLayoutTopicOrder(live.doc, ids));
+      syncTopicOrder(live.doc, this.#meta.getSession(sessionId).topics.map((t) => t.id));
     });
   }
 }

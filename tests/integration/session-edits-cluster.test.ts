@@ -53,6 +53,9 @@ describe('organiser edits across instances', () => {
     await waitFor(() => findSection(onB.doc, ids[0]!)?.get('title') === 'Renamed on A', 'the heading on B');
     await waitFor(() => readableSections(onB.doc).map((s) => sectionId(s)).join() === order.join(), 'the order on B');
     expect(onB.notes(ids[0]!).toString()).toBe('typed on B');
+    const added = await api(a, 'POST', `/api/sessions/${SESSION}/topics`, { title: 'Added on A', after: ids[1] });
+    expect(added.status).toBe(201);
+    await waitFor(() => readableSections(onB.doc).map((s) => sectionId(s)).slice(0, 2).join() === [ids[1], added.json.id].join(), 'the new section, in place, on B');
 
     const denials = countDenials(onB);
     expect((await api(a, 'PUT', `/api/sessions/${SESSION}/archived`, { archived: true })).status).toBe(200);
@@ -67,6 +70,6 @@ describe('organiser edits across instances', () => {
     const fromA = (await api(a, 'GET', '/api/events/lpc2019/audit')).json.entries;
     const fromB = (await api(b, 'GET', '/api/events/lpc2019/audit')).json.entries;
     expect(fromB).toEqual(fromA);
-    expect(fromA.slice(0, 3).map((e: { action: string }) => e.action)).toEqual(['session.archive', 'topic.reorder', 'topic.update']);
+    expect(fromA.slice(0, 4).map((e: { action: string }) => e.action)).toEqual(['session.archive', 'topic.add', 'topic.reorder', 'topic.update']);
   });
 });
