@@ -32,6 +32,8 @@ import { clientRoutes } from './http/client-routes.ts';
 import { metricsRoutes } from './http/metrics-routes.ts';
 import { recordRoutes } from './http/record-routes.ts';
 import { tokenRoutes } from './http/token-routes.ts';
+import { sessionEditRoutes } from './http/session-edit-routes.ts';
+import { SessionEditor } from './sessions/session-editor.ts';
 import { AccessPolicy } from './meta/access-policy.ts';
 import { loadSeed } from './import/seed.ts';
 import { createMetrics, type Metrics } from './metrics.ts';
@@ -181,6 +183,7 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps = {}): Pr
   await fastify.register(padImportRoutes, { meta, docs, state: stateDocs, access, maxBytes: config.padImportMaxBytes, maxDocBytes: config.maxDocBytes });
   await fastify.register(exportRoutes, { exports });
   await fastify.register(tokenRoutes, { meta, access });
+  await fastify.register(sessionEditRoutes, { meta, docs, access, editor: new SessionEditor(meta, docs) });
   await fastify.register(followupRoutes, { meta, access, followups });
   await fastify.register(carryOverRoutes, { meta, access, followups, carryOver: services.carryOver });
   await fastify.register(recordRoutes, { access, record });

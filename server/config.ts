@@ -125,6 +125,8 @@ export interface Config {
   etherpadDefaultEvent: string | null;
   /** An Etherpad API write (appendText, setText, createPad) that is not stored within this fails (code 2). */
   etherpadWriteTimeoutMs: number;
+  /** Audit entries kept per event (oldest dropped first). */
+  auditMaxEntriesPerEvent: number;
 }
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -186,6 +188,7 @@ export const DEFAULT_CONFIG: Readonly<Config> = Object.freeze({
   etherpadApiKey: null,
   etherpadDefaultEvent: null,
   etherpadWriteTimeoutMs: 10_000,
+  auditMaxEntriesPerEvent: 2000,
 });
 
 /** Thrown for a bad configuration value; the message names the variable and what it accepts. */
@@ -509,6 +512,12 @@ export const ENV_SPEC = {
   ETHERPAD_WRITE_TIMEOUT_MS: {
     key: 'etherpadWriteTimeoutMs', parse: integer(100, 600_000),
     doc: 'An Etherpad API write (`appendText`, `setText`, `createPad`) not stored within this is answered code 2 (500)',
+  },
+  AUDIT_MAX_ENTRIES_PER_EVENT: {
+    key: 'auditMaxEntriesPerEvent', parse: integer(10, 1_000_000),
+    doc:
+      'Audit entries (who changed an event\'s sessions, topics, links, imports, and when) kept per event in the ' +
+      'metadata; the oldest go first. Read with `GET /api/events/:eventId/audit`',
   },
 } as const;
 

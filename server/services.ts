@@ -81,7 +81,10 @@ async function openMeta(config: Readonly<Config>, log: Logger, cluster: Cluster 
       ? createRedisMetaStore(cluster.commands, cluster.subscriber, config.redisKeyPrefix, cluster.instanceId)
       : createFileMetaStore(path.join(config.dataDir, META_FILE)));
   try {
-    const meta = await MetaService.open(metaStore, { onReloadError: (err) => log.error({ err }, 'reloading the shared metadata failed') });
+    const meta = await MetaService.open(metaStore, {
+      onReloadError: (err) => log.error({ err }, 'reloading the shared metadata failed'),
+      auditMaxEntriesPerEvent: config.auditMaxEntriesPerEvent,
+    });
     return { meta, metaStore };
   } catch (error) {
     await cluster?.close();

@@ -14,7 +14,9 @@ import {
   ACTION_ITEM_FIELDS,
   actionItemMaps,
   isSectionMap,
+  LayoutKey,
   misfitActionFields,
+  ROOT_LAYOUT,
   ROOT_TOPICS,
   SectionKey,
   sectionActions,
@@ -181,8 +183,10 @@ function clearUnknownRoots(doc: Y.Doc, transaction: Y.Transaction, note: (repair
   for (const [name, type] of doc.share) {
     const root = type as unknown as RootInternals;
     let deleted = false;
-    for (const item of root._map.values()) {
+    for (const [key, item] of root._map) {
       if (item.deleted) continue;
+      // The layout root's topic order is part of the schema (issue #15); its other keys are not.
+      if (name === ROOT_LAYOUT && key === LayoutKey.topicOrder) continue;
       item.delete(transaction);
       deleted = true;
     }

@@ -14,8 +14,13 @@
  *           'createdBy' string        display name of whoever captured it
  *           'createdAt' string        ISO 8601
  *
+ *   doc.getMap('layout')              Y.Map           written by the server only (issue #15)
+ *     'topicOrder' string[]           the topic ids in display order (last writer wins). Yjs cannot
+ *                                     move a section without delete + reinsert, which would lose
+ *                                     concurrent notes edits, so reordering writes this list instead
+ *
  * Sections are created by the server only (see topic-template.ts); clients edit `notes` and
- * `actions` inside them.
+ * `actions` inside them. Readers show sections in `layout.topicOrder` order (see readableSections).
  *
  * Readers never throw on a doc that does not fit this schema (issue #13): the accessors return
  * `undefined` and the readers skip what does not fit, telling an optional `SkipReport` what they
@@ -24,6 +29,12 @@
 import * as Y from 'yjs';
 
 export const ROOT_TOPICS = 'topics';
+/** The server-written layout root (topic order); clients never write it (the schema guard refuses it). */
+export const ROOT_LAYOUT = 'layout';
+
+export const LayoutKey = {
+  topicOrder: 'topicOrder',
+} as const;
 
 export const SectionKey = {
   id: 'id',
@@ -100,11 +111,38 @@ export function actionItemMaps(section: SectionMap, report: SkipReport = ignore)
 }
 
 /**
- * The sections a reader can use, in doc order: maps with a string id, the first one per topic id.
- * Entries that are not maps, sections without an id and later duplicates are skipped (reported).
+ * The topic order the layout root names: its string entries, or undefined when there is no order
+ * (or it is not a list). Never throws.
+ */
+export function layoutTopicOrder(doc: Y.Doc): string[] | undefined {
+  let order: unknown;
+  try {
+    order = layoutMap(doc).get(LayoutKey.topicOrder);
+  } catch {
+    // A stored doc whose `layout` root is another type: no order (repair is the server's job).
+    return undefined;
+  }
+  return Array.isArray(order) ? order.filter((id): id is string => typeof id === 'string') : undefined;
+}
+
+/** The layout root map (throws when a stored doc defined `layout` as another type). */
+export function layoutMap(doc: Y.Doc): Y.Map<unknown> {
+  return doc.getMap<unknown>(ROOT_LAYOUT);
+}
+
+/** Sets the display order of topics (server edits only: clients may not write the layout root). */
+export function setLayoutTopicOrder(doc: Y.Doc, topicIds: readonly string[]): void {
+  layoutMap(doc).set(LayoutKey.topicOrder, [...topicIds]);
+}
+
+/**
+ * The sections a reader can use, in display order: maps with a string id, the first one per topic
+ * id. Entries that are not maps, sections without an id and later duplicates are skipped (reported).
+ * Sections named in `layout.topicOrder` come first, in that order; the others follow in doc order;
+ * ids of the order that have no section are ignored.
  */
 export function readableSections(doc: Y.Doc, report: SkipReport = ignore): SectionMap[] {
-  const seen = new Set<string>();
+  const seen = new Map<string, SectionMap>();
   const sections: SectionMap[] = [];
   for (const entry of topicSections(doc)) {
     if (!isSectionMap(entry)) {
@@ -115,11 +153,23 @@ export function readableSections(doc: Y.Doc, report: SkipReport = ignore): Secti
     if (id === undefined) report('section without a topic id');
     else if (seen.has(id)) report(`section "${id}": duplicate of an earlier section`);
     else {
-      seen.add(id);
+      seen.set(id, entry);
       sections.push(entry);
     }
   }
-  return sections;
+  const order = layoutTopicOrder(doc);
+  if (!order || order.length === 0) return sections;
+  const ordered: SectionMap[] = [];
+  const placed = new Set<SectionMap>();
+  for (const id of order) {
+    const section = seen.get(id);
+    if (section && !placed.has(section)) {
+      placed.add(section);
+      ordered.push(section);
+    }
+  }
+  for (const section of sections) if (!placed.has(section)) ordered.push(section);
+  return ordered;
 }
 
 /** The (first) section of `topicId`, or undefined. */

@@ -34,6 +34,8 @@ export interface Session {
   updatedAt: string;
   /** The session this one follows on from (the same MC last time); set on import or by a lead (issue #17). */
   previous?: SessionRef;
+  /** Archived (issue #15): read-only for everyone, still readable and exported. */
+  archived?: boolean;
 }
 
 /** A reference to a session of an event (`<eventId>/<sessionId>` in text formats). */
@@ -72,4 +74,21 @@ export interface TopicDraft {
   speakers?: string[];
   abstract?: string;
   schedule?: Schedule;
+}
+
+/** Who made a change, as the audit log records it (issue #15). */
+export interface AuditActor {
+  role: 'admin' | 'lead' | 'participant' | 'viewer';
+  /** The link's label for a link holder; 'admin' for the admin token. */
+  label?: string;
+}
+
+/** One audit entry: who changed what, when, in which event (and session). */
+export interface AuditEntry {
+  at: string;
+  actor: AuditActor;
+  action: string;
+  eventId: string;
+  sessionId?: string;
+  detail: Record<string, unknown>;
 }

@@ -22,6 +22,12 @@ export const ErrorCatalogue = {
   CHECKPOINT_LIMIT_REACHED: { httpStatus: 409, closeCode: CloseCode.BAD_MESSAGE },
   /** A follow-up that was already carried over to a later session (issue #17). */
   ALREADY_CARRIED: { httpStatus: 409, closeCode: CloseCode.BAD_MESSAGE },
+  /** Creating an event whose id is taken (issue #15). */
+  EVENT_EXISTS: { httpStatus: 409, closeCode: CloseCode.BAD_MESSAGE },
+  /** Adding a topic whose title (or id) the session already has. */
+  TOPIC_EXISTS: { httpStatus: 409, closeCode: CloseCode.BAD_MESSAGE },
+  /** A change to an archived session (read-only for everyone until unarchived). */
+  SESSION_ARCHIVED: { httpStatus: 409, closeCode: CloseCode.FORBIDDEN },
   PAYLOAD_TOO_LARGE: { httpStatus: 413, closeCode: CloseCode.DOC_TOO_LARGE },
   /** A diff past MAX_DIFF_EDIT_LENGTH edits or DIFF_TIMEOUT_MS. */
   DIFF_TOO_LARGE: { httpStatus: 413, closeCode: CloseCode.DOC_TOO_LARGE },

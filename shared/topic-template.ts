@@ -5,7 +5,7 @@
  * Yjs then merges as one.
  */
 import * as Y from 'yjs';
-import { isSectionMap, SectionKey, sectionId, topicSections, type SectionMap } from './doc-schema.ts';
+import { isSectionMap, layoutTopicOrder, readableSections, SectionKey, sectionId, setLayoutTopicOrder, topicSections, type SectionMap } from './doc-schema.ts';
 
 /** Client id used only for template structs. Real Yjs client ids are random 32-bit numbers. */
 export const TEMPLATE_CLIENT_ID = 1;
@@ -49,4 +49,18 @@ export function appendMissingSections(doc: Y.Doc, topics: readonly TemplateTopic
     doc.transact(() => sections.push(missing.map(newSection)), origin);
   }
   return missing.map((topic) => topic.id);
+}
+
+const sameList = (a: readonly string[], b: readonly string[]): boolean => a.length === b.length && a.every((id, i) => id === b[i]);
+
+/**
+ * Makes the doc show its sections in the session's topic order (issue #15): writes
+ * `layout.topicOrder` when the doc's order (its layout, else its doc order) is another. A server
+ * edit; returns whether it wrote.
+ */
+export function syncTopicOrder(doc: Y.Doc, topicIds: readonly string[], origin?: unknown): boolean {
+  const current = layoutTopicOrder(doc) ?? readableSections(doc).map((section) => sectionId(section)!);
+  if (sameList(current, topicIds)) return false;
+  doc.transact(() => setLayoutTopicOrder(doc, topicIds), origin);
+  return true;
 }

@@ -30,7 +30,7 @@ export async function eventRoutes(fastify: FastifyInstance, { meta, docs }: Even
     { schema: { tags, summary: 'A session with its topics', params: SessionParams, response: { 200: ApiSession, ...ERROR_RESPONSES } } },
     async (request) => {
       const session = meta.getSession(request.params.sessionId);
-      return { ...session, online: docs.peerCount(session.id) };
+      return { ...session, archived: session.archived === true, online: docs.peerCount(session.id) };
     },
   );
 }

@@ -10,8 +10,8 @@ import {
   EventParams,
   NewTokenBody,
   NewTokenResponse,
-  ParticipantAccessBody,
-  ParticipantAccessResponse,
+  ApiEventRecord,
+  EventPatchBody,
   SessionParams,
   TokenInfoExample,
   TokenParams,
@@ -72,8 +72,8 @@ export async function tokenRoutes(fastify: FastifyInstance, { meta, access }: To
     },
     async (request, reply) => {
       const { sessionId } = request.params;
-      manager(sessionId, tokenOf(request), request.body.role);
-      const { info, token } = await meta.createToken(sessionId, request.body.role, request.body.label ?? `${request.body.role} link`);
+      const who = manager(sessionId, tokenOf(request), request.body.role);
+      const { info, token } = await meta.createToken(sessionId, request.body.role, request.body.label ?? `${request.body.role} link`, access.actor(who));
       const path = request.body.role === 'viewer' ? `/s/${sessionId}/read` : `/s/${sessionId}`;
       return reply.status(201).send({ ...info, token, link: `${path}?token=${token}` });
     },
@@ -85,8 +85,8 @@ export async function tokenRoutes(fastify: FastifyInstance, { meta, access }: To
     async (request) => {
       const { sessionId, tokenId } = request.params;
       const target = meta.listTokens(sessionId).find((t) => t.id === tokenId);
-      manager(sessionId, tokenOf(request), target?.role);
-      return meta.revokeToken(sessionId, tokenId);
+      const who = manager(sessionId, tokenOf(request), target?.role);
+      return meta.revokeToken(sessionId, tokenId, access.actor(who));
     },
   );
 
@@ -95,16 +95,18 @@ export async function tokenRoutes(fastify: FastifyInstance, { meta, access }: To
     {
       schema: {
         tags,
-        summary: "Set the event's participant access: open or link (admin)",
+        summary: "Change an event's title, description or participant access (open or link) (admin)",
         params: EventParams,
-        body: ParticipantAccessBody,
-        response: { 200: ParticipantAccessResponse, ...ERROR_RESPONSES },
+        body: EventPatchBody,
+        response: { 200: ApiEventRecord, ...ERROR_RESPONSES },
       },
       preHandler: requireAdmin(access),
     },
     async (request) => {
-      await meta.setParticipantAccess(request.params.eventId, request.body.participantAccess);
-      return { id: request.params.eventId, participantAccess: request.body.participantAccess };
+      // Fastify's Ajv strips unknown fields: a body of unknown fields only arrives empty.
+      if (Object.values(request.body).every((value) => value === undefined)) throw new AppError('VALIDATION_FAILED', 'The body names no field this route changes.');
+      const event = await meta.updateEvent({ role: 'admin', label: 'admin' }, request.params.eventId, request.body);
+      return { ...event, participantAccess: event.participantAccess ?? 'open' };
     },
   );
 }

@@ -9,6 +9,22 @@ import { AppError } from '../../shared/errors.ts';
 import { detectFormat, parseImport, parseJsonDocument, parseJsonText } from './index.ts';
 import type { ParsedExport } from './parse-export.ts';
 import { ImportError } from './import-error.ts';
+import { jsonWhere, originOf, parserProblemsOf, withOrigin } from './draft-origins.ts';
+
+/** A document the import cannot use (IMPORT_INVALID), with where the problem is: `line 12` or a JSON path. */
+export class ImportRefusal extends AppError {
+  readonly where: string;
+  constructor(message: string, where: string) {
+    super('IMPORT_INVALID', message);
+    this.where = where;
+  }
+}
+
+function whereOf(error: ImportError, body: unknown): string {
+  if (error.path !== undefined) return jsonWhere(error.path);
+  if (error.line !== undefined) return `line ${error.line}`;
+  return typeof body === 'string' && !/^\s*[[{]/.test(body) ? 'line 1' : '$';
+}
 
 /** The import route's query (shared/api/imports.ts); the CLI builds the same from its flags. */
 export type { ImportQuery } from '../../shared/api/imports.ts';
@@ -40,7 +56,7 @@ export function parseImportRequest(body: unknown, contentTypeOrFileName: string,
       ({ drafts, export: restore } = parseJsonDocument(body, query.format));
     }
   } catch (error) {
-    if (error instanceof ImportError) throw new AppError('IMPORT_INVALID', error.message);
+    if (error instanceof ImportError) throw new ImportRefusal(error.message, whereOf(error, body));
     throw error;
   }
   if (query.sessionId !== undefined || query.title !== undefined) {
@@ -48,7 +64,10 @@ export function parseImportRequest(body: unknown, contentTypeOrFileName: string,
       throw new AppError('IMPORT_INVALID', `sessionId/title overrides need exactly one session in the import, found ${drafts.length}.`);
     }
     const [only] = drafts as [SessionDraft];
-    drafts = [{ ...only, ...(query.sessionId ? { id: query.sessionId } : {}), ...(query.title ? { title: query.title } : {}) }];
+    const overridden = { ...only, ...(query.sessionId ? { id: query.sessionId } : {}), ...(query.title ? { title: query.title } : {}) };
+    // The copy keeps where the draft came from and what its parser skipped (the import preview's).
+    const origin = originOf(only);
+    drafts = [origin === undefined ? overridden : withOrigin(overridden, origin, parserProblemsOf(only))];
     if (restore && query.sessionId) {
       restore = { ...restore, content: restore.content.map((c) => ({ ...c, sessionId: query.sessionId! })) };
     }

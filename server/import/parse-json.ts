@@ -17,6 +17,7 @@
  *
  * Pure: no I/O; returns new objects and never the input's.
  */
+import { jsonWhere, withOrigin } from './draft-origins.ts';
 import type { Lead, Schedule, SessionDraft, TopicDraft } from '../../shared/domain.ts';
 import { isValidId } from '../../shared/ids.ts';
 import { parseSessionRef } from '../../shared/session-ref.ts';
@@ -114,10 +115,10 @@ function validateSession(value: unknown, path: string): SessionDraft {
       if (first !== undefined) fail(`${topicsPath}[${i}].id`, `duplicate topic id "${draft.id}" (also topics[${first}].id)`);
       seen.set(draft.id, i);
     }
-    return draft;
+    return withOrigin(draft, jsonWhere(`${topicsPath}[${i}]`));
   });
 
-  return {
+  return withOrigin({
     ...(id !== undefined ? { id } : {}),
     ...(title !== undefined ? { title } : {}),
     ...(description !== undefined ? { description } : {}),
@@ -125,7 +126,7 @@ function validateSession(value: unknown, path: string): SessionDraft {
     ...(schedule !== undefined ? { schedule } : {}),
     ...(previous !== undefined ? { previous } : {}),
     topics,
-  };
+  }, jsonWhere(path));
 }
 
 function validateTopic(value: unknown, path: string): TopicDraft {

@@ -20,6 +20,7 @@
  *
  * Pure: no I/O; the same text always gives the same drafts.
  */
+import { withOrigin } from './draft-origins.ts';
 import type { Lead, Schedule, SessionDraft, SessionRef, TopicDraft } from '../../shared/domain.ts';
 import { parseSessionRef } from '../../shared/session-ref.ts';
 import { ImportError } from './import-error.ts';
@@ -44,6 +45,8 @@ interface SessionBuilder {
   schedule?: Schedule;
   previous?: SessionRef;
   topics: TopicBuilder[];
+  /** Non-fatal problems (issue #15): what was skipped, and where. */
+  problems: Array<{ where: string; message: string }>;
 }
 
 // Applied to trimmed lines. Greedy `.*` up to the end (`s`: any character) never backtracks; the
@@ -110,7 +113,7 @@ function startSession(state: OutlineState, line: string, n: number, fail: Fail):
   const title = withoutClosingHashes(heading[2] ?? '').trim();
   if (title === '') fail('session heading "#" has no text');
   checkLength(title, IMPORT_LIMITS.title, 'session title', fail);
-  state.session = { line: n, title, descriptionParagraphs: [], breakBefore: false, topics: [] };
+  state.session = { line: n, title, descriptionParagraphs: [], breakBefore: false, topics: [], problems: [] };
   state.topic = undefined;
   state.sessions.push(state.session);
   return true;
@@ -121,7 +124,12 @@ function readSessionLine(state: OutlineState, session: SessionBuilder, line: str
   const topicMatch = TOPIC.exec(line);
   if (topicMatch) {
     const title = (topicMatch[1] ?? '').trim();
-    if (title === '') fail('topic "-" has no title');
+    if (title === '') {
+      // Skipped, not fatal: its indented lines go with it (a builder that is never added).
+      session.problems.push({ where: `line ${n}`, message: 'a topic "-" without a title is skipped' });
+      state.topic = { line: n, title, speakers: [], paragraphs: [], breakBefore: false };
+      return;
+    }
     checkLength(title, IMPORT_LIMITS.title, 'topic title', fail);
     if (session.topics.length >= IMPORT_LIMITS.topicsPerSession) {
       fail(`too many topics in session "${session.title}" (at most ${IMPORT_LIMITS.topicsPerSession})`);
@@ -196,20 +204,20 @@ function buildSession(session: SessionBuilder): SessionDraft {
     checkLength(abstract, IMPORT_LIMITS.abstract, 'abstract', (problem) => {
       throw new ImportError(`line ${topic.line}: topic "${clip(topic.title)}": ${problem}`, { line: topic.line });
     });
-    return {
+    return withOrigin({
       title: topic.title,
       ...(topic.speakers.length > 0 ? { speakers: topic.speakers } : {}),
       ...(abstract !== '' ? { abstract } : {}),
-    };
+    }, `line ${topic.line}`);
   });
-  return {
+  return withOrigin({
     title: session.title,
     ...(description !== '' ? { description } : {}),
     ...(session.leads ? { leads: session.leads } : {}),
     ...(session.schedule ? { schedule: session.schedule } : {}),
     ...(session.previous ? { previous: session.previous } : {}),
     topics,
-  };
+  }, `line ${session.line}`, session.problems);
 }
 
 /** Appends a line to the last paragraph, or starts a new paragraph with it. */

@@ -19,6 +19,7 @@
  *
  * Pure: no I/O, no clock; the same text always gives the same draft.
  */
+import { withOrigin } from './draft-origins.ts';
 import type { Lead, SessionDraft, TopicDraft } from '../../shared/domain.ts';
 import { ImportError } from './import-error.ts';
 import { parseLeadList } from './lead-list.ts';
@@ -61,7 +62,7 @@ export function parsePageText(text: string): SessionDraft {
     if (line === '') continue;
     if (BOILERPLATE.test(line) || LEADS_HEADER.test(line)) break;
     const title = makeTitle(line);
-    topics.push(title === line ? { title } : { title, abstract: line });
+    topics.push(withOrigin(title === line ? { title } : { title, abstract: line }, `line ${k + 1}`));
   }
   if (topics.length === 0) {
     throw new ImportError(`line ${introIndex + 1}: the topic list after "${lines[introIndex]}" is empty`);

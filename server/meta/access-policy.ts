@@ -3,6 +3,7 @@
  * the role table in shared/roles.ts. The same policy serves the HTTP and the WebSocket edges.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
+import type { AuditActor } from '../../shared/domain.ts';
 import { AppError } from '../../shared/errors.ts';
 import { can, type Operation, type Role } from '../../shared/roles.ts';
 import type { MetaService } from './meta-service.ts';
@@ -13,6 +14,8 @@ export interface Access {
   via: string;
   /** The link's id, when a session link was presented. */
   tokenId?: string;
+  /** The session is archived (issue #15): read-only for every role. */
+  archived?: boolean;
 }
 
 const digest = (value: string): Buffer => createHash('sha256').update(value).digest();
@@ -37,13 +40,14 @@ export class AccessPolicy {
    */
   inSession(sessionId: string, token: string | undefined): Access {
     const session = this.#meta.getSession(sessionId);
-    if (this.isAdmin(token)) return { role: 'admin', via: 'admin' };
-    if (token === undefined) return this.#anonymous(session.eventId);
+    const archived = session.archived === true ? { archived: true } : {};
+    if (this.isAdmin(token)) return { role: 'admin', via: 'admin', ...archived };
+    if (token === undefined) return { ...this.#anonymous(session.eventId), ...archived };
     const record = this.#meta.findToken(token);
     if (!record || record.sessionId !== sessionId) {
       throw new AppError('FORBIDDEN', 'This link is not valid for this session (revoked, or for another session).');
     }
-    return { role: record.role, via: record.label, tokenId: record.id };
+    return { role: record.role, via: record.label, tokenId: record.id, ...archived };
   }
 
   /** The role for event-wide reads (the board): the best role any valid token gives in the event. */
@@ -56,11 +60,20 @@ export class AccessPolicy {
     return { role: record.role, via: record.label };
   }
 
-  /** Throws FORBIDDEN unless `access` allows `operation`. */
+  /** Throws FORBIDDEN unless `access` allows `operation`; SESSION_ARCHIVED for a change to the
+   *  notes or action items of an archived session (links stay manageable). */
   require(access: Access, operation: Operation): void {
     if (!can(access.role, operation)) {
       throw new AppError('FORBIDDEN', `A ${access.role} may not ${OPERATION_WORDS[operation]}.`);
     }
+    if (access.archived && (operation === 'edit' || operation === 'assign')) {
+      throw new AppError('SESSION_ARCHIVED', 'This session is archived: it is read-only until an admin unarchives it.');
+    }
+  }
+
+  /** Who `access` is, as the audit log records it. */
+  actor(access: Access): AuditActor {
+    return { role: access.role, label: access.via };
   }
 
   #anonymous(eventId: string): Access {

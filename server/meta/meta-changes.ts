@@ -14,6 +14,8 @@ export interface MetaChanges {
   revoked: TokenInfo[];
   /** Events whose participant access went from open to link (their anonymous editors lose write). */
   closedEvents: string[];
+  /** Sessions archived since (their open connections lose write access). */
+  archivedSessions: string[];
 }
 
 export function metaChanges(before: MetaData, after: MetaData): MetaChanges {
@@ -26,5 +28,7 @@ export function metaChanges(before: MetaData, after: MetaData): MetaChanges {
   const revoked = (after.tokens ?? []).filter((t) => t.revokedAt && liveBefore.has(t.id)).map(tokenInfo);
   const openBefore = new Set(before.events.filter((e) => (e.participantAccess ?? 'open') === 'open').map((e) => e.id));
   const closedEvents = after.events.filter((e) => e.participantAccess === 'link' && openBefore.has(e.id)).map((e) => e.id);
-  return { topicsAdded, revoked, closedEvents };
+  const archivedBefore = new Set(before.sessions.filter((s) => s.archived).map((s) => s.id));
+  const archivedSessions = after.sessions.filter((s) => s.archived && !archivedBefore.has(s.id)).map((s) => s.id);
+  return { topicsAdded, revoked, closedEvents, archivedSessions };
 }

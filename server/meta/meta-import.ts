@@ -3,7 +3,7 @@
  * session is created (with its lead link) or gets the new topics appended (topics already present,
  * by id or title, are skipped). A change function for MetaWrites: all or nothing.
  */
-import type { Session, SessionDraft } from '../../shared/domain.ts';
+import type { AuditActor, Session, SessionDraft } from '../../shared/domain.ts';
 import { AppError } from '../../shared/errors.ts';
 import { isValidId, slugify, uniqueId } from '../../shared/ids.ts';
 import type { MetaData } from '../storage/meta-store.ts';
@@ -29,6 +29,8 @@ export interface ImportOptions {
   /** Title for the event when the import creates it. */
   eventTitle?: string;
   eventDescription?: string;
+  /** Who imports, for the audit log (issue #15); absent: not recorded (seed, CLI). */
+  actor?: AuditActor;
 }
 
 export function applyImport(
@@ -71,6 +73,9 @@ export function applyImport(
       updatedAt: now,
     };
     const { added, skipped } = appendTopics(session, draft.topics, id);
+    if (existing?.archived && added.length > 0) {
+      throw new AppError('SESSION_ARCHIVED', `Session "${id}" is archived: unarchive it before importing topics into it.`);
+    }
     let leadToken: string | undefined;
     if (!existing) {
       data.sessions.push(session);

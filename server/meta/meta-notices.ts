@@ -28,4 +28,6 @@ export class MetaNotices {
   readonly tokenRevoked = new Listeners<TokenInfo>();
   /** An event's participant access went from open to link. */
   readonly eventClosed = new Listeners<string>();
+  /** A session was archived (its open connections lose write access); the session id. */
+  readonly sessionArchived = new Listeners<string>();
 }

@@ -5,11 +5,13 @@
  * live in meta-writes.ts (the write path), meta-notices.ts (who hears about changes),
  * meta-import.ts (imports) and session-links.ts (links).
  */
-import type { ConferenceEvent, Session, SessionDraft, SessionRef, Topic } from '../../shared/domain.ts';
+import type { AuditActor, AuditEntry, ConferenceEvent, Session, SessionDraft, SessionRef, Topic } from '../../shared/domain.ts';
 import { AppError } from '../../shared/errors.ts';
 import type { ParticipantAccess, TokenRole } from '../../shared/roles.ts';
 import type { MetaData, MetaStore } from '../storage/meta-store.ts';
+import { appendAudit, auditOf } from './audit.ts';
 import { applyImport, type ImportOptions, type ImportResult } from './meta-import.ts';
+import * as edits from './meta-edits.ts';
 import { MetaNotices } from './meta-notices.ts';
 import { MetaWrites } from './meta-writes.ts';
 import { assignPrevious } from './previous-session.ts';
@@ -25,6 +27,7 @@ export interface SessionSummary {
   leads: Session['leads'];
   schedule?: Session['schedule'];
   topics: Array<Pick<Topic, 'id' | 'title' | 'speakers'>>;
+  archived: boolean;
 }
 
 export interface EventSummary extends ConferenceEvent {
@@ -36,6 +39,8 @@ type TopicsListener = (session: Session) => void;
 export interface MetaServiceOptions {
   /** Reports a failed reload of another instance's change (shared store only; default: console). */
   onReloadError?: (error: unknown) => void;
+  /** Audit entries kept per event (default 2000). */
+  auditMaxEntriesPerEvent?: number;
 }
 
 /** Orders sessions by schedule start (unscheduled last), then by creation. */
@@ -49,12 +54,14 @@ export class MetaService {
   #writes: MetaWrites;
   #notices: MetaNotices;
   #tokens: LiveTokens;
+  #auditMax: number;
   /** True when the store held nothing at open (first start: seed it). Over a shared store several
    *  instances may all start fresh; seeding stays single because imports merge by id and each
    *  retry computes on the data another instance saved first. */
   readonly isFresh: boolean;
 
-  private constructor(writes: MetaWrites, notices: MetaNotices, tokens: LiveTokens, isFresh: boolean) {
+  private constructor(writes: MetaWrites, notices: MetaNotices, tokens: LiveTokens, isFresh: boolean, auditMax: number) {
+    this.#auditMax = auditMax;
     this.#writes = writes;
     this.#notices = notices;
     this.#tokens = tokens;
@@ -67,7 +74,7 @@ export class MetaService {
     const tokens = new LiveTokens();
     const onReloadError = options.onReloadError ?? ((error: unknown) => console.error('mcpad: reloading shared metadata failed', error));
     const { writes, stored } = await MetaWrites.open(store, { notices, onData: (data) => tokens.index(data), onReloadError });
-    return new MetaService(writes, notices, tokens, stored === null);
+    return new MetaService(writes, notices, tokens, stored === null, options.auditMaxEntriesPerEvent ?? 2000);
   }
 
   /** Stops following other instances and waits for queued writes (the store stays open). */
@@ -125,7 +132,89 @@ export class MetaService {
    * the existing one (topics already present, by id or title, are skipped). All or nothing.
    */
   importSessions(eventId: string, drafts: readonly SessionDraft[], options: ImportOptions = {}): Promise<ImportResult> {
-    return this.#writes.mutate((data, now) => applyImport(data, eventId, drafts, options, now));
+    const { actor } = options;
+    return this.#writes.mutate((data, now) => {
+      const outcome = applyImport(data, eventId, drafts, options, now);
+      if (actor) {
+        const sessions = outcome.result.sessions.map(({ id, created, addedTopics, skippedTopics }) => ({ id, created, addedTopics, skippedTopics }));
+        this.#audit(data, now, actor, { action: 'import', eventId, detail: { eventCreated: outcome.result.eventCreated, sessions } });
+      }
+      return outcome;
+    });
+  }
+
+  /**
+   * What `importSessions` would do, computed on a copy and never saved (the import preview, issue
+   * #15): the result and the sessions as they would be. Throws as the import would.
+   */
+  previewImport(eventId: string, drafts: readonly SessionDraft[], options: ImportOptions = {}): { result: ImportResult; sessions: Session[] } {
+    const draft = structuredClone(this.#data);
+    const { result } = applyImport(draft, eventId, drafts, options, new Date().toISOString());
+    return { result, sessions: result.sessions.map((imported) => draft.sessions.find((s) => s.id === imported.id)!) };
+  }
+
+  #audit(data: MetaData, now: string, actor: AuditActor, note: { action: string; eventId: string; sessionId?: string | undefined; detail: Record<string, unknown> }): void {
+    const { sessionId, ...rest } = note;
+    appendAudit(data, { at: now, actor, ...rest, ...(sessionId !== undefined ? { sessionId } : {}) }, this.#auditMax);
+  }
+
+  /** Runs an edit of meta-edits.ts and records it in the audit log under `action`, in one write. */
+  #edit<T>(actor: AuditActor, action: string, edit: (data: MetaData, now: string) => edits.Edit<T>): Promise<T> {
+    return this.#writes.mutate((data, now) => {
+      const { result, changed, eventId, sessionId, detail } = edit(data, now);
+      this.#audit(data, now, actor, { action, eventId, sessionId, detail });
+      return { result, ...(changed ? { changed } : {}) };
+    });
+  }
+
+  /** Creates an event (EVENT_EXISTS when the id is taken). */
+  createEvent(actor: AuditActor, fields: { id: string; title: string; description?: string }): Promise<ConferenceEvent> {
+    return this.#edit(actor, 'event.create', (data, now) => edits.createEvent(data, fields, now));
+  }
+
+  /** Changes an event's title, description or participant access. */
+  async updateEvent(actor: AuditActor, eventId: string, patch: edits.EventPatch): Promise<ConferenceEvent> {
+    const { event, closed } = await this.#edit(actor, 'event.update', (data) => edits.updateEvent(data, eventId, patch));
+    if (closed) this.#notices.eventClosed.each((listener) => listener(eventId));
+    return event;
+  }
+
+  /** Changes a session's title, description, leads or schedule (SESSION_ARCHIVED when archived). */
+  updateSession(actor: AuditActor, sessionId: string, patch: edits.SessionPatch): Promise<Session> {
+    return this.#edit(actor, 'session.update', (data, now) => edits.updateSession(data, sessionId, patch, now));
+  }
+
+  /** Adds a topic (after `after`, else last); the session's loaded doc gets its section (onTopicsAdded). */
+  addTopic(actor: AuditActor, sessionId: string, fields: edits.NewTopic): Promise<Topic> {
+    return this.#edit(actor, 'topic.add', (data, now) => edits.addTopic(data, sessionId, fields, now));
+  }
+
+  /** Changes a topic's title, speakers or abstract; returns the topic and its title before. */
+  updateTopic(actor: AuditActor, sessionId: string, topicId: string, patch: edits.TopicPatch): Promise<{ topic: Topic; previousTitle: string }> {
+    return this.#edit(actor, 'topic.update', (data, now) => edits.updateTopic(data, sessionId, topicId, patch, now));
+  }
+
+  /** Reorders the session's topics (a permutation of their ids, else VALIDATION_FAILED). */
+  setTopicOrder(actor: AuditActor, sessionId: string, topicIds: readonly string[]): Promise<Session> {
+    return this.#edit(actor, 'topic.reorder', (data, now) => edits.setTopicOrder(data, sessionId, topicIds, now));
+  }
+
+  /** Archives (read-only for everyone) or unarchives a session. */
+  async setArchived(actor: AuditActor, sessionId: string, archived: boolean): Promise<Session> {
+    const { session, changed } = await this.#edit(actor, archived ? 'session.archive' : 'session.unarchive', (data, now) => edits.setArchived(data, sessionId, archived, now));
+    if (changed && archived) this.#notices.sessionArchived.each((listener) => listener(sessionId));
+    return session;
+  }
+
+  /** Called after a session was archived (the WebSocket edge makes its open connections read-only). */
+  onSessionArchived(listener: (sessionId: string) => void): () => void {
+    return this.#notices.sessionArchived.on(listener);
+  }
+
+  /** The event's audit entries, newest first (EVENT_NOT_FOUND for an unknown event). */
+  audit(eventId: string, options: { sessionId?: string; limit: number }): AuditEntry[] {
+    this.getEvent(eventId);
+    return auditOf(this.#data, eventId, options);
   }
 
   /**
@@ -219,11 +308,13 @@ export class MetaService {
   }
 
   /** Creates a link for a session; the token is returned here only. */
-  createToken(sessionId: string, role: TokenRole, label: string): Promise<{ info: TokenInfo; token: string }> {
+  createToken(sessionId: string, role: TokenRole, label: string, actor?: AuditActor): Promise<{ info: TokenInfo; token: string }> {
     return this.#writes.mutate((data, now) => {
       const session = data.sessions.find((s) => s.id === sessionId);
       if (!session) throw new AppError('SESSION_NOT_FOUND', `No session with id "${sessionId}".`);
-      return { result: addToken(data, session, role, label, now) };
+      const created = addToken(data, session, role, label, now);
+      if (actor) this.#audit(data, now, actor, { action: 'link.create', eventId: session.eventId, sessionId, detail: { tokenId: created.info.id, role, label } });
+      return { result: created };
     });
   }
 
@@ -239,8 +330,12 @@ export class MetaService {
   }
 
   /** Revokes a link: it stops working at once, for new and open connections. */
-  async revokeToken(sessionId: string, tokenId: string): Promise<TokenInfo> {
-    const info = await this.#writes.mutate((data, now) => ({ result: revokeToken(data, sessionId, tokenId, now) }));
+  async revokeToken(sessionId: string, tokenId: string, actor?: AuditActor): Promise<TokenInfo> {
+    const info = await this.#writes.mutate((data, now) => {
+      const revoked = revokeToken(data, sessionId, tokenId, now);
+      if (actor) this.#audit(data, now, actor, { action: 'link.revoke', eventId: revoked.eventId, sessionId, detail: { tokenId, role: revoked.role, label: revoked.label } });
+      return { result: revoked };
+    });
     this.#notices.tokenRevoked.each((listener) => listener(info));
     return info;
   }
@@ -254,5 +349,6 @@ function summarise(session: Session): SessionSummary {
     leads: session.leads,
     ...(session.schedule ? { schedule: session.schedule } : {}),
     topics: session.topics.map(({ id, title, speakers }) => ({ id, title, speakers })),
+    archived: session.archived === true,
   };
 }

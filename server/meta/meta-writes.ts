@@ -148,7 +148,7 @@ export class MetaWrites {
    */
   #adopt({ data, revision }: { data: MetaData | null; revision: number }): void {
     if (data === null || revision === this.#revision) return;
-    const { topicsAdded, revoked, closedEvents } = metaChanges(this.#data, data);
+    const { topicsAdded, revoked, closedEvents, archivedSessions } = metaChanges(this.#data, data);
     this.#data = data;
     this.#revision = revision;
     this.#hooks.onData(data);
@@ -164,6 +164,7 @@ export class MetaWrites {
     for (const session of topicsAdded) notices.topicsAdded.each((listener) => call(() => listener(structuredClone(session))));
     for (const info of revoked) notices.tokenRevoked.each((listener) => call(() => listener({ ...info })));
     for (const eventId of closedEvents) notices.eventClosed.each((listener) => call(() => listener(eventId)));
+    for (const sessionId of archivedSessions) notices.sessionArchived.each((listener) => call(() => listener(sessionId)));
   }
 
   /** Runs `run` after every queued write or reload, whatever their outcome. */

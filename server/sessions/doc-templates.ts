@@ -1,7 +1,7 @@
 /** The two kinds of session doc the server creates: the notes doc and the session state doc. */
 import * as Y from 'yjs';
 import { repairDoc } from '../../shared/doc-repair.ts';
-import { appendMissingSections, buildTemplateUpdate, type TemplateTopic } from '../../shared/topic-template.ts';
+import { appendMissingSections, buildTemplateUpdate, syncTopicOrder, type TemplateTopic } from '../../shared/topic-template.ts';
 import type { DocTemplate } from '../docs/doc-service.ts';
 import type { Logger } from '../logger.ts';
 import { notesSchemaGuard, serverOnlyGuard } from '../docs/schema-guard.ts';
@@ -19,6 +19,8 @@ export function notesTemplate(topicsOf: (sessionId: string) => TemplateTopic[] |
       const repairs = repairDoc(doc, topics);
       if (repairs.length > 0) log?.warn({ sessionId, repairs }, 'repaired the notes doc: parts did not fit the doc schema');
       appendMissingSections(doc, topics);
+      // A reorder whose doc edit did not land (the doc was not storable) is caught up here.
+      syncTopicOrder(doc, topics.map((topic) => topic.id));
     },
     guard: notesSchemaGuard,
   };

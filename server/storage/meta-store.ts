@@ -7,7 +7,7 @@ import { Low, Memory } from 'lowdb';
 // The file adapter is passed explicitly: lowdb's JSONFilePreset silently swaps in an in-memory
 // adapter when NODE_ENV=test (which vitest sets), and persistence tests would then test nothing.
 import { JSONFile } from 'lowdb/node';
-import type { ConferenceEvent, Session } from '../../shared/domain.ts';
+import type { AuditEntry, ConferenceEvent, Session } from '../../shared/domain.ts';
 import type { TokenRole } from '../../shared/roles.ts';
 
 export const META_SCHEMA_VERSION = 1;
@@ -38,6 +38,8 @@ export interface MetaData {
    *  The cluster-wide "once only" record (metadata writes are atomic across instances); the links
    *  shown live in the state docs. Absent in files written before. */
   carried?: Record<string, { eventId: string; sessionId: string; actionId: string }>;
+  /** Who changed what (issue #15), oldest first, bounded per event; absent in files written before. */
+  audit?: AuditEntry[];
 }
 
 export interface MetaStore {

@@ -26,6 +26,9 @@ export class RoomAccess {
    *  session. Closing the event re-evaluates them: they stay connected, read-only, and their
    *  edits are answered with permission-denied from then on (the PeerAccess is read per frame). */
   readonly #anonymousWriters = new Map<string, Map<PeerSocket, PeerAccess>>();
+  /** Every notes connection that may edit, by session: archiving the session (issue #15) makes
+   *  them read-only at once, as closing an event does for anonymous writers. */
+  readonly #writers = new Map<string, Map<PeerSocket, PeerAccess>>();
   readonly #stop: Array<() => void>;
 
   constructor(options: { docs: DocService; state: DocService; access: AccessPolicy; meta: MetaService }) {
@@ -33,7 +36,11 @@ export class RoomAccess {
     this.#state = options.state;
     this.#access = options.access;
     this.#meta = options.meta;
-    this.#stop = [this.#meta.onTokenRevoked((info) => this.#revoked(info.id)), this.#meta.onEventClosed((eventId) => this.#eventClosed(eventId))];
+    this.#stop = [
+      this.#meta.onTokenRevoked((info) => this.#revoked(info.id)),
+      this.#meta.onEventClosed((eventId) => this.#eventClosed(eventId)),
+      this.#meta.onSessionArchived((sessionId) => this.#archived(sessionId)),
+    ];
   }
 
   /** Resolves the caller's role and attaches the socket to the room's doc, or closes it. */
@@ -44,8 +51,9 @@ export class RoomAccess {
     }
     let access: PeerAccess;
     try {
-      const { role, tokenId } = this.#access.inSession(room.sessionId, token);
-      access = { canWrite: room.kind === 'notes' && can(role, 'edit') };
+      const { role, tokenId, archived } = this.#access.inSession(room.sessionId, token);
+      access = { canWrite: room.kind === 'notes' && can(role, 'edit') && archived !== true };
+      if (access.canWrite) this.#writers.set(room.sessionId, (this.#writers.get(room.sessionId) ?? new Map()).set(peer, access));
       if (tokenId) this.#byTokenId.set(tokenId, (this.#byTokenId.get(tokenId) ?? new Set()).add(peer));
       if (token === undefined && access.canWrite) {
         this.#anonymousWriters.set(room.sessionId, (this.#anonymousWriters.get(room.sessionId) ?? new Map()).set(peer, access));
@@ -62,6 +70,7 @@ export class RoomAccess {
   detach(sessionId: string, peer: PeerSocket): void {
     for (const peers of this.#byTokenId.values()) peers.delete(peer);
     this.#anonymousWriters.get(sessionId)?.delete(peer);
+    this.#writers.get(sessionId)?.delete(peer);
   }
 
   close(): void {
@@ -71,6 +80,12 @@ export class RoomAccess {
   #revoked(tokenId: string): void {
     for (const peer of this.#byTokenId.get(tokenId) ?? []) peer.close(CloseCode.FORBIDDEN, 'this link was revoked');
     this.#byTokenId.delete(tokenId);
+  }
+
+  #archived(sessionId: string): void {
+    for (const access of this.#writers.get(sessionId)?.values() ?? []) access.canWrite = false;
+    this.#writers.delete(sessionId);
+    this.#anonymousWriters.delete(sessionId);
   }
 
   #eventClosed(eventId: string): void {

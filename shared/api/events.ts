@@ -1,5 +1,6 @@
 /** Events, their sessions and topics, as the read-only metadata API answers them. */
 import { Type, type Static } from '@sinclair/typebox';
+import { Id, Params } from './common.ts';
 
 export const Lead = Type.Object({ name: Type.String(), email: Type.Optional(Type.String()) });
 
@@ -41,6 +42,8 @@ export const ApiSessionSummary = Type.Object({
   topics: Type.Array(Type.Object({ id: Type.String(), title: Type.String(), speakers: Type.Array(Type.String()) })),
   /** Peers connected to the session's notes now. */
   online: Type.Integer({ minimum: 0 }),
+  /** Archived: read-only for everyone (issue #15). */
+  archived: Type.Optional(Type.Boolean()),
 });
 export type ApiSessionSummary = Static<typeof ApiSessionSummary>;
 
@@ -84,6 +87,7 @@ export const ApiSession = Type.Object(
     online: Type.Integer({ minimum: 0 }),
     /** The session this one follows on from (issue #17). */
     previous: Type.Optional(Type.Object({ eventId: Type.String(), sessionId: Type.String() })),
+    archived: Type.Optional(Type.Boolean()),
   },
   {
     examples: [
@@ -106,3 +110,110 @@ export type ApiSession = Static<typeof ApiSession>;
 
 export const ParticipantAccessBody = Type.Object({ participantAccess: ParticipantAccess }, { additionalProperties: false, examples: [{ participantAccess: 'link' }] });
 export const ParticipantAccessResponse = Type.Object({ id: Type.String(), participantAccess: ParticipantAccess });
+
+// ---- Organiser and lead edits (issue #15) ----
+
+const Title = Type.String({ minLength: 1, maxLength: 300, pattern: '\\S' });
+const Description = Type.String({ maxLength: 5000 });
+const Speakers = Type.Array(Type.String({ minLength: 1, maxLength: 200 }), { maxItems: 50 });
+const Abstract = Type.String({ maxLength: 20_000 });
+const LeadInput = Type.Object(
+  { name: Type.String({ minLength: 1, maxLength: 200 }), email: Type.Optional(Type.String({ maxLength: 320 })) },
+  { additionalProperties: false },
+);
+const ScheduleInput = Type.Object(
+  {
+    start: Type.String({ minLength: 1, maxLength: 64 }),
+    end: Type.Optional(Type.String({ maxLength: 64 })),
+    room: Type.Optional(Type.String({ maxLength: 200 })),
+  },
+  { additionalProperties: false },
+);
+
+/** An event as stored (no sessions). */
+export const ApiEventRecord = Type.Object(eventFields, {
+  examples: [{ id: 'lpc-2019', title: 'Linux Plumbers 2019', description: 'Lisbon', createdAt: '2019-09-01T08:00:00.000Z', participantAccess: 'open' }],
+});
+export type ApiEventRecord = Static<typeof ApiEventRecord>;
+
+export const NewEventBody = Type.Object(
+  { id: Id, title: Title, description: Type.Optional(Description) },
+  { additionalProperties: false, examples: [{ id: 'lpc-2019', title: 'Linux Plumbers 2019', description: 'Lisbon' }] },
+);
+export type NewEventBody = Static<typeof NewEventBody>;
+
+export const EventPatchBody = Type.Object(
+  { title: Type.Optional(Title), description: Type.Optional(Description), participantAccess: Type.Optional(ParticipantAccess) },
+  { additionalProperties: false, minProperties: 1, examples: [{ participantAccess: 'link' }, { title: 'LPC 2019', description: 'Lisbon, 9-11 September' }] },
+);
+export type EventPatchBody = Static<typeof EventPatchBody>;
+
+export const SessionPatchBody = Type.Object(
+  {
+    title: Type.Optional(Title),
+    description: Type.Optional(Description),
+    leads: Type.Optional(Type.Array(LeadInput, { maxItems: 50 })),
+    /** null removes the schedule. */
+    schedule: Type.Optional(Type.Union([ScheduleInput, Type.Null()])),
+  },
+  {
+    additionalProperties: false,
+    minProperties: 1,
+    examples: [{ title: 'Kernel MC', leads: [{ name: 'Ada', email: 'ada@example.org' }], schedule: { start: '2019-09-10T10:00:00+02:00', room: 'Room 1' } }],
+  },
+);
+export type SessionPatchBody = Static<typeof SessionPatchBody>;
+
+export const TopicParams = Params({ sessionId: Id, topicId: Id });
+
+export const NewTopicBody = Type.Object(
+  { title: Title, speakers: Type.Optional(Speakers), abstract: Type.Optional(Abstract), after: Type.Optional(Id) },
+  { additionalProperties: false, examples: [{ title: 'io_uring and containers', speakers: ['Jens'], after: 'io-uring' }] },
+);
+export type NewTopicBody = Static<typeof NewTopicBody>;
+
+export const TopicPatchBody = Type.Object(
+  { title: Type.Optional(Title), speakers: Type.Optional(Speakers), abstract: Type.Optional(Abstract) },
+  { additionalProperties: false, minProperties: 1, examples: [{ title: 'io_uring: where next' }] },
+);
+export type TopicPatchBody = Static<typeof TopicPatchBody>;
+
+export const ApiTopicAnswer = Type.Composite([ApiTopic], { examples: [{ id: 'io-uring-and-containers', title: 'io_uring and containers', speakers: ['Jens'], abstract: '' }] });
+
+export const TopicOrderBody = Type.Object(
+  { topicIds: Type.Array(Id, { maxItems: 1000 }) },
+  { additionalProperties: false, examples: [{ topicIds: ['io-uring', 'ebpf'] }] },
+);
+export type TopicOrderBody = Static<typeof TopicOrderBody>;
+
+export const ArchivedBody = Type.Object({ archived: Type.Boolean() }, { additionalProperties: false, examples: [{ archived: true }] });
+export type ArchivedBody = Static<typeof ArchivedBody>;
+
+export const AuditEntrySchema = Type.Object({
+  at: Type.String(),
+  actor: Type.Object({ role: Type.String(), label: Type.Optional(Type.String()) }),
+  action: Type.String(),
+  eventId: Type.String(),
+  sessionId: Type.Optional(Type.String()),
+  detail: Type.Record(Type.String(), Type.Unknown()),
+});
+export type ApiAuditEntry = Static<typeof AuditEntrySchema>;
+
+export const AuditQuery = Type.Object(
+  { session: Type.Optional(Id), limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 100 })) },
+  { additionalProperties: false },
+);
+
+export const AuditResponse = Type.Object(
+  { entries: Type.Array(AuditEntrySchema) },
+  {
+    examples: [
+      {
+        entries: [
+          { at: '2019-09-10T09:00:00.000Z', actor: { role: 'lead', label: 'lead link (created with the session)' }, action: 'topic.update', eventId: 'lpc-2019', sessionId: 'kernel-mc', detail: { topicId: 'io-uring', title: 'io_uring: where next', previousTitle: 'io_uring' } },
+        ],
+      },
+    ],
+  },
+);
+export type AuditResponse = Static<typeof AuditResponse>;

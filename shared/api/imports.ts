@@ -14,6 +14,8 @@ export const ImportQuery = Type.Object(
     title: Type.Optional(Type.String({ minLength: 1, maxLength: 300 })),
     /** Title for the event when the import creates it. */
     eventTitle: Type.Optional(Type.String({ minLength: 1, maxLength: 300 })),
+    /** Preview only (issue #15): answer what the import would do, write nothing. */
+    dryRun: Type.Optional(Type.Boolean()),
   },
   { additionalProperties: false },
 );
@@ -49,3 +51,52 @@ export const ImportResult = Type.Object(
   { examples: [{ eventId: 'lpc-2019', eventCreated: true, sessions: [{ id: 'kernel-mc', created: true, leadToken: 'mcp_…', addedTopics: ['io-uring'], skippedTopics: [] }] }] },
 );
 export type ImportResult = Static<typeof ImportResult>;
+
+/** A problem in an imported document: `where` is a line (`line 12`) or a JSON path (`$.sessions[0].title`). */
+export const ImportProblem = Type.Object({ where: Type.String(), message: Type.String() });
+export type ImportProblem = Static<typeof ImportProblem>;
+
+/** `?dryRun=true`: what the import would do; nothing is written. */
+export const ImportPreview = Type.Object(
+  {
+    dryRun: Type.Literal(true),
+    sessions: Type.Array(
+      Type.Object({
+        id: Type.String(),
+        title: Type.String(),
+        leads: Type.Array(Type.Object({ name: Type.String(), email: Type.Optional(Type.String()) })),
+        schedule: Type.Optional(Type.Object({ start: Type.String(), end: Type.Optional(Type.String()), room: Type.Optional(Type.String()) })),
+        /** The session exists already: only its `new` topics would be added. */
+        exists: Type.Boolean(),
+        topics: Type.Array(
+          Type.Object({
+            id: Type.String(),
+            title: Type.String(),
+            speakers: Type.Array(Type.String()),
+            status: Type.Union([Type.Literal('new'), Type.Literal('existing')]),
+          }),
+        ),
+      }),
+    ),
+    problems: Type.Array(ImportProblem),
+  },
+  {
+    examples: [
+      {
+        dryRun: true,
+        sessions: [{ id: 'kernel-mc', title: 'Kernel MC', leads: [{ name: 'Ada' }], exists: false, topics: [{ id: 'io-uring', title: 'io_uring', speakers: ['Jens'], status: 'new' }] }],
+        problems: [{ where: 'line 12', message: 'topic "io_uring" appears twice in the import: the repeat is skipped' }],
+      },
+    ],
+  },
+);
+export type ImportPreview = Static<typeof ImportPreview>;
+
+/** A document the import cannot use (400 IMPORT_INVALID), with the problem's place. */
+export const ImportRefusedResponse = Type.Object(
+  {
+    error: Type.Object({ code: Type.String(), message: Type.String() }),
+    problems: Type.Optional(Type.Array(ImportProblem)),
+  },
+  { examples: [{ error: { code: 'IMPORT_INVALID', message: 'sessions[0].title: expected a non-empty string' }, problems: [{ where: '$.sessions[0].title', message: 'sessions[0].title: expected a non-empty string' }] }] },
+);

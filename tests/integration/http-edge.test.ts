@@ -240,8 +240,8 @@ describe('bad requests', () => {
     ];
     for (const route of ['/healthz', '/api/events', '/api/events/lpc2019', '/api/sessions/containers-cr', '/api/events/lpc2019/sessions']) {
       for (const method of ['PUT', 'DELETE', 'PATCH']) {
-        // PATCH of an event sets its access (admin): an empty body is a validation error there.
-        const status = method === 'PATCH' && route === '/api/events/lpc2019' ? 400 : 404;
+        // PATCH of an event or a session edits it (issue #15): an empty body is a validation error there.
+        const status = method === 'PATCH' && (route === '/api/events/lpc2019' || route === '/api/sessions/containers-cr') ? 400 : 404;
         cases.push({ name: `${method} ${route}`, method, path: route, headers: json, body: '{}', status });
       }
     }

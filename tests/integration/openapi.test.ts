@@ -162,4 +162,24 @@ describe('real answers match the documented response schemas', () => {
     expect((await call('POST', '/api/events/{eventId}/sessions', '/api/events/new-event/sessions?format=json&eventTitle=New', { sessions: [{ title: 'New MC', topics: [{ title: 'One' }] }] })).status).toBe(201);
     expect((await call('POST', `${base}/action-items`, `/api/sessions/${sid}/action-items`, { topicId, text: '' })).status).toBe(400);
   });
+
+  it('on a tour through the organiser and lead edits (issue #15)', async () => {
+    const sid = 'containers-cr';
+    const base = '/api/sessions/{sessionId}';
+    expect((await call('POST', '/api/events', '/api/events', { id: 'tour-event', title: 'Tour' })).status).toBe(201);
+    expect((await call('PATCH', '/api/events/{eventId}', '/api/events/tour-event', { title: 'Tour 2', description: 'd' })).status).toBe(200);
+    expect((await call('PATCH', base, `/api/sessions/${sid}`, { schedule: { start: '2019-09-10T10:00:00+02:00' } })).status).toBe(200);
+    const topic = (await call('POST', `${base}/topics`, `/api/sessions/${sid}/topics`, { title: 'Tour topic', speakers: ['Ada'] })).json as { id: string };
+    expect((await call('PATCH', `${base}/topics/{topicId}`, `/api/sessions/${sid}/topics/${topic.id}`, { title: 'Tour topic, renamed' })).status).toBe(200);
+    const ids = ((await call('GET', base, `/api/sessions/${sid}`)).json as { topics: Array<{ id: string }> }).topics.map((t) => t.id);
+    expect((await call('PUT', `${base}/topic-order`, `/api/sessions/${sid}/topic-order`, { topicIds: [...ids].reverse() })).status).toBe(200);
+    expect((await call('PUT', `${base}/archived`, `/api/sessions/${sid}/archived`, { archived: true })).status).toBe(200);
+    expect((await call('GET', '/api/events/{eventId}', '/api/events/lpc2019')).status).toBe(200);
+    expect((await call('PATCH', base, `/api/sessions/${sid}`, { title: 'x' })).status).toBe(409);
+    expect((await call('PUT', `${base}/archived`, `/api/sessions/${sid}/archived`, { archived: false })).status).toBe(200);
+    expect((await call('GET', '/api/events/{eventId}/audit', '/api/events/lpc2019/audit?limit=5')).status).toBe(200);
+    const json = { sessions: [{ title: 'Preview MC', topics: [{ title: 'One' }, { title: 'one' }] }] };
+    expect((await call('POST', '/api/events/{eventId}/sessions', '/api/events/lpc2019/sessions?dryRun=true', json)).status).toBe(200);
+    expect((await call('POST', '/api/events/{eventId}/sessions', '/api/events/lpc2019/sessions?dryRun=true', { sessions: [{ title: '', topics: [] }] })).status).toBe(400);
+  });
 });

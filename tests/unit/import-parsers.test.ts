@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { SessionDraft } from '../../shared/domain.ts';
 import { ImportError } from '../../server/import/import-error.ts';
+import { parserProblemsOf } from '../../server/import/draft-origins.ts';
 import { detectFormat, parseImport } from '../../server/import/index.ts';
 import { parseJsonImport } from '../../server/import/parse-json.ts';
 import { parseMarkdownOutline } from '../../server/import/parse-markdown.ts';
@@ -317,9 +318,15 @@ describe('parseMarkdownOutline', () => {
     importError(() => parseMarkdownOutline('# Good\n# ##'), 'line 2:', 'no text');
   });
 
+  it('skips a topic without a title (and its indented lines), reporting it with its line (issue #15)', () => {
+    const [session] = parseMarkdownOutline('# S\n- \n  lost abstract\n- Kept\n');
+    expect(session!.topics.map((t) => t.title)).toEqual(['Kept']);
+    expect(session!.topics[0]!.abstract).toBeUndefined();
+    expect(parserProblemsOf(session!)).toEqual([{ where: 'line 2', message: expect.stringContaining('without a title') }]);
+  });
+
   it('rejects other malformed lines, naming the line', () => {
     importError(() => parseMarkdownOutline('# S\n## Sub'), 'line 2:', '"##" headings are not supported');
-    importError(() => parseMarkdownOutline('# S\n- \n'), 'line 2:', 'topic', 'no title');
     importError(() => parseMarkdownOutline('# S\n- Topic\nNot indented'), 'line 3:', 'unindented text after topic "Topic"');
     importError(() => parseMarkdownOutline('# S\nLeads: A\nLeads: B'), 'line 3:', 'second "Leads:"');
     importError(() => parseMarkdownOutline('# S\nLeads: ,'), 'line 2:', 'names no one');

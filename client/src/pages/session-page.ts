@@ -9,7 +9,7 @@
  */
 import type { Role } from '../../../shared/roles.ts';
 import { can } from '../../../shared/roles.ts';
-import { topicSections } from '../../../shared/doc-schema.ts';
+import { layoutMap, topicSections } from '../../../shared/doc-schema.ts';
 import type { AccessResponse } from '../../../shared/api.ts';
 import { apiCall, getJson, type ApiSession } from '../api.ts';
 import { adoptTokenFromUrl, sessionToken } from '../auth/session-token.ts';
@@ -95,7 +95,8 @@ async function loadAccess(sessionId: string, readOnlyRoute: boolean): Promise<Se
   const session = meta.kind === 'ok' ? meta.value : null;
   // Offline: no answer; assume what the route asks for (the server enforces the real role).
   const role: Role | null = access.ok ? access.value.role : null;
-  const readOnly = readOnlyRoute || role === 'viewer';
+  // An archived session (issue #15) is read-only for everyone; the server refuses its edits anyway.
+  const readOnly = readOnlyRoute || role === 'viewer' || session?.archived === true;
   return { token, base, session, title: session?.title ?? sessionId, role, readOnly, isLead: role !== null && can(role, 'assign') };
 }
 
@@ -150,6 +151,13 @@ function watchConnection(sessionId: string, token: string | undefined, connectio
   topics.observeDeep((events) => {
     if (events.some((event) => event.target === topics || event.target.parent === topics)) sections.render();
   });
+  // The topic order (issue #15): the server writes it into the layout root; a doc whose layout is
+  // another type has no order to follow.
+  try {
+    layoutMap(connection.doc).observe(() => sections.render());
+  } catch {
+    // Nothing to observe.
+  }
   let rendered = '';
   const update = (): void => {
     const now = connection.state;

@@ -21,6 +21,12 @@ export interface NotesEditorOptions {
 }
 
 const authorship = new Compartment();
+const labelling = new Compartment();
+
+/** Renames an editor for assistive technology (its topic was renamed, issue #15). */
+export function setEditorLabel(view: EditorView, label: string): void {
+  view.dispatch({ effects: labelling.reconfigure(EditorView.contentAttributes.of({ 'aria-label': label })) });
+}
 
 /** Switches "colour by author" on (with the authors to use) or off for one editor. */
 export function showAuthorship(view: EditorView, notes: Y.Text, authors: (() => ReadonlyMap<number, Author>) | null): void {
@@ -39,7 +45,7 @@ export function notesEditor(parent: HTMLElement, notes: Y.Text, awareness: Aware
         markdown(),
         syntaxHighlighting(defaultHighlightStyle, { fallback: true }),
         EditorView.lineWrapping,
-        EditorView.contentAttributes.of({ 'aria-label': options.label }),
+        labelling.of(EditorView.contentAttributes.of({ 'aria-label': options.label })),
         ...editing,
         authorship.of([]),
       ],

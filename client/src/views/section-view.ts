@@ -12,7 +12,7 @@ import { SectionKey, sectionActions, sectionId, sectionNotes, type SectionMap } 
 import type { ApiAnswer, ApiTopic } from '../api.ts';
 import { h } from '../dom.ts';
 import { ActionListView } from './action-list.ts';
-import { notesEditor, showAuthorship } from './notes-editor.ts';
+import { notesEditor, setEditorLabel, showAuthorship } from './notes-editor.ts';
 
 export interface SectionViewOptions {
   readOnly: boolean;
@@ -58,6 +58,8 @@ export class SectionView {
   private readonly discussButton: HTMLButtonElement | null = null;
   private readonly discussError = h('span', { class: 'form-error', role: 'alert' });
   private discussing = false;
+  private readonly heading: HTMLElement;
+  private shown: { number: number; title: string };
 
   constructor(section: SectionMap, parts: { notes: Y.Text; actions: Y.Array<unknown> }, options: SectionViewOptions) {
     this.parts = parts;
@@ -81,10 +83,12 @@ export class SectionView {
       });
       this.discussButton = button;
     }
+    this.heading = h('h2', { id: headingId }, h('span', { class: 'topic-number' }, `${options.number}.`), ' ', title);
+    this.shown = { number: options.number, title };
     this.element = h(
       'section',
       { class: 'topic', id: topicAnchor(id), 'aria-labelledby': headingId, 'data-topic-id': id, tabindex: '-1' },
-      h('h2', { id: headingId }, h('span', { class: 'topic-number' }, `${options.number}.`), ' ', title),
+      this.heading,
       h('div', { class: 'topic-facts' }, this.badge, this.discussButton, this.discussError),
       speakers,
       this.times,
@@ -103,6 +107,15 @@ export class SectionView {
     this.badge.hidden = !this.discussing;
     if (this.discussButton) this.discussButton.textContent = this.discussing ? 'Stop discussing' : 'Discussing now';
     this.times.textContent = slots.length ? `Discussed ${slots.map((s) => `${timeOf(s.start)}–${s.end ? timeOf(s.end) : 'now'}`).join(', ')}` : '';
+  }
+
+  /** The topic moved or was renamed (server edits, issue #15): the heading and the editor's name
+   *  follow; the editor itself is kept, with its text, selection and focus. */
+  show(number: number, title: string): void {
+    if (this.shown.number === number && this.shown.title === title) return;
+    if (this.shown.title !== title) setEditorLabel(this.editor, `Notes: ${title}`);
+    this.shown = { number, title };
+    this.heading.replaceChildren(h('span', { class: 'topic-number' }, `${number}.`), ' ', title);
   }
 
   colourByAuthor(authors: (() => ReadonlyMap<number, Author>) | null): void {

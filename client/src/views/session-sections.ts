@@ -2,7 +2,8 @@
  * The session's topics in doc order, one SectionView each, plus the matching "Jump to topic" list.
  * Views are kept per section map and reused across renders (a view is rebuilt only when a repair
  * replaced the section's notes or action list), and the DOM is touched only when the order changed,
- * so a render never blurs the editor someone is typing in.
+ * so a render never blurs the editor someone is typing in. A reorder (the server's `layout.topicOrder`,
+ * issue #15) moves the kept elements and gives focus back to whatever had it.
  */
 import { slotsByTopic } from '../../../shared/discussion.ts';
 import { readableSections, SectionKey, type SectionMap } from '../../../shared/doc-schema.ts';
@@ -47,10 +48,21 @@ export class SessionSections {
       this.nav.show([]);
       return;
     }
-    const children = sections.map((section, index) => this.viewFor(section, index).element);
-    // Only touch the DOM when the order changed: moving a focused editor would blur it.
+    const views = sections.map((section, index) => this.viewFor(section, index));
+    views.forEach((view, index) => view.show(index + 1, sectionTitle(sections[index]!)));
+    const children = views.map((view) => view.element);
+    // Only touch the DOM when the order changed: moving a focused editor blurs it, so focus is
+    // given back (an editor through CodeMirror, which restores its own selection).
     const current = Array.from(this.host.children);
-    if (current.length !== children.length || current.some((child, i) => child !== children[i])) this.host.replaceChildren(...children);
+    if (current.length !== children.length || current.some((child, i) => child !== children[i])) {
+      const active = document.activeElement instanceof HTMLElement && this.host.contains(document.activeElement) ? document.activeElement : null;
+      this.host.replaceChildren(...children);
+      if (active && document.activeElement !== active) {
+        const editing = views.find((view) => view.editor.contentDOM.contains(active));
+        if (editing) editing.editor.focus();
+        else active.focus({ preventScroll: true });
+      }
+    }
     this.nav.show(sections.map((section) => ({ topicId: String(section.get(SectionKey.id) ?? ''), title: sectionTitle(section) })));
   }
 
