@@ -60,7 +60,7 @@ export interface NotesMarkdownOptions {
 }
 
 /** A markdown-it instance with the notes rules (see the module comment). */
-export function notesMarkdown({ headingShift }: NotesMarkdownOptions): MarkdownIt {
+export function notesMarkdown({ headingShift }: NotesMarkdownOptions): InstanceType<typeof MarkdownIt> {
   const markdown = new MarkdownIt('default', { html: false, linkify: true, typographer: false });
   markdown.validateLink = isAllowedLink;
   markdown.core.ruler.push('mcpad_demote_headings', (state) => {
@@ -85,7 +85,7 @@ export function notesMarkdown({ headingShift }: NotesMarkdownOptions): MarkdownI
   markdown.renderer.rules['image'] = (tokens, index, _options, env, self) => {
     const token = tokens[index]!;
     const alt = self.renderInlineAsText(token.children ?? [], markdown.options, env);
-    const src = token.attrGet('src') ?? '';
+    const src = String(token.attrGet('src') ?? '');
     const label = markdown.utils.escapeHtml(`[image${alt ? `: ${alt}` : ''}]`);
     return src ? `<a href="${markdown.utils.escapeHtml(src)}" rel="${LINK_REL}">${label}</a>` : `<a>${label}</a>`;
   };
