@@ -10,6 +10,7 @@ import { h, showPage } from '../dom.ts';
 import { LiveTopics, type FrameChanges } from '../read/live-topics.ts';
 import { readAccess } from '../read/read-access.ts';
 import { ReadConnection } from '../read/read-connection.ts';
+import { ReadOnlyWebSocket } from '../read/read-only-socket.ts';
 import { keepScrollPosition } from '../read/scroll-anchor.ts';
 import { TopicPointer } from '../present/topic-pointer.ts';
 import { StateConnection } from '../session/state-connection.ts';
@@ -40,7 +41,7 @@ export async function presentPage(sessionId: string): Promise<void> {
   const { token, session } = access;
   const title = session?.title ?? sessionId;
   const connection = new ReadConnection(sessionId, token);
-  const state = new StateConnection(sessionId, token);
+  const state = new StateConnection(sessionId, token, ReadOnlyWebSocket);
   const pointer = new TopicPointer(new URLSearchParams(location.search).get('topic'));
 
   const topicHost = h('div', { class: 'present-topic', 'data-testid': 'present-topic' }, h('p', { class: 'muted loading' }, 'Loading the notes…'));
@@ -84,6 +85,7 @@ export async function presentPage(sessionId: string): Promise<void> {
     const mode = pointer.mode === 'following' ? (state.discussion.current === shown ? ' · now discussing' : '') : pointer.mode === 'pinned' ? ' · pinned' : ' · chosen here (F follows again)';
     where.textContent = position + mode;
     topicHost.dataset['shownTopic'] = shown ?? '';
+    topicHost.dataset['discussing'] = state.discussion.current ?? '';
   };
   document.addEventListener('keydown', (event) => {
     if (event.altKey || event.ctrlKey || event.metaKey || (event.target instanceof HTMLElement && event.target.closest('input, textarea, select'))) return;

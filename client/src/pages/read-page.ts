@@ -10,6 +10,7 @@ import { h, showPage } from '../dom.ts';
 import { LiveTopics, type FrameChanges } from '../read/live-topics.ts';
 import { readAccess } from '../read/read-access.ts';
 import { ReadConnection } from '../read/read-connection.ts';
+import { ReadOnlyWebSocket } from '../read/read-only-socket.ts';
 import { keepScrollPosition } from '../read/scroll-anchor.ts';
 import { stateLabel } from '../session/connection-state.ts';
 import { StateConnection } from '../session/state-connection.ts';
@@ -26,7 +27,7 @@ export async function readPage(sessionId: string): Promise<void> {
   const { token, session } = access;
   const title = session?.title ?? sessionId;
   const connection = new ReadConnection(sessionId, token);
-  const state = new StateConnection(sessionId, token);
+  const state = new StateConnection(sessionId, token, ReadOnlyWebSocket);
 
   const status = h('p', { class: 'read-live muted', role: 'status' }, 'Connecting…');
   const notices = h('div', { class: 'read-notices' });

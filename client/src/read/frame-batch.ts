@@ -8,7 +8,7 @@ export class FrameBatch<K> {
   private frame: number | null = null;
 
   /** `run` gets the keys marked since the last frame, in the order they were first marked. */
-  constructor(private readonly run: (keys: K[]) => void, private readonly schedule: (callback: () => void) => number = requestAnimationFrame) {}
+  constructor(private readonly run: (keys: K[]) => void, private readonly schedule: (callback: () => void) => number = (callback) => requestAnimationFrame(callback)) {}
 
   mark(key: K): void {
     this.due.add(key);

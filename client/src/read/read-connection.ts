@@ -1,8 +1,8 @@
 /**
  * A reader's live copy of a session's notes: a fresh Y.Doc synced by the stock y-websocket
  * provider, nothing else. Unlike the session page it keeps no IndexedDB copy and no change
- * journal, so a reader can never send anything but the handshake (an empty doc's step 2): the
- * doc is only ever changed by the server's updates. It shows no presence, and asks for the
+ * journal, and its socket drops any frame that carries content (read-only-socket.ts): the doc is
+ * only ever changed by the server's updates, and nothing of it is ever sent. It shows no presence, and asks for the
  * server's state now and then so y-websocket does not drop a socket that hears nothing (30 s).
  * A socket closed with 4403 (the link was revoked, or is for another session) or 4404 (no such
  * session) is not reopened; the page is told through `onChange`.
@@ -11,6 +11,7 @@ import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
 import { CloseCode, COLLAB_PATH } from '../../../shared/protocol.ts';
 import { connectionStateOf, type ConnectionState } from '../session/connection-state.ts';
+import { ReadOnlyWebSocket } from './read-only-socket.ts';
 
 const RESYNC_MS = 15_000;
 const TERMINAL_CLOSE_CODES: ReadonlySet<number> = new Set([CloseCode.SESSION_NOT_FOUND, CloseCode.BAD_MESSAGE, CloseCode.FORBIDDEN]);
@@ -26,6 +27,7 @@ export class ReadConnection {
   constructor(readonly sessionId: string, token: string | undefined) {
     const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
     this.provider = new WebsocketProvider(`${scheme}//${location.host}${COLLAB_PATH}`, sessionId, this.doc, {
+      WebSocketPolyfill: ReadOnlyWebSocket,
       disableBc: true,
       maxBackoffTime: 5000,
       resyncInterval: RESYNC_MS,
