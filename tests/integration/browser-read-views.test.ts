@@ -201,4 +201,29 @@ describe('read view and projector', () => {
     },
     TIMEOUT_MS,
   );
+  it(
+    'odd addresses are handled: unknown session, a path trick, a refused link, unknown ?topic and ?theme values',
+    async () => {
+      s = await startServer();
+      const topics = s.app.meta.getSession(SESSION).topics;
+      const p = await browser.page(null);
+      for (const view of ['read', 'present']) {
+        await p.goto(`${s.url}/s/no-such-session/${view}`);
+        await p.locator('[role="alert"][data-reason="not-found"]').waitFor();
+        await p.goto(`${s.url}/s/${encodeURIComponent('../etc')}/${view}`);
+        expect(await p.locator('h1').innerText()).toBe('Page not found');
+        await p.goto(`${s.url}/s/${SESSION}/${view}?token=mcp_not-a-real-token`);
+        await p.locator('[role="alert"][data-reason="forbidden"]').waitFor();
+        // The token is stripped from the address bar (kept on the device, as links are: forget it for the next view).
+        expect(new URL(p.url()).search).toBe('');
+        await p.evaluate((id) => localStorage.removeItem(`mcpad:token:${id}`), SESSION);
+      }
+      await p.goto(`${s.url}/s/${SESSION}/present?topic=${encodeURIComponent('<img src=x onerror=alert(1)>')}&theme=${encodeURIComponent('"><script>')}`);
+      const host = p.locator('[data-testid="present-topic"]');
+      await waitFor(async () => (await host.getAttribute('data-shown-topic')) === topics[0]!.id, 'the first topic');
+      expect(['dark', 'light']).toContain(await p.evaluate(() => document.documentElement.dataset['theme']));
+      expect(await p.locator('#app img, #app script').count()).toBe(0);
+    },
+    TIMEOUT_MS,
+  );
 });
