@@ -16,15 +16,8 @@ import { TopicPointer } from '../present/topic-pointer.ts';
 import { StateConnection } from '../session/state-connection.ts';
 import { linkNotice, stopReason } from '../views/link-notice.ts';
 import { qrCodeElement } from '../views/qr-code.ts';
+import { themeToggle } from '../views/theme-toggle.ts';
 import '../views/read-views.css';
-
-type Theme = 'dark' | 'light';
-
-function initialTheme(): Theme {
-  const asked = new URLSearchParams(location.search).get('theme');
-  if (asked === 'dark' || asked === 'light') return asked;
-  return window.matchMedia?.('(prefers-color-scheme: dark)').matches ? 'dark' : 'light';
-}
 
 /** The join link shown as a QR code: the session page, without any token. */
 export function joinLink(sessionId: string): string {
@@ -47,21 +40,12 @@ export async function presentPage(sessionId: string): Promise<void> {
   const topicHost = h('div', { class: 'present-topic', 'data-testid': 'present-topic' }, h('p', { class: 'muted loading' }, 'Loading the notes…'));
   const where = h('p', { class: 'present-where', 'aria-live': 'polite' });
   const notices = h('div', { class: 'present-notices' });
-  const theme = h('button', { type: 'button', class: 'present-theme', 'data-testid': 'present-theme' });
+  const theme = themeToggle();
   const join = joinLink(sessionId);
   const qr = h('aside', { class: 'present-qr', 'aria-label': 'Join the notes' }, qrCodeElement(join, `QR code of the join link ${join}`), h('p', {}, join.replace(/^https?:\/\//, '')));
-  const bar = h('div', { class: 'present-bar' }, h('p', { class: 'present-session' }, title), where, theme);
+  const bar = h('div', { class: 'present-bar' }, h('p', { class: 'present-session' }, title), where, theme.button);
   showPage(`${title} (projector)`, h('div', { class: 'present-page' }, notices, bar, topicHost, qr));
   document.documentElement.classList.add('read-views', 'present-mode');
-
-  const setTheme = (next: Theme): void => {
-    document.documentElement.dataset['theme'] = next;
-    theme.textContent = next === 'dark' ? 'Light theme' : 'Dark theme';
-    theme.setAttribute('aria-pressed', String(next === 'dark'));
-  };
-  setTheme(initialTheme());
-  const toggleTheme = (): void => setTheme(document.documentElement.dataset['theme'] === 'dark' ? 'light' : 'dark');
-  theme.addEventListener('click', toggleTheme);
 
   let shown: string | null = null;
   const topics = new LiveTopics(connection.doc, state, {
@@ -92,7 +76,7 @@ export async function presentPage(sessionId: string): Promise<void> {
     const step = { ArrowRight: 1, PageDown: 1, ArrowLeft: -1, PageUp: -1 }[event.key];
     if (step !== undefined) pointer.step(topics.ids(), shown, step);
     else if (event.key === 'f' || event.key === 'F') pointer.follow();
-    else if (event.key === 't' || event.key === 'T') return toggleTheme();
+    else if (event.key === 't' || event.key === 'T') return theme.toggle();
     else return;
     event.preventDefault();
     show(null);
