@@ -1,7 +1,7 @@
 /// <reference types="vite/client" />
 /**
- * Entry point: the routes `/`, `/admin`, `/s/:id`, `/s/:id/read`, `/s/:id/history`, `/e/:eventId/followups`,
- * `/followups/person/:name`
+ * Entry point: the routes `/`, `/admin`, `/s/:id`, `/s/:id/read`, `/s/:id/present`, `/s/:id/history`,
+ * `/e/:eventId/followups`, `/followups/person/:name`
  * (registered on the server in client-routes.ts) and the offline app shell.
  */
 import './styles.css';
@@ -12,6 +12,8 @@ import { boardPage } from './pages/board-page.ts';
 import { eventPage } from './pages/event-page.ts';
 import { historyPage } from './pages/history-page.ts';
 import { personPage } from './pages/person-page.ts';
+import { presentPage } from './pages/present-page.ts';
+import { readPage } from './pages/read-page.ts';
 import { sessionPage } from './pages/session-page.ts';
 
 function route(): Promise<void> | void {
@@ -26,11 +28,12 @@ function route(): Promise<void> | void {
   const historyMatch = /^\/s\/([^/]+)\/history$/.exec(path);
   const historyId = historyMatch ? decodeURIComponent(historyMatch[1]!) : '';
   if (historyMatch && isValidId(historyId)) return historyPage(historyId);
-  const match = /^\/s\/([^/]+)(\/read)?$/.exec(path);
+  const match = /^\/s\/([^/]+)(\/read|\/present)?$/.exec(path);
   const sessionId = match ? decodeURIComponent(match[1]!) : '';
   if (match && isValidId(sessionId)) {
-    const readOnly = Boolean(match[2]) || new URLSearchParams(location.search).get('view') === 'read';
-    return sessionPage(sessionId, readOnly);
+    if (match[2] === '/read') return readPage(sessionId);
+    if (match[2] === '/present') return presentPage(sessionId);
+    return sessionPage(sessionId, new URLSearchParams(location.search).get('view') === 'read');
   }
   showPage('Not found', h('div', { class: 'empty card' }, h('h1', {}, 'Page not found'), h('p', {}, h('a', { href: '/' }, 'All sessions'))));
 }

@@ -1,7 +1,8 @@
 /**
  * The summary as one standalone HTML file: inline CSS, a print stylesheet (each session starts a
- * new page) and no external requests. Notes are untrusted: markdown-it renders them with raw HTML
- * disabled, and the whole generated body then goes through sanitize-html with a small allow-list
+ * new page) and no external requests. Notes are untrusted: markdown-it renders them with the notes
+ * rules of shared/markdown-html.ts (raw HTML disabled, link allow-list, images as links; the same
+ * rules as the browser's read views), and the whole generated body then goes through sanitize-html with a small allow-list
  * (no script, no iframe, no event handlers, no `style` except table alignment, only http(s) and
  * mailto links; images become links, so nothing remote is loaded). A Content-Security-Policy meta
  * tag forbids scripts and remote loads as a second line of defence.
@@ -9,61 +10,32 @@
  * Lives in server/ rather than shared/export/ because sanitize-html (through postcss) is not
  * isomorphic.
  */
-import MarkdownIt from 'markdown-it';
 import sanitizeHtml from 'sanitize-html';
+import { ALLOWED_ATTRIBUTES, ALLOWED_CELL_ALIGN, ALLOWED_TAGS, LINK_REL, LINK_SCHEMES, notesMarkdown } from '../../shared/markdown-html.ts';
 import type { ExportAction, ExportSession, SummaryFollowUp, SummaryModel } from '../../shared/export/model.ts';
 import { formatDiscussed, formatDue, formatGeneratedAt, formatSchedule } from '../../shared/export/schedule.ts';
 
 /** Notes headings start below the topic heading (h3): `#` becomes h4. */
-const NOTES_HEADING_SHIFT = 3;
-
-const markdown = new MarkdownIt('default', { html: false, linkify: true, typographer: false });
-markdown.core.ruler.push('mcpad_demote_headings', (state) => {
-  for (const token of state.tokens) {
-    if (token.type === 'heading_open' || token.type === 'heading_close') {
-      token.tag = `h${Math.min(6, Number(token.tag.slice(1)) + NOTES_HEADING_SHIFT)}`;
-    }
-  }
-});
-
-// Links whose text is the URL itself need no " <url>" after them in print.
-markdown.core.ruler.push('mcpad_mark_bare_links', (state) => {
-  for (const block of state.tokens) {
-    for (const token of block.children ?? []) {
-      if (token.type === 'link_open' && (token.markup === 'linkify' || token.markup === 'autolink')) token.attrJoin('class', 'bare');
-    }
-  }
-});
+const markdown = notesMarkdown({ headingShift: 3 });
 
 export const CONTENT_SECURITY_POLICY = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'";
 
+// The allow-list is shared with the browser's read views (shared/markdown-html.ts).
+const cellStyle = { 'text-align': [ALLOWED_CELL_ALIGN] };
 const SANITIZE_OPTIONS: sanitizeHtml.IOptions = {
-  allowedTags: [
-    'article', 'section', 'header', 'div', 'span', 'p', 'br', 'hr',
-    'h1', 'h2', 'h3', 'h4', 'h5', 'h6',
-    'ul', 'ol', 'li', 'dl', 'dt', 'dd',
-    'a', 'strong', 'em', 's', 'code', 'pre', 'blockquote', 'small', 'time',
-    'table', 'thead', 'tbody', 'tr', 'th', 'td',
-  ],
-  allowedAttributes: {
-    '*': ['class', 'id'],
-    a: ['href', 'rel'],
-    ol: ['start'],
-    time: ['datetime'],
-    th: ['style'],
-    td: ['style'],
-  },
-  allowedStyles: { th: { 'text-align': [/^(left|right|center)$/] }, td: { 'text-align': [/^(left|right|center)$/] } },
-  allowedSchemes: ['http', 'https', 'mailto'],
+  allowedTags: [...ALLOWED_TAGS],
+  allowedAttributes: Object.fromEntries(Object.entries(ALLOWED_ATTRIBUTES).map(([tag, names]) => [tag, [...names]])),
+  allowedStyles: { th: cellStyle, td: cellStyle },
+  allowedSchemes: [...LINK_SCHEMES],
   allowedSchemesAppliedToAttributes: ['href'],
   allowProtocolRelative: false,
   disallowedTagsMode: 'escape',
   transformTags: {
-    a: (tagName, attribs) => ({ tagName, attribs: { ...attribs, rel: 'noopener noreferrer nofollow' } }),
-    // An image would be a remote request (tracking pixel): keep it as a link to click instead.
+    a: (tagName, attribs) => ({ tagName, attribs: { ...attribs, rel: LINK_REL } }),
+    // markdown-it already renders images as links (shared/markdown-html.ts); this covers any other.
     img: (_tagName, attribs) => ({
       tagName: 'a',
-      attribs: (attribs.src ? { href: attribs.src, rel: 'noopener noreferrer nofollow' } : {}) as sanitizeHtml.Attributes,
+      attribs: (attribs.src ? { href: attribs.src, rel: LINK_REL } : {}) as sanitizeHtml.Attributes,
       text: `[image${attribs.alt ? `: ${attribs.alt}` : ''}]`,
     }),
   },

@@ -1,6 +1,6 @@
 /**
  * Serves the browser client built by Vite (client/dist/): the page for `/`, `/s/:sessionId`,
- * `/s/:sessionId/read`, `/s/:sessionId/history` and `/e/:eventId/followups` (one SPA shell), and
+ * `/s/:sessionId/read`, `/s/:sessionId/present`, `/s/:sessionId/history` and `/e/:eventId/followups` (one SPA shell), and
  * the static files next to it. `/api`, `/collab` and
  * `/healthz` are more specific routes and keep working. When the build is missing the page routes
  * answer 503 with how to build it, instead of the server failing to start.
@@ -16,7 +16,7 @@ export interface ClientRoutesOptions {
   distDir: string;
 }
 
-const PAGE_ROUTES = ['/', '/admin', '/s/:sessionId', '/s/:sessionId/read', '/s/:sessionId/history', '/e/:eventId/followups', '/followups/person/:name'];
+const PAGE_ROUTES = ['/', '/admin', '/s/:sessionId', '/s/:sessionId/read', '/s/:sessionId/present', '/s/:sessionId/history', '/e/:eventId/followups', '/followups/person/:name'];
 
 /** Page routes are in the OpenAPI document (no token: the page reads it from its URL); the built
  *  files next to them are hidden there, as @fastify/static does by default. */

@@ -105,7 +105,7 @@ describe('browser client', () => {
 
       // The read-only view in a fresh browser (nothing local): live notes, no editing UI.
       const reader = await (await context(null)).newPage();
-      await reader.goto(`${s.url}/s/${SESSION}/read`);
+      await reader.goto(`${s.url}/s/${SESSION}?view=read`);
       await waitForNotes(reader, topic, (t) => t.includes('Bob: agreed'), 'reader to get the notes from the server');
       expect(await reader.locator('.cm-content[contenteditable="true"]').count()).toBe(0);
       // Only the view toggles (follow the discussion, colour by author) take input in read-only mode.

@@ -93,17 +93,18 @@ describe('follow-ups in the browser', () => {
       await addItem(s, SESSION, topics[0]!.id, 'Something to do');
       const viewerLink = await sessionLink(s, SESSION, 'viewer');
       const viewer = await page(null);
+      // The viewer link opens the rendered read view (/s/:id/read): nothing to edit there.
       await viewer.goto(`${s.url}${viewerLink}`);
+      await viewer.locator('li.read-action', { hasText: 'Something to do' }).waitFor();
+      expect(await viewer.locator('#name-input, [contenteditable="true"], form, input, textarea, select').count()).toBe(0);
+      // Reopening the plain session address keeps the viewer's role (the link is kept on this device).
+      await viewer.goto(`${s.url}/s/${SESSION}`);
       await waitForState(viewer, 'saved');
       expect(await viewer.getAttribute('[data-testid="role"]', 'data-role')).toBe('viewer');
       expect(await viewer.locator('#name-input').count()).toBe(0);
       expect(await viewer.locator('.cm-content[contenteditable="true"]').count()).toBe(0);
       expect(await viewer.locator('form.add-action, details.assign, [data-testid="discuss"], input[type="checkbox"].action').count()).toBe(0);
       expect(await viewer.locator('li.action input').count()).toBe(0);
-      // Reopening the plain session address keeps the viewer's role (the link is kept on this device).
-      await viewer.goto(`${s.url}/s/${SESSION}`);
-      await waitForState(viewer, 'saved');
-      expect(await viewer.locator('.cm-content[contenteditable="true"]').count()).toBe(0);
       await screenshot(viewer, 'viewer-link');
 
       const stranger = await page('Sam');

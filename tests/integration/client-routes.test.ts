@@ -10,11 +10,11 @@ afterEach(async () => {
 });
 
 describe('serving the browser client', () => {
-  it('serves the page for /, /s/:id (and /read, /history), /e/:id/followups, static files, and leaves /api and /healthz alone', async () => {
+  it('serves the page for /, /s/:id (and /read, /present, /history), /e/:id/followups, static files, and leaves /api and /healthz alone', async () => {
     const s = await startServer();
     servers.push(s);
     const { fastify } = s.app;
-    for (const url of ['/', '/s/containers-cr', '/s/containers-cr/read', '/s/containers-cr/history', '/e/lpc2019/followups', '/s/unknown-session', '/admin']) {
+    for (const url of ['/', '/s/containers-cr', '/s/containers-cr/read', '/s/containers-cr/present', '/s/containers-cr/history', '/e/lpc2019/followups', '/s/unknown-session', '/admin', '/followups/person/Demo%20person']) {
       const page = await fastify.inject({ url });
       expect(page.statusCode, url).toBe(200);
       expect(page.headers['content-type']).toContain('text/html');

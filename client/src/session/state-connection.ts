@@ -19,9 +19,11 @@ export class StateConnection {
   readonly provider: WebsocketProvider;
   private readonly listeners = new Set<() => void>();
 
-  constructor(readonly sessionId: string, token: string | undefined) {
+  /** `socketClass`: e.g. the read views' socket that never sends content (read/read-only-socket.ts). */
+  constructor(readonly sessionId: string, token: string | undefined, socketClass?: typeof WebSocket) {
     const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
     this.provider = new WebsocketProvider(`${scheme}//${location.host}${COLLAB_PATH}`, sessionId + STATE_ROOM_SUFFIX, this.doc, {
+      ...(socketClass ? { WebSocketPolyfill: socketClass } : {}),
       disableBc: true,
       maxBackoffTime: 5000,
       ...(token ? { params: { token } } : {}),

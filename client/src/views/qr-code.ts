@@ -1,14 +1,17 @@
 /**
- * A QR code of a link, for the room's screen or a phone camera: an SVG image (lean-qr) with the
- * link's purpose as its accessible name. The CSP allows `data:` images (server/app.ts).
+ * A QR code of a link, as an inline SVG (sharp at any size: the projector's corner, a printed
+ * sheet, a phone held up to the room's screen). lean-qr encodes; the figure is labelled for screen
+ * readers with `label`, and the link itself is not repeated here (callers show it as text where it
+ * should be readable).
  */
 import { generate } from 'lean-qr';
-import { toSvgDataURL } from 'lean-qr/extras/svg';
+import { toSvg } from 'lean-qr/extras/svg';
 import { h } from '../dom.ts';
 
-/** A figure with the QR code of `text` (an absolute URL, usually) named `label` for screen readers. */
 export function qrCodeElement(text: string, label: string): HTMLElement {
-  const code = generate(text);
-  const src = toSvgDataURL(code, { on: 'black', off: 'white', pad: 4 });
-  return h('figure', { class: 'qr-code', 'data-testid': 'qr-code' }, h('img', { src, alt: `QR code: ${label}`, width: 220, height: 220 }), h('figcaption', { class: 'muted' }, label));
+  const svg = toSvg(generate(text), document, { on: '#000', off: '#fff', pad: 4 });
+  svg.setAttribute('aria-hidden', 'true');
+  svg.setAttribute('focusable', 'false');
+  // A QR code scans only dark-on-light, whatever the page's theme.
+  return h('figure', { class: 'qr-code', role: 'img', 'aria-label': label, 'data-qr-text': text, 'data-testid': 'qr-code' }, svg);
 }
