@@ -18,6 +18,7 @@ import { limitExpensiveReads } from './http/expensive-reads.ts';
 import { installApiContract, openApiRoutes, type RegisteredRoute } from './http/api-contract.ts';
 import { clientErrorHandler, frameworkErrors, installErrorHandler } from './http/error-handler.ts';
 import { followupRoutes } from './http/followup-routes.ts';
+import { decisionRoutes } from './http/decision-routes.ts';
 import { healthRoutes } from './http/health-routes.ts';
 import { historyRoutes } from './http/history-routes.ts';
 import { importRoutes } from './http/import-routes.ts';
@@ -181,6 +182,7 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps = {}): Pr
   await fastify.register(exportRoutes, { exports });
   await fastify.register(tokenRoutes, { meta, access });
   await fastify.register(followupRoutes, { meta, access, followups });
+  await fastify.register(decisionRoutes, { access, decisions: services.decisions });
   await fastify.register(recordRoutes, { access, record });
   await fastify.register(historyRoutes, { access, history });
   const writer = new PadWriter(docs, { timeoutMs: config.etherpadWriteTimeoutMs, maxMessageBytes: config.maxMessageBytes });

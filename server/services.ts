@@ -9,6 +9,7 @@ import { CheckpointService } from './sessions/checkpoint-service.ts';
 import { DocService, type DocServiceOptions } from './docs/doc-service.ts';
 import { notesTemplate, stateTemplate } from './sessions/doc-templates.ts';
 import { FollowupsService } from './sessions/followups-service.ts';
+import { DecisionsService } from './sessions/decisions-service.ts';
 import type { DocMetrics } from './docs/doc-metrics.ts';
 import type { Logger } from './logger.ts';
 import { SessionRecord } from './sessions/session-record.ts';
@@ -43,6 +44,8 @@ export interface Services {
   /** The session state docs (follow-ups, discussion, authors; written only by the server). */
   stateDocs: DocService;
   followups: FollowupsService;
+  /** Decisions (issue #17): recorded and agreed over HTTP. */
+  decisions: DecisionsService;
   record: SessionRecord;
   history: CheckpointService;
   exports: ExportService;
@@ -176,6 +179,7 @@ export async function openServices(config: Readonly<Config>, log: Logger, deps: 
     docs,
     stateDocs,
     followups: new FollowupsService(meta, docs, stateDocs, skips),
+    decisions: new DecisionsService(meta, docs),
     record: recordReady,
     history: historyReady,
     exports: new ExportService(meta, docs, stateDocs, skips, new ExportCache(config.exportCacheBytes)),
