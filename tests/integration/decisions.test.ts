@@ -67,6 +67,11 @@ describe('decisions over HTTP', () => {
     await waitFor(() => bobSees()[0]?.agreedBy === 'Stéphane (lead)', 'the agreement reaches a connected client');
 
     expect((await api('GET', `/api/sessions/${SESSION}/decisions`, tokens.viewer)).json.decisions).toEqual([agreed.json]);
+    const exported = (await api('GET', `/api/sessions/${SESSION}/export?format=json`, tokens.viewer)).json;
+    const topic = exported.sessions[0].topics.find((t: { id: string }) => t.id === TOPIC);
+    expect(topic.decisions).toEqual([{ id, text: 'Use binderfs upstream', createdBy: 'Christian', createdAt: created.json.createdAt, agreed: true, agreedBy: 'Stéphane (lead)', agreedAt: agreed.json.agreedAt }]);
+    const mail = await (await fetch(`${s.url}/api/sessions/${SESSION}/export?format=txt`)).text();
+    expect(mail.indexOf('[agreed by Stéphane (lead)] Use binderfs upstream')).toBeLessThan(mail.indexOf('Android containers\n---'));
     const cleared = await api('PATCH', `/api/sessions/${SESSION}/decisions/${id}`, TEST_ADMIN_TOKEN, { agreed: false });
     expect(cleared.json).toMatchObject({ agreedBy: null, agreedAt: null, text: 'Use binderfs upstream' });
     await waitFor(() => bobSees()[0]?.agreedBy === undefined, 'the cleared agreement reaches a connected client');
