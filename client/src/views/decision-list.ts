@@ -123,13 +123,13 @@ export class DecisionListView {
     const badge = h('span', { class: 'agreed-badge' }, 'Agreed');
     const meta = h('span', { class: 'action-meta' });
     const agree = this.options.agree && id ? this.agreeButton(item, id) : null;
-    const details = h('span', { class: 'action-details' }, meta, agree);
+    const details = h('span', { class: 'action-details' }, badge, meta, agree);
     if (this.options.readOnly) {
       const text = h('span', { class: 'action-text' });
-      return { element: h('li', { class: 'decision', 'data-decision-id': id }, badge, text, details), text, badge, meta, agree: null, editing: false };
+      return { element: h('li', { class: 'decision', 'data-decision-id': id }, text, details), text, badge, meta, agree: null, editing: false };
     }
     const text = h('input', { type: 'text', class: 'action-text', autocomplete: 'off' });
-    const row: Row = { element: h('li', { class: 'decision', 'data-decision-id': id }, badge, text, details), text, badge, meta, agree, editing: false };
+    const row: Row = { element: h('li', { class: 'decision', 'data-decision-id': id }, text, details), text, badge, meta, agree, editing: false };
     const commit = (): void => {
       row.editing = false;
       const value = text.value.trim();
