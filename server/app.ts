@@ -19,6 +19,7 @@ import { installApiContract, openApiRoutes, type RegisteredRoute } from './http/
 import { clientErrorHandler, frameworkErrors, installErrorHandler } from './http/error-handler.ts';
 import { followupRoutes } from './http/followup-routes.ts';
 import { carryOverRoutes } from './http/carry-over-routes.ts';
+import { decisionRoutes } from './http/decision-routes.ts';
 import { healthRoutes } from './http/health-routes.ts';
 import { historyRoutes } from './http/history-routes.ts';
 import { importRoutes } from './http/import-routes.ts';
@@ -186,6 +187,7 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps = {}): Pr
   await fastify.register(sessionEditRoutes, { meta, docs, access, editor: new SessionEditor(meta, docs) });
   await fastify.register(followupRoutes, { meta, access, followups });
   await fastify.register(carryOverRoutes, { meta, access, followups, carryOver: services.carryOver });
+  await fastify.register(decisionRoutes, { access, decisions: services.decisions });
   await fastify.register(recordRoutes, { access, record });
   await fastify.register(historyRoutes, { access, history });
   const writer = new PadWriter(docs, { timeoutMs: config.etherpadWriteTimeoutMs, maxMessageBytes: config.maxMessageBytes });

@@ -10,6 +10,7 @@ import { DocService, type DocServiceOptions } from './docs/doc-service.ts';
 import { notesTemplate, stateTemplate } from './sessions/doc-templates.ts';
 import { FollowupsService } from './sessions/followups-service.ts';
 import { CarryOverService } from './sessions/carry-over-service.ts';
+import { DecisionsService } from './sessions/decisions-service.ts';
 import type { DocMetrics } from './docs/doc-metrics.ts';
 import type { Logger } from './logger.ts';
 import { SessionRecord } from './sessions/session-record.ts';
@@ -46,6 +47,8 @@ export interface Services {
   followups: FollowupsService;
   /** Follow-ups carried over from a session's predecessor (issue #17). */
   carryOver: CarryOverService;
+  /** Decisions (issue #17): recorded and agreed over HTTP. */
+  decisions: DecisionsService;
   record: SessionRecord;
   history: CheckpointService;
   exports: ExportService;
@@ -184,6 +187,7 @@ export async function openServices(config: Readonly<Config>, log: Logger, deps: 
     stateDocs,
     followups,
     carryOver: new CarryOverService(meta, docs, stateDocs, followups),
+    decisions: new DecisionsService(meta, docs),
     record: recordReady,
     history: historyReady,
     exports: new ExportService(meta, docs, stateDocs, skips, new ExportCache(config.exportCacheBytes)),

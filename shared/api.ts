@@ -14,3 +14,4 @@ export * from './api/exports.ts';
 export * from './api/ops.ts';
 export * from './api/etherpad.ts';
 export * from './api/carry-over.ts';
+export * from './api/decisions.ts';

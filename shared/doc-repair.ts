@@ -6,20 +6,26 @@
  * Invariant: typed text is never lost. Notes left as a plain string become a Y.Text holding it; the
  * notes and action items of a duplicate section move into the first section of that topic; a
  * section without a topic id that holds notes or items is kept under a new id. Only entries that
- * cannot hold text (not a section map, empty id-less sections, non-map action entries) and
- * content of root types the schema does not define are removed.
+ * cannot hold text (not a section map, empty id-less sections, non-map action or decision entries)
+ * and content of root types the schema does not define are removed. A section stored before
+ * decisions existed gets an empty decision list.
  */
 import * as Y from 'yjs';
 import {
   ACTION_ITEM_FIELDS,
   actionItemMaps,
+  DECISION_AGREED_FIELDS,
+  DECISION_ITEM_FIELDS,
+  decisionItemMaps,
   isSectionMap,
   LayoutKey,
   misfitActionFields,
   ROOT_LAYOUT,
+  misfitDecisionFields,
   ROOT_TOPICS,
   SectionKey,
   sectionActions,
+  sectionDecisions,
   sectionId,
   sectionNotes,
   topicSections,
@@ -72,7 +78,7 @@ export function repairDoc(doc: Y.Doc, topics: readonly RepairTopic[], options: R
       }
       let id = sectionId(entry);
       if (id === undefined) {
-        if ((sectionNotes(entry)?.length ?? 0) === 0 && !hasStringNotes(entry) && actionItemMaps(entry).length === 0) {
+        if ((sectionNotes(entry)?.length ?? 0) === 0 && !hasStringNotes(entry) && actionItemMaps(entry).length === 0 && decisionItemMaps(entry).length === 0) {
           remove.push(index);
           note('removed an empty section without a topic id');
           return;
@@ -140,6 +146,49 @@ function repairSection(section: SectionMap, id: string, title: string | undefine
     for (const field of misfits) item.set(field, fixedField(field, item.get(field), newItemId));
     if (misfits.length > 0) note(`fixed missing or mistyped fields of an action item of ${shown(id)}`);
   }
+  repairDecisions(section, id, newItemId, note);
+}
+
+/** The decision list of one section: added when missing (a doc stored before decisions existed),
+ *  replaced when not a list, non-map entries removed, mistyped fields fixed. */
+function repairDecisions(section: SectionMap, id: string, newItemId: () => string, note: (repair: string) => void): void {
+  let decisions = sectionDecisions(section);
+  if (!decisions) {
+    const missing = !section.has(SectionKey.decisions);
+    decisions = new Y.Array<unknown>();
+    section.set(SectionKey.decisions, decisions);
+    note(missing ? `added the decision list of ${shown(id)}` : `replaced the decision list of ${shown(id)} that was not a list`);
+  }
+  for (let index = decisions.length - 1; index >= 0; index--) {
+    if (!(decisions.get(index) instanceof Y.Map)) {
+      decisions.delete(index, 1);
+      note(`removed a decision entry of ${shown(id)} that is not a map`);
+    }
+  }
+  for (const item of decisions as Y.Array<Y.Map<unknown>>) {
+    const misfits = misfitDecisionFields(item);
+    for (const field of misfits) fixDecisionField(item, field, newItemId);
+    if (misfits.length > 0) note(`fixed missing or mistyped fields of a decision of ${shown(id)}`);
+  }
+}
+
+/** A mistyped agreed field is removed (agreement is the server's to give); others as for actions. */
+function fixDecisionField(item: Y.Map<unknown>, field: string, newItemId: () => string): void {
+  if (field in DECISION_AGREED_FIELDS) item.delete(field);
+  else item.set(field, fixedField(field as keyof ActionItem, item.get(field), newItemId));
+}
+
+/** A plain copy of a decision map (its id kept), fixed where it does not fit. */
+function copyDecision(item: Y.Map<unknown>, newItemId: () => string): Y.Map<unknown> {
+  const copy = new Y.Map<unknown>();
+  const misfits = new Set<string>(misfitDecisionFields(item));
+  for (const field of Object.keys(DECISION_ITEM_FIELDS)) {
+    copy.set(field, misfits.has(field) ? fixedField(field as keyof ActionItem, item.get(field), newItemId) : item.get(field));
+  }
+  for (const field of Object.keys(DECISION_AGREED_FIELDS)) {
+    if (item.has(field) && !misfits.has(field)) copy.set(field, item.get(field));
+  }
+  return copy;
 }
 
 /** A value of the right type for `field`, keeping what can be kept (a number as text). */
@@ -149,7 +198,7 @@ function fixedField(field: keyof ActionItem, bad: unknown, newItemId: () => stri
   return typeof bad === 'number' || typeof bad === 'boolean' ? String(bad) : '';
 }
 
-/** Moves the notes text and action items of `duplicate` (as malformed as may be) to the end of
+/** Moves the notes text, action items and decisions of `duplicate` (as malformed as may be) to the end of
  *  `into` (already repaired). */
 function mergeSection(duplicate: SectionMap, into: SectionMap, newItemId: () => string): void {
   const bad = duplicate.get(SectionKey.notes);
@@ -166,6 +215,8 @@ function mergeSection(duplicate: SectionMap, into: SectionMap, newItemId: () => 
     return copy;
   });
   if (copies.length > 0) sectionActions(into)!.push(copies);
+  const decisions = decisionItemMaps(duplicate).map((item) => copyDecision(item, newItemId));
+  if (decisions.length > 0) sectionDecisions(into)!.push(decisions);
 }
 
 /** The internals of a root type this repair walks: its keyed items and its list of items. */

@@ -13,14 +13,24 @@
  *           'done'      boolean
  *           'createdBy' string        display name of whoever captured it
  *           'createdAt' string        ISO 8601
+ *       'decisions' Y.Array<Y.Map>    decisions (issue #17), in capture order
+ *         item: Y.Map
+ *           'id'        string        slug, unique in the doc (among action items and decisions)
+ *           'text'      string
+ *           'createdBy' string        display name of whoever recorded it
+ *           'createdAt' string        ISO 8601
+ *           'agreedBy'  string        (optional) who marked it agreed: set and cleared by the server only
+ *           'agreedAt'  string        (optional) ISO 8601, set and cleared with `agreedBy`
  *
  *   doc.getMap('layout')              Y.Map           written by the server only (issue #15)
  *     'topicOrder' string[]           the topic ids in display order (last writer wins). Yjs cannot
  *                                     move a section without delete + reinsert, which would lose
  *                                     concurrent notes edits, so reordering writes this list instead
  *
- * Sections are created by the server only (see topic-template.ts); clients edit `notes` and
- * `actions` inside them. Readers show sections in `layout.topicOrder` order (see readableSections).
+ * Sections are created by the server only (see topic-template.ts); clients edit `notes`, `actions`
+ * and `decisions` inside them (decisions: add one, replace its `text`; a lead or admin marks one
+ * agreed over HTTP, a server edit). A stored section without `decisions` gets an empty list on load.
+ * Readers show sections in `layout.topicOrder` order (see readableSections).
  *
  * Readers never throw on a doc that does not fit this schema (issue #13): the accessors return
  * `undefined` and the readers skip what does not fit, telling an optional `SkipReport` what they
@@ -41,6 +51,7 @@ export const SectionKey = {
   title: 'title',
   notes: 'notes',
   actions: 'actions',
+  decisions: 'decisions',
 } as const;
 
 export interface ActionItem {
@@ -51,12 +62,23 @@ export interface ActionItem {
   createdAt: string;
 }
 
+/** A decision; `agreedBy` and `agreedAt` only when a lead or admin marked it agreed. */
+export interface DecisionItem {
+  id: string;
+  text: string;
+  createdBy: string;
+  createdAt: string;
+  agreedBy?: string;
+  agreedAt?: string;
+}
+
 /** A plain snapshot of one section, for export and tests. */
 export interface SectionSnapshot {
   id: string;
   title: string;
   notes: string;
   actions: ActionItem[];
+  decisions: DecisionItem[];
 }
 
 export type SectionMap = Y.Map<unknown>;
@@ -106,6 +128,29 @@ export function actionItemMaps(section: SectionMap, report: SkipReport = ignore)
   for (const entry of actions) {
     if (entry instanceof Y.Map) items.push(entry as Y.Map<unknown>);
     else report(`section "${sectionId(section) ?? '?'}": action entry that is not a map`);
+  }
+  return items;
+}
+
+/** The decision list of a section, or undefined when it is missing or something else. Entries may
+ *  be anything: read them with `decisionItemMaps`. */
+export function sectionDecisions(section: SectionMap): Y.Array<unknown> | undefined {
+  const decisions = section.get(SectionKey.decisions);
+  return decisions instanceof Y.Array ? (decisions as Y.Array<unknown>) : undefined;
+}
+
+/** The item maps of a section's decision list, skipping entries that are not maps. A section
+ *  without the list (stored before decisions existed; repaired on load) simply has none. */
+export function decisionItemMaps(section: SectionMap, report: SkipReport = ignore): Y.Map<unknown>[] {
+  const decisions = sectionDecisions(section);
+  if (!decisions) {
+    if (section.has(SectionKey.decisions)) report(`section "${sectionId(section) ?? '?'}": decisions is not a list`);
+    return [];
+  }
+  const items: Y.Map<unknown>[] = [];
+  for (const entry of decisions) {
+    if (entry instanceof Y.Map) items.push(entry as Y.Map<unknown>);
+    else report(`section "${sectionId(section) ?? '?'}": decision entry that is not a map`);
   }
   return items;
 }
@@ -214,6 +259,47 @@ export function readActionItem(item: Y.Map<unknown>): ActionItem {
   };
 }
 
+/** The type of each field of a decision map that clients create; `agreedBy`/`agreedAt` are optional. */
+export const DECISION_ITEM_FIELDS = { id: 'string', text: 'string', createdBy: 'string', createdAt: 'string' } as const;
+/** Fields only the server sets (a lead or admin marking a decision agreed). */
+export const DECISION_AGREED_FIELDS = { agreedBy: 'string', agreedAt: 'string' } as const;
+
+type DecisionField = keyof typeof DECISION_ITEM_FIELDS | keyof typeof DECISION_AGREED_FIELDS;
+
+/** Fields of a decision map that are missing (required ones) or of the wrong type. */
+export function misfitDecisionFields(item: Y.Map<unknown>): DecisionField[] {
+  const required = (Object.keys(DECISION_ITEM_FIELDS) as DecisionField[]).filter((key) => typeof item.get(key) !== 'string');
+  const agreed = (Object.keys(DECISION_AGREED_FIELDS) as DecisionField[]).filter((key) => item.has(key) && typeof item.get(key) !== 'string');
+  return [...required, ...agreed];
+}
+
+/** Reads one decision map into a plain object, tolerating missing or mistyped fields. */
+export function readDecisionItem(item: Y.Map<unknown>): DecisionItem {
+  const str = (key: string): string => {
+    const value = item.get(key);
+    return typeof value === 'string' ? value : '';
+  };
+  const decision: DecisionItem = { id: str('id'), text: str('text'), createdBy: str('createdBy'), createdAt: str('createdAt') };
+  if (str('agreedBy') !== '' || str('agreedAt') !== '') {
+    decision.agreedBy = str('agreedBy');
+    decision.agreedAt = str('agreedAt');
+  }
+  return decision;
+}
+
+/** Adds a decision to a section; returns its id, or undefined when the section has no decision list. */
+export function addDecision(section: SectionMap, fields: { id: string; text: string; createdBy: string; createdAt: string }): string | undefined {
+  const decisions = sectionDecisions(section);
+  if (!decisions) return undefined;
+  const item = new Y.Map<unknown>();
+  item.set('id', fields.id);
+  item.set('text', fields.text);
+  item.set('createdBy', fields.createdBy);
+  item.set('createdAt', fields.createdAt);
+  decisions.push([item]);
+  return fields.id;
+}
+
 /** Adds an action item to a section; returns its id, or undefined when the section has no action list. */
 export function addActionItem(
   section: SectionMap,
@@ -251,6 +337,10 @@ export function readSections(doc: Y.Doc, report: SkipReport = ignore): SectionSn
       actions: actionItemMaps(section, report).map((item) => {
         if (misfitActionFields(item).length > 0) report(`section "${sectionId(section)}": action item with missing or mistyped fields`);
         return readActionItem(item);
+      }),
+      decisions: decisionItemMaps(section, report).map((item) => {
+        if (misfitDecisionFields(item).length > 0) report(`section "${sectionId(section)}": decision with missing or mistyped fields`);
+        return readDecisionItem(item);
       }),
     };
   });

@@ -16,9 +16,9 @@ export const TOKEN_ROLES: readonly TokenRole[] = ['lead', 'participant', 'viewer
 export type Operation =
   /** Read notes, action items, follow-ups, exports. */
   | 'read'
-  /** Change notes and action-item text; capture action items. */
+  /** Change notes, action-item and decision text; capture action items, record decisions. */
   | 'edit'
-  /** Set assignee, due date and status of action items. */
+  /** Set assignee, due date and status of action items; mark decisions agreed. */
   | 'assign'
   /** Create, list and revoke a session's links; change event access. */
   | 'manage';

@@ -21,6 +21,7 @@ function newSection(topic: TemplateTopic): SectionMap {
   section.set(SectionKey.title, topic.title);
   section.set(SectionKey.notes, new Y.Text());
   section.set(SectionKey.actions, new Y.Array());
+  section.set(SectionKey.decisions, new Y.Array());
   return section;
 }
 

@@ -12,13 +12,28 @@
  *   - a new action item appended to a section's `actions`: a Y.Map with exactly the keys id, text,
  *     done, createdBy, createdAt (strings, `done` a boolean, `id` a fresh unique slug, `createdAt`
  *     an ISO time), all set in the update that creates it;
- *   - an action item's `text` (string) and `done` (boolean), replaced by a new value.
+ *   - an action item's `text` (string) and `done` (boolean), replaced by a new value;
+ *   - a new decision appended to a section's `decisions` (issue #17): a Y.Map with exactly the keys
+ *     id, text, createdBy, createdAt (strings; id and createdAt as for action items; ids are unique
+ *     among action items and decisions), all set in the update that creates it;
+ *   - a decision's `text` (string), replaced by a new value.
  * Refused: adding, removing, moving or replacing sections; setting a section's fields; deleting
- * action items or their fields; changing `id`, `createdBy` or `createdAt`; unknown keys and root
- * types. Server edits (template, import, restore, repair) do not pass through here.
+ * action items, decisions or their fields; changing `id`, `createdBy` or `createdAt`; a decision's
+ * `agreedBy` / `agreedAt` (a lead or admin sets them over HTTP, a server edit); unknown keys and
+ * root types. Server edits (template, import, restore, repair) do not pass through here.
  */
 import * as Y from 'yjs';
-import { ACTION_ITEM_FIELDS, actionItemMaps, isSectionMap, ROOT_TOPICS, SectionKey, topicSections } from '../../shared/doc-schema.ts';
+import {
+  ACTION_ITEM_FIELDS,
+  actionItemMaps,
+  DECISION_AGREED_FIELDS,
+  DECISION_ITEM_FIELDS,
+  decisionItemMaps,
+  isSectionMap,
+  ROOT_TOPICS,
+  SectionKey,
+  topicSections,
+} from '../../shared/doc-schema.ts';
 
 /** A Yjs update decoded with `Y.decodeUpdate`. */
 export interface DecodedUpdate {
@@ -36,16 +51,55 @@ export interface SchemaRefusal {
 /** Decides whether a client update may be applied to `doc`; null allows it. */
 export type UpdateGuard = (doc: Y.Doc, update: DecodedUpdate) => SchemaRefusal | null;
 
-/** The fields of an action item (type from the doc schema) and whether clients may change them. */
-const ACTION_FIELDS: Record<string, { type: 'string' | 'boolean'; editable: boolean }> = Object.fromEntries(
-  Object.entries(ACTION_ITEM_FIELDS).map(([key, type]) => [key, { type, editable: key === 'text' || key === 'done' }]),
-);
+/** A field of an item map: its type (from the doc schema), whether clients may change it, and
+ *  whether only the server sets it (clients may not write it at all). */
+interface FieldSpec {
+  type: 'string' | 'boolean';
+  editable: boolean;
+  serverOnly?: boolean;
+}
+
+/** An item list clients append to: action items or decisions. `rule` prefixes the refusal rules. */
+interface ItemSpec {
+  rule: 'action' | 'decision';
+  noun: string;
+  fields: Record<string, FieldSpec>;
+}
+
+const ACTION: ItemSpec = {
+  rule: 'action',
+  noun: 'action item',
+  fields: Object.fromEntries(Object.entries(ACTION_ITEM_FIELDS).map(([key, type]) => [key, { type, editable: key === 'text' || key === 'done' }])),
+};
+
+const DECISION: ItemSpec = {
+  rule: 'decision',
+  noun: 'decision',
+  fields: {
+    ...Object.fromEntries(Object.entries(DECISION_ITEM_FIELDS).map(([key, type]) => [key, { type, editable: key === 'text' }])),
+    ...Object.fromEntries(Object.entries(DECISION_AGREED_FIELDS).map(([key, type]) => [key, { type, editable: false, serverOnly: true }])),
+  },
+};
+
+/** The fields a client sets when it creates an item. */
+const clientFields = (spec: ItemSpec): string[] => Object.keys(spec.fields).filter((key) => !spec.fields[key]!.serverOnly);
 
 /** Client-made action item ids: what our client makes (18 hex digits) and other slugs. */
 const ACTION_ID = /^[A-Za-z0-9_-]{1,64}$/;
 
-/** What a Yjs type is in the schema. `new-action` is an action item map created by this update. */
-type Kind = 'topics' | 'section' | 'notes' | 'actions' | 'action' | 'new-action' | 'unknown-root' | 'nested';
+/** What a Yjs type is in the schema. `new-action` (`new-decision`) is an item map created by this update. */
+type Kind =
+  | 'topics'
+  | 'section'
+  | 'notes'
+  | 'actions'
+  | 'action'
+  | 'new-action'
+  | 'decisions'
+  | 'decision'
+  | 'new-decision'
+  | 'unknown-root'
+  | 'nested';
 
 /** Where a struct lands: in `container` (a type of the doc, a type created by this update, or
  *  nowhere: Yjs discards items next to garbage-collected ones) under map key `key`. */
@@ -102,6 +156,8 @@ function childKind(parent: Kind, key: string | null, type: Y.AbstractType<any>):
   if (parent === 'section' && key === SectionKey.notes && type instanceof Y.Text) return 'notes';
   if (parent === 'section' && key === SectionKey.actions && type instanceof Y.Array) return 'actions';
   if (parent === 'actions' && key === null && type instanceof Y.Map) return 'action';
+  if (parent === 'section' && key === SectionKey.decisions && type instanceof Y.Array) return 'decisions';
+  if (parent === 'decisions' && key === null && type instanceof Y.Map) return 'decision';
   return 'nested';
 }
 
@@ -128,10 +184,10 @@ class UpdateCheck {
   readonly #places = new Map<Y.Item, Place>();
   /** The delete set as sorted ranges per client. */
   readonly #deleted = new Map<number, Array<{ clock: number; len: number }>>();
-  /** Per action item map, the fields this update gives a live new value. */
-  readonly #setFields = new Map<Y.AbstractType<any> | Y.Item, Map<string, Y.Item[]>>();
-  /** Action item maps this update creates. */
-  readonly #newActions: Y.Item[] = [];
+  /** Per action item or decision map, its kind and the fields this update gives a new value. */
+  readonly #setFields = new Map<Y.AbstractType<any> | Y.Item, { spec: ItemSpec; fields: Map<string, Y.Item[]> }>();
+  /** Action item and decision maps this update creates. */
+  readonly #newItems: Array<{ item: Y.Item; spec: ItemSpec }> = [];
 
   constructor(doc: Y.Doc, update: DecodedUpdate) {
     this.#doc = doc;
@@ -146,9 +202,9 @@ class UpdateCheck {
     for (const structs of this.#fresh.values()) {
       for (const struct of structs) if (struct instanceof Y.Item) this.#checkItem(struct);
     }
-    for (const action of this.#newActions) this.#checkNewAction(action);
-    for (const [container, fields] of this.#setFields) {
-      if (!(container instanceof Y.Item)) this.#checkEditedAction(fields);
+    for (const { item, spec } of this.#newItems) this.#checkNewItem(item, spec);
+    for (const [container, { spec, fields }] of this.#setFields) {
+      if (!(container instanceof Y.Item)) this.#checkEditedItem(fields, spec);
     }
     this.#checkDeletes();
   }
@@ -268,8 +324,8 @@ class UpdateCheck {
     if (!(container.content instanceof Y.ContentType)) refuse('bad-parent', 'an item whose parent is not a shared type');
     if (!found.fresh) return { kind: kindOfType(container.content.type), container: container.content.type, key: item.parentSub };
     const containerPlace = this.#places.get(container)!;
-    const kind: Kind =
-      containerPlace.kind === 'actions' && containerPlace.key === null && container.content.type instanceof Y.Map ? 'new-action' : 'nested';
+    const isItem = containerPlace.kind !== 'gone' && containerPlace.key === null && container.content.type instanceof Y.Map;
+    const kind: Kind = isItem && containerPlace.kind === 'actions' ? 'new-action' : isItem && containerPlace.kind === 'decisions' ? 'new-decision' : 'nested';
     return { kind, container, key: item.parentSub };
   }
 
@@ -291,78 +347,93 @@ class UpdateCheck {
         if (!(content instanceof Y.ContentString || content instanceof Y.ContentDeleted)) refuse('notes-content', 'notes hold plain text only');
         return;
       case 'actions':
-        if (place.key !== null) refuse('actions-key', 'the action list has no keys');
-        if (content instanceof Y.ContentType && content.type instanceof Y.Map) {
-          if (this.#deletedHere(item.id)) refuse('action-deleted', 'action items may not be deleted');
-          this.#newActions.push(item);
-          return;
-        }
-        if (content instanceof Y.ContentDeleted) refuse('action-deleted', 'action items may not be deleted');
-        return refuse('action-not-map', 'action items must be maps');
+        return this.#checkListEntry(item, place.key, ACTION);
+      case 'decisions':
+        return this.#checkListEntry(item, place.key, DECISION);
       case 'action':
       case 'new-action':
-        return this.#checkField(item, place.container, place.key);
+        return this.#checkField(item, place.container, place.key, ACTION);
+      case 'decision':
+      case 'new-decision':
+        return this.#checkField(item, place.container, place.key, DECISION);
       case 'nested':
-        return refuse('nested', 'content inside an action item field or another value clients may not write into');
+        return refuse('nested', 'content inside an action item or decision field or another value clients may not write into');
     }
   }
 
-  /** One value set on an action item map (new or existing). */
-  #checkField(item: Y.Item, container: Y.AbstractType<any> | Y.Item, key: string | null): void {
-    const field = key === null ? undefined : ACTION_FIELDS[key];
-    if (key === null || !field) refuse('action-field', `unknown action item field "${key ?? '(list entry)'}"`);
+  /** An entry of an action or decision list: a new item map, kept for its shape check. */
+  #checkListEntry(item: Y.Item, key: string | null, spec: ItemSpec): void {
+    const list = spec === ACTION ? 'the action list' : 'the decision list';
+    if (key !== null) refuse(`${spec.rule}s-key`, `${list} has no keys`);
+    const { content } = item;
+    if (content instanceof Y.ContentType && content.type instanceof Y.Map) {
+      if (this.#deletedHere(item.id)) refuse(`${spec.rule}-deleted`, `${spec.noun}s may not be deleted`);
+      this.#newItems.push({ item, spec });
+      return;
+    }
+    if (content instanceof Y.ContentDeleted) refuse(`${spec.rule}-deleted`, `${spec.noun}s may not be deleted`);
+    refuse(`${spec.rule}-not-map`, `${spec.noun}s must be maps`);
+  }
+
+  /** One value set on an action item or decision map (new or existing). */
+  #checkField(item: Y.Item, container: Y.AbstractType<any> | Y.Item, key: string | null, spec: ItemSpec): void {
+    const field = key === null ? undefined : spec.fields[key];
+    if (key === null || !field) refuse(`${spec.rule}-field`, `unknown ${spec.noun} field "${key ?? '(list entry)'}"`);
+    if (field.serverOnly) refuse(`${spec.rule}-agreed`, `${spec.noun} field "${key}" is set by a lead or admin over HTTP only`);
     const { content } = item;
     const deleted = this.#deletedHere(item.id);
     if (!(content instanceof Y.ContentDeleted)) {
       const values = content instanceof Y.ContentAny ? content.arr : null;
       if (!values || values.length !== 1 || typeof values[0] !== field.type) {
-        refuse('action-value', `action item field "${key}" must be a ${field.type}`);
+        refuse(`${spec.rule}-value`, `${spec.noun} field "${key}" must be a ${field.type}`);
       }
-    } else if (!deleted) refuse('action-value', `action item field "${key}" must be a ${field.type}`);
-    const fields = this.#setFields.get(container) ?? new Map<string, Y.Item[]>();
-    this.#setFields.set(container, fields);
-    const items = fields.get(key) ?? [];
+    } else if (!deleted) refuse(`${spec.rule}-value`, `${spec.noun} field "${key}" must be a ${field.type}`);
+    const entry = this.#setFields.get(container) ?? { spec, fields: new Map<string, Y.Item[]>() };
+    this.#setFields.set(container, entry);
+    const items = entry.fields.get(key) ?? [];
     items.push(item);
-    fields.set(key, items);
+    entry.fields.set(key, items);
   }
 
-  /** A new action item: every field set exactly once (text and done may be replaced), live, valid. */
-  #checkNewAction(action: Y.Item): void {
-    const fields = this.#setFields.get(action) ?? new Map<string, Y.Item[]>();
+  /** A new action item or decision: every client field set exactly once (editable ones may be
+   *  replaced), live, valid. */
+  #checkNewItem(created: Y.Item, spec: ItemSpec): void {
+    const fields = this.#setFields.get(created)?.fields ?? new Map<string, Y.Item[]>();
     const values: Record<string, unknown> = {};
-    for (const [key, spec] of Object.entries(ACTION_FIELDS)) {
+    const names = clientFields(spec);
+    for (const key of names) {
       const items = fields.get(key) ?? [];
       const live = items.filter((item) => !this.#deletedHere(item.id));
-      if (live.length !== 1 || (!spec.editable && items.length !== 1)) {
-        refuse('action-shape', `a new action item needs exactly one "${key}" (fields: ${Object.keys(ACTION_FIELDS).join(', ')})`);
+      if (live.length !== 1 || (!spec.fields[key]!.editable && items.length !== 1)) {
+        refuse(`${spec.rule}-shape`, `a new ${spec.noun} needs exactly one "${key}" (fields: ${names.join(', ')})`);
       }
       values[key] = (live[0]!.content as Y.ContentAny).arr[0];
     }
     const id = values.id as string;
-    if (!ACTION_ID.test(id)) refuse('action-id', 'an action item id is 1-64 letters, digits, "-" or "_"');
-    if (Number.isNaN(Date.parse(values.createdAt as string))) refuse('action-created-at', 'createdAt must be an ISO 8601 time');
-    if (this.#actionIds().has(id)) refuse('action-id-taken', `action item id "${id}" is already used`);
-    this.#actionIds().add(id);
+    if (!ACTION_ID.test(id)) refuse(`${spec.rule}-id`, `${spec.noun} ids are 1-64 letters, digits, "-" or "_"`);
+    if (Number.isNaN(Date.parse(values.createdAt as string))) refuse(`${spec.rule}-created-at`, 'createdAt must be an ISO 8601 time');
+    if (this.#itemIds().has(id)) refuse(`${spec.rule}-id-taken`, `${spec.noun} id "${id}" is already used`);
+    this.#itemIds().add(id);
   }
 
-  /** Fields of an existing action item: only text and done, and each given a live value. */
-  #checkEditedAction(fields: Map<string, Y.Item[]>): void {
+  /** Fields of an existing action item or decision: only the editable ones, each given a live value. */
+  #checkEditedItem(fields: Map<string, Y.Item[]>, spec: ItemSpec): void {
     for (const [key, items] of fields) {
-      if (!ACTION_FIELDS[key]!.editable) refuse('action-immutable', `action item field "${key}" is set once and never changed`);
-      if (items.every((item) => this.#deletedHere(item.id))) refuse('action-field-removed', `action item field "${key}" may not be removed`);
+      if (!spec.fields[key]!.editable) refuse(`${spec.rule}-immutable`, `${spec.noun} field "${key}" is set once and never changed`);
+      if (items.every((item) => this.#deletedHere(item.id))) refuse(`${spec.rule}-field-removed`, `${spec.noun} field "${key}" may not be removed`);
     }
   }
 
   #ids: Set<string> | null = null;
 
-  /** Ids of the doc's action items (read once per update that creates one). */
-  #actionIds(): Set<string> {
+  /** Ids of the doc's action items and decisions (read once per update that creates one). */
+  #itemIds(): Set<string> {
     if (this.#ids) return this.#ids;
     this.#ids = new Set();
     // Every section counts, duplicates included: an id must not collide with any item in the doc.
     for (const section of topicSections(this.#doc)) {
       if (!isSectionMap(section)) continue;
-      for (const item of actionItemMaps(section)) {
+      for (const item of [...actionItemMaps(section), ...decisionItemMaps(section)]) {
         const id = item.get('id');
         if (typeof id === 'string') this.#ids.add(id);
       }
@@ -401,11 +472,16 @@ class UpdateCheck {
         return refuse('section-field', `section fields (${Object.values(SectionKey).join(', ')}) are set by the server only`);
       case 'actions':
         return refuse('action-deleted', 'action items may not be deleted');
-      case 'action': {
+      case 'decisions':
+        return refuse('decision-deleted', 'decisions may not be deleted');
+      case 'action':
+      case 'decision': {
+        const spec = place.kind === 'action' ? ACTION : DECISION;
         const key = place.key ?? '';
-        const replaced = this.#setFields.get(place.container)?.get(key)?.some((value) => !this.#deletedHere(value.id));
-        if (ACTION_FIELDS[key]?.editable && replaced) return;
-        return refuse('action-field-removed', `action item field "${key}" may not be removed`);
+        const replaced = this.#setFields.get(place.container)?.fields.get(key)?.some((value) => !this.#deletedHere(value.id));
+        if (spec.fields[key]?.editable && replaced) return;
+        if (spec.fields[key]?.serverOnly) return refuse(`${spec.rule}-agreed`, `${spec.noun} field "${key}" is set by a lead or admin over HTTP only`);
+        return refuse(`${spec.rule}-field-removed`, `${spec.noun} field "${key}" may not be removed`);
       }
       default:
         return refuse('delete-outside-schema', 'deletes outside the notes and action items');

@@ -12,7 +12,7 @@
  */
 import sanitizeHtml from 'sanitize-html';
 import { ALLOWED_ATTRIBUTES, ALLOWED_CELL_ALIGN, ALLOWED_TAGS, LINK_REL, LINK_SCHEMES, notesMarkdown } from '../../shared/markdown-html.ts';
-import type { ExportAction, ExportSession, SummaryFollowUp, SummaryModel } from '../../shared/export/model.ts';
+import type { ExportAction, ExportDecision, ExportSession, SummaryFollowUp, SummaryModel } from '../../shared/export/model.ts';
 import { formatDiscussed, formatDue, formatGeneratedAt, formatSchedule } from '../../shared/export/schedule.ts';
 
 /** Notes headings start below the topic heading (h3): `#` becomes h4. */
@@ -108,13 +108,18 @@ function renderSession(session: ExportSession, single: boolean): string {
   if (session.description.trim()) out.push(paragraphs(session.description, 'description'));
   out.push('</header>');
   for (const topic of session.topics) {
-    const empty = !topic.notes.trim() && topic.actions.length === 0;
+    const empty = !topic.notes.trim() && topic.actions.length === 0 && topic.decisions.length === 0;
     out.push(`<section class="topic${empty ? ' empty' : ''}" id="topic-${escapeHtml(session.id)}-${escapeHtml(topic.id)}">`);
     out.push(`<h3>${escapeHtml(topic.title)}${empty ? ' <small class="note">no notes</small>' : ''}</h3>`);
     if (topic.speakers.length > 0) out.push(`<p class="speakers">Speakers: ${topic.speakers.map(escapeHtml).join(', ')}</p>`);
     if (topic.discussed.length > 0) out.push(`<p class="speakers">Discussed: ${escapeHtml(formatDiscussed(topic.discussed))}</p>`);
     if (topic.notes.trim()) out.push(`<div class="notes">${markdown.render(topic.notes)}</div>`);
     else if (!empty) out.push('<p class="note">No notes.</p>');
+    if (topic.decisions.length > 0) {
+      out.push('<div class="decisions"><p class="actions-title">Decisions</p><ul class="action-list">');
+      for (const decision of topic.decisions) out.push(`<li>${decisionHtml(decision)}</li>`);
+      out.push('</ul></div>');
+    }
     if (topic.actions.length > 0) {
       out.push('<div class="actions"><p class="actions-title">Action items</p><ul class="action-list">');
       for (const action of topic.actions) out.push(`<li>${actionHtml(action)}</li>`);
@@ -137,6 +142,14 @@ function actionHtml(action: ExportAction): string {
   if (action.carriedFrom) meta.push(`from ${escapeHtml(action.carriedFrom)}`);
   if (action.carriedTo) meta.push(`carried to ${escapeHtml(action.carriedTo)}`);
   return `${statusHtml(action.status)} <span class="action-text">${escapeHtml(action.text)}${meta.length ? ` <span class="meta">${meta.join(' · ')}</span>` : ''}</span>`;
+}
+
+/** A decision: an "agreed" badge when agreed, then the text and who recorded (and agreed) it. */
+function decisionHtml(decision: ExportDecision): string {
+  const meta = [`recorded by ${escapeHtml(decision.createdBy || 'unknown')}`];
+  if (decision.agreed && decision.agreedBy) meta.push(`agreed by ${escapeHtml(decision.agreedBy)}`);
+  const badge = decision.agreed ? `${statusHtml('agreed')} ` : '';
+  return `${badge}<span class="action-text">${escapeHtml(decision.text)} <span class="meta">${meta.join(' · ')}</span></span>`;
 }
 
 function followUpHtml(item: SummaryFollowUp, withSession: boolean): string {
@@ -215,7 +228,7 @@ th, td { border: 1px solid var(--rule); padding: 0.25em 0.6em; }
 .topic.empty h3 { font-size: 1rem; font-weight: 600; margin: 0.7em 0; }
 .topic.empty h3 small { white-space: nowrap; font-weight: normal; font-size: 0.85em; margin-left: 0.4em; }
 .status { flex: 0 0 9.5em; overflow-wrap: anywhere; padding: 0 0.4em; border-radius: 3px; font-size: 0.75em; line-height: 1.9; font-weight: 600; text-align: center; text-transform: uppercase; background: #fde9c8; color: #7a4b00; }
-.status-done { background: #d7f0dc; color: #1d6b2e; }
+.status-done, .status-agreed { background: #d7f0dc; color: #1d6b2e; }
 .status-dropped, .status-cancelled, .status-wontfix { background: #e6e6e6; color: #555; }
 .meta { font-size: 0.9em; }
 .meta::before { content: "— "; }

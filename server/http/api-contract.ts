@@ -50,6 +50,7 @@ export async function installApiContract(app: FastifyInstance): Promise<Register
         { name: 'collaboration', description: 'The y-websocket endpoint' },
         { name: 'pages', description: 'The browser client' },
         { name: 'etherpad', description: "Etherpad's HTTP API and pad URLs (docs/etherpad.md)" },
+        { name: 'decisions', description: 'Decisions per topic, agreed by leads' },
       ],
     },
   });

@@ -6,7 +6,7 @@
  * are ignored. Pure; throws ImportError naming the JSON path.
  */
 import type { SessionDraft } from '../../shared/domain.ts';
-import type { DiscussedSlot, ExportAction } from '../../shared/export/model.ts';
+import type { DiscussedSlot, ExportAction, ExportDecision } from '../../shared/export/model.ts';
 import { EXPORT_FORMAT_NAME, EXPORT_SCHEMA_VERSION } from '../../shared/export/render-json.ts';
 import { ImportError } from './import-error.ts';
 
@@ -20,7 +20,7 @@ export const RESTORE_LIMITS = {
 
 export interface RestoreSessionContent {
   sessionId: string;
-  topics: Array<{ id: string; title: string; notes: string; actions: ExportAction[]; discussed: DiscussedSlot[] }>;
+  topics: Array<{ id: string; title: string; notes: string; actions: ExportAction[]; decisions: ExportDecision[]; discussed: DiscussedSlot[] }>;
 }
 
 export interface ParsedExport {
@@ -62,6 +62,8 @@ export function parseExportDocument(value: Record<string, unknown>, validateMeta
       topics: session.topics.map((topic) => (isRecord(topic) ? pick(topic, ['id', 'title', 'speakers', 'abstract']) : topic)),
     })),
   });
+  // Decision ids are unique per session (the doc's rule), so each session has its own set.
+  const decisionIds = sessions.map(() => new Set<string>());
   const content = sessions.map((session, i): RestoreSessionContent => ({
     sessionId: session.id as string,
     topics: session.topics.map((topic, j) => {
@@ -79,6 +81,7 @@ export function parseExportDocument(value: Record<string, unknown>, validateMeta
         title: String(record.title ?? ''),
         notes,
         actions: actions.map((action: unknown, k: number) => validateAction(action, `${path}.actions[${k}]`)),
+        decisions: validateDecisions(record.decisions, `${path}.decisions`, decisionIds[i]!),
         discussed: validateDiscussed(record.discussed, `${path}.discussed`),
       };
     }),
@@ -96,6 +99,36 @@ function validateDiscussed(value: unknown, path: string): DiscussedSlot[] {
     return { start: slot.start, end: slot.end };
   });
 }
+
+/** A topic's decisions (absent in exports made before issue #17): ids are slugs, unique in the session. */
+function validateDecisions(value: unknown, path: string, seen: Set<string>): ExportDecision[] {
+  if (value === undefined) return [];
+  if (!Array.isArray(value)) fail(path, 'expected an array of decisions');
+  if (value.length > RESTORE_LIMITS.actionsPerTopic) fail(path, `too many decisions (at most ${RESTORE_LIMITS.actionsPerTopic})`);
+  return value.map((entry: unknown, i: number): ExportDecision => {
+    const at = `${path}[${i}]`;
+    if (!isRecord(entry)) fail(at, 'expected a decision object');
+    const id = str(entry.id, `${at}.id`, RESTORE_LIMITS.shortField, true);
+    if (!DECISION_ID.test(id)) fail(`${at}.id`, 'expected 1-64 letters, digits, "-" or "_"');
+    if (seen.has(id)) fail(`${at}.id`, `decision id "${id}" appears twice`);
+    seen.add(id);
+    const decision: ExportDecision = {
+      id,
+      text: str(entry.text, `${at}.text`, RESTORE_LIMITS.actionText, true),
+      createdBy: str(entry.createdBy ?? '', `${at}.createdBy`, RESTORE_LIMITS.name, false),
+      createdAt: str(entry.createdAt ?? '', `${at}.createdAt`, RESTORE_LIMITS.shortField, false),
+      agreed: false,
+    };
+    if (entry.agreedBy !== undefined) {
+      decision.agreedBy = str(entry.agreedBy, `${at}.agreedBy`, RESTORE_LIMITS.name, true);
+      decision.agreed = true;
+      if (entry.agreedAt !== undefined) decision.agreedAt = str(entry.agreedAt, `${at}.agreedAt`, RESTORE_LIMITS.shortField, false);
+    }
+    return decision;
+  });
+}
+
+const DECISION_ID = /^[A-Za-z0-9_-]{1,64}$/;
 
 function validateAction(value: unknown, path: string): ExportAction {
   if (!isRecord(value)) fail(path, 'expected an action item object');

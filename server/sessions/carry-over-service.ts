@@ -11,7 +11,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import * as Y from 'yjs';
-import { addActionItem, findSection, readableSections, sectionId, type SectionMap } from '../../shared/doc-schema.ts';
+import { addActionItem, findSection, readSections } from '../../shared/doc-schema.ts';
 import type { Session, SessionRef } from '../../shared/domain.ts';
 import { AppError } from '../../shared/errors.ts';
 import { applyAssignment, setCarryLink, type CarryLink, type Followup } from '../../shared/followups.ts';
@@ -151,25 +151,11 @@ function alreadyCarried(to: CarryLink): AppError {
   return new AppError('ALREADY_CARRIED', `This follow-up was already carried over to ${to.eventId}/${to.sessionId}.`);
 }
 
-/**
- * Decisions of a doc, read tolerantly: each section's `decisions` list (issue #17 item 2, added by
- * the decisions work) of maps or objects with a `text`; anything else is skipped.
- */
+/** The decisions of a doc (readers skip what does not fit the schema), with their topic. */
 export function readDecisions(doc: Y.Doc): CarryOverDecision[] {
-  const decisions: CarryOverDecision[] = [];
-  for (const section of readableSections(doc)) {
-    const list = (section as SectionMap).get('decisions');
-    if (!(list instanceof Y.Array)) continue;
-    const id = sectionId(section) ?? '';
-    const title = section.get('title');
-    for (const entry of list.toArray()) {
-      const get = (key: string): unknown => (entry instanceof Y.Map ? entry.get(key) : typeof entry === 'object' && entry !== null ? (entry as Record<string, unknown>)[key] : undefined);
-      const text = get('text');
-      const value = text instanceof Y.Text ? text.toString() : text;
-      if (typeof value !== 'string' || value.trim() === '') continue;
-      const agreed = get('agreed');
-      decisions.push({ topicId: id, topicTitle: typeof title === 'string' ? title : id, text: value, ...(typeof agreed === 'boolean' ? { agreed } : {}) });
-    }
-  }
-  return decisions;
+  return readSections(doc).flatMap((section) =>
+    section.decisions
+      .filter((decision) => decision.text.trim() !== '')
+      .map((decision) => ({ topicId: section.id, topicTitle: section.title || section.id, text: decision.text, agreed: decision.agreedBy !== undefined })),
+  );
 }

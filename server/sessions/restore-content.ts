@@ -1,5 +1,5 @@
 /**
- * Writes exported notes and action items back into a session doc (JSON export → import, i.e.
+ * Writes exported notes, action items and decisions back into a session doc (JSON export → import, i.e.
  * backup and restore). Pure functions over a Y.Doc, and the two service calls that run them on a
  * live doc through DocService.edit, so the write is a normal edit: logged before it is relayed,
  * and seen by connected clients.
@@ -7,9 +7,21 @@
 import * as Y from 'yjs';
 import { AppError } from '../../shared/errors.ts';
 import type { DocService } from '../docs/doc-service.ts';
-import { actionItemMaps, isSectionMap, readableSections, SectionKey, sectionActions, sectionId, sectionNotes, topicSections, type SectionMap } from '../../shared/doc-schema.ts';
+import {
+  actionItemMaps,
+  decisionItemMaps,
+  isSectionMap,
+  readableSections,
+  SectionKey,
+  sectionActions,
+  sectionDecisions,
+  sectionId,
+  sectionNotes,
+  topicSections,
+  type SectionMap,
+} from '../../shared/doc-schema.ts';
 import { restoreDiscussionLog } from '../../shared/discussion.ts';
-import type { DiscussedSlot, ExportAction } from '../../shared/export/model.ts';
+import type { DiscussedSlot, ExportAction, ExportDecision } from '../../shared/export/model.ts';
 import { applyAssignment, FOLLOWUP_STATUSES, type Assignment, type FollowupStatus } from '../../shared/followups.ts';
 
 /** What a restore writes into one topic section. */
@@ -18,6 +30,8 @@ export interface RestoreSection {
   title: string;
   notes: string;
   actions: ExportAction[];
+  /** Decisions with their agreement (issue #17); none when absent. */
+  decisions?: ExportDecision[];
   /** When the topic was really discussed (restored into the state doc's discussion log). */
   discussed?: DiscussedSlot[];
 }
@@ -29,12 +43,12 @@ export interface RestoreOutcome {
   missing: string[];
 }
 
-/** True when any section has notes or action items (a restore would mix two histories). */
+/** True when any section has notes, action items or decisions (a restore would mix two histories). */
 export function docHasContent(doc: Y.Doc): boolean {
   // Every section with content counts, duplicates and id-less ones included: a restore must not mix.
   return topicSections(doc)
     .toArray()
-    .some((entry) => isSectionMap(entry) && ((sectionNotes(entry)?.length ?? 0) > 0 || actionItemMaps(entry).length > 0));
+    .some((entry) => isSectionMap(entry) && ((sectionNotes(entry)?.length ?? 0) > 0 || actionItemMaps(entry).length > 0 || decisionItemMaps(entry).length > 0));
 }
 
 /** Finds the section for an exported topic: by id, else by title (an import may have matched an
@@ -53,17 +67,20 @@ export function writeSections(doc: Y.Doc, topics: readonly RestoreSection[], ori
   const missing: string[] = [];
   doc.transact(() => {
     for (const topic of topics) {
-      if (topic.notes === '' && topic.actions.length === 0) continue;
+      const decided = topic.decisions ?? [];
+      if (topic.notes === '' && topic.actions.length === 0 && decided.length === 0) continue;
       const section = sectionFor(doc, topic);
       const notes = section && sectionNotes(section);
       const actions = section && sectionActions(section);
-      // A section whose notes or action list is broken is repaired on the next load: restore then.
-      if (!notes || !actions) {
+      const decisions = section && sectionDecisions(section);
+      // A section whose notes, action or decision list is broken is repaired on the next load: restore then.
+      if (!notes || !actions || (!decisions && decided.length > 0)) {
         missing.push(topic.id);
         continue;
       }
       if (topic.notes !== '') notes.insert(0, topic.notes);
       if (topic.actions.length > 0) actions.push(topic.actions.map(actionMap));
+      if (decided.length > 0) decisions!.push(decided.map(decisionMap));
       restored.push(topic.id);
     }
   }, origin);
@@ -77,6 +94,20 @@ function actionMap(action: ExportAction): Y.Map<unknown> {
   item.set('done', action.done);
   item.set('createdBy', action.createdBy);
   item.set('createdAt', action.createdAt);
+  return item;
+}
+
+/** A decision map as the server writes it: with its agreement, if it had one. */
+function decisionMap(decision: ExportDecision): Y.Map<unknown> {
+  const item = new Y.Map<unknown>();
+  item.set('id', decision.id);
+  item.set('text', decision.text);
+  item.set('createdBy', decision.createdBy);
+  item.set('createdAt', decision.createdAt);
+  if (decision.agreed && decision.agreedBy) {
+    item.set('agreedBy', decision.agreedBy);
+    item.set('agreedAt', decision.agreedAt ?? '');
+  }
   return item;
 }
 

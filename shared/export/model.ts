@@ -28,12 +28,25 @@ export interface ExportAction {
   carriedTo?: string;
 }
 
+/** One decision (issue #17); `agreedBy`/`agreedAt` only when a lead or admin marked it agreed. */
+export interface ExportDecision {
+  id: string;
+  text: string;
+  createdBy: string;
+  createdAt: string;
+  agreed: boolean;
+  agreedBy?: string;
+  agreedAt?: string;
+}
+
 /** One topic section as read from a doc, before it is joined with the metadata. */
 export interface ExportSectionContent {
   id: string;
   title: string;
   notes: string;
   actions: ExportAction[];
+  /** Decisions in capture order (also what search indexes). */
+  decisions: ExportDecision[];
 }
 
 /** When a topic was really discussed (a lead's "now discussing" pointer). */
@@ -184,7 +197,7 @@ function exportSession(
   }
   for (const topic of session.topics) {
     if (!seen.has(topic.id)) {
-      topics.push({ id: topic.id, title: topic.title, notes: '', actions: [], speakers: topic.speakers, abstract: topic.abstract, discussed: discussed.get(topic.id) ?? [] });
+      topics.push({ id: topic.id, title: topic.title, notes: '', actions: [], decisions: [], speakers: topic.speakers, abstract: topic.abstract, discussed: discussed.get(topic.id) ?? [] });
     }
   }
   return {
@@ -195,6 +208,11 @@ function exportSession(
     ...(session.schedule ? { schedule: { ...session.schedule } } : {}),
     topics,
   };
+}
+
+/** Every decision of a model with where it was taken, in session and topic order (the mail's summary list). */
+export function allDecisions(model: Pick<SummaryModel, 'sessions'>): Array<{ session: ExportSession; topic: ExportTopic; decision: ExportDecision }> {
+  return model.sessions.flatMap((session) => session.topics.flatMap((topic) => topic.decisions.map((decision) => ({ session, topic, decision }))));
 }
 
 /** Status shown for an action item: the stored one, else from the `done` flag. */

@@ -4,15 +4,25 @@
  * consistent state even while people type.
  */
 import type * as Y from 'yjs';
-import { readSections, type ActionItem, type SkipReport } from '../doc-schema.ts';
+import { readSections, type ActionItem, type DecisionItem, type SkipReport } from '../doc-schema.ts';
 import type { FollowupEntry } from '../followups.ts';
 import { formatSessionRef } from '../session-ref.ts';
-import { actionStatus, type ExportAction, type ExportAssignee, type ExportSectionContent } from './model.ts';
+import { actionStatus, type ExportAction, type ExportAssignee, type ExportDecision, type ExportSectionContent } from './model.ts';
 
 /** Every readable section of `doc` in order (see `readSections`), as plain data, with each item's
  *  follow-up entry when it has one. */
 export function readExportSections(doc: Y.Doc, followups: ReadonlyMap<string, FollowupEntry> = new Map(), report?: SkipReport): ExportSectionContent[] {
-  return readSections(doc, report).map((section) => ({ ...section, actions: section.actions.map((item) => exportAction(item, followups.get(item.id))) }));
+  return readSections(doc, report).map((section) => ({
+    ...section,
+    actions: section.actions.map((item) => exportAction(item, followups.get(item.id))),
+    decisions: section.decisions.map(exportDecision),
+  }));
+}
+
+/** A decision as exports show it: `agreed` spelled out. */
+export function exportDecision(item: DecisionItem): ExportDecision {
+  const { agreedBy, agreedAt, ...fields } = item;
+  return agreedBy !== undefined ? { ...fields, agreed: true, agreedBy, ...(agreedAt ? { agreedAt } : {}) } : { ...fields, agreed: false };
 }
 
 /** An action item joined with its follow-up entry. */

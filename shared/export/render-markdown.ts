@@ -4,7 +4,7 @@
  * and are embedded with their structure kept (headings demoted below the topic heading).
  */
 import { embedNotes, escapeInline } from './markdown-notes.ts';
-import type { ExportAction, ExportSession, SummaryFollowUp, SummaryModel } from './model.ts';
+import type { ExportAction, ExportDecision, ExportSession, SummaryFollowUp, SummaryModel } from './model.ts';
 import { formatDiscussed, formatDue, formatGeneratedAt, formatSchedule } from './schedule.ts';
 
 /** The summary as one CommonMark document (ends with a newline). */
@@ -58,11 +58,22 @@ function renderSession(session: ExportSession, level: number, block: (text: stri
     if (topic.discussed.length > 0) block(`*Discussed: ${escapeInline(formatDiscussed(topic.discussed))}*`);
     const notes = embedNotes(topic.notes, level + 1);
     block(notes || '*No notes.*');
+    if (topic.decisions.length > 0) {
+      block('**Decisions**');
+      block(topic.decisions.map((decision) => `- ${decisionLine(decision)}`).join('\n'));
+    }
     if (topic.actions.length > 0) {
       block('**Action items**');
       block(topic.actions.map((action) => `- ${actionLine(action)}`).join('\n'));
     }
   }
+}
+
+/** An agreed decision starts with **agreed**; who recorded (and agreed) it follows. */
+function decisionLine(decision: ExportDecision): string {
+  const who = [`recorded by ${escapeInline(decision.createdBy || 'unknown')}`];
+  if (decision.agreed && decision.agreedBy) who.push(`agreed by ${escapeInline(decision.agreedBy)}`);
+  return `${decision.agreed ? '**agreed**: ' : ''}${escapeInline(decision.text)} · *${who.join(', ')}*`;
 }
 
 function actionLine(action: ExportAction): string {

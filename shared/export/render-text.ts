@@ -5,7 +5,7 @@
  * code blocks and tables are left exactly as typed. Word wrapping is wrap-ansi's.
  */
 import wrapAnsi from 'wrap-ansi';
-import type { ExportAction, SummaryFollowUp, SummaryModel } from './model.ts';
+import { allDecisions, type ExportAction, type ExportDecision, type SummaryFollowUp, type SummaryModel } from './model.ts';
 import { formatDiscussed, formatDue, formatGeneratedAt, formatSchedule } from './schedule.ts';
 
 export const TEXT_WIDTH = 72;
@@ -93,6 +93,15 @@ export function renderText(model: SummaryModel): string {
   if (single) block(wrapIndented(model.event.title, TEXT_WIDTH, ''));
   else if (model.event.description.trim()) block(wrapParagraphs(model.event.description));
   block(wrapIndented(`Summary exported from mcpad on ${formatGeneratedAt(model.generatedAt)}.`, TEXT_WIDTH, ''));
+  // The summary list of decisions at the top of the mail (issue #17): what was decided, before the
+  // details; a single session's facts (leads, description) come first.
+  const decisions = allDecisions(model);
+  const decisionSummary = (): void => {
+    if (decisions.length === 0) return;
+    block(underline('Decisions', '='));
+    block(decisions.map(({ session, topic, decision }) => wrapIndented(`${decisionText(decision)} (${single ? topic.title : `${session.title} / ${topic.title}`})`, TEXT_WIDTH, '  * ', '    ')).join('\n'));
+  };
+  if (!single) decisionSummary();
 
   for (const session of model.sessions) {
     if (!single) block(underline(session.title, '='));
@@ -101,11 +110,15 @@ export function renderText(model: SummaryModel): string {
       block(wrapIndented(session.leads.map((l) => (l.email ? `${l.name} <${l.email}>` : l.name)).join(', '), TEXT_WIDTH, 'Leads: ', '       '));
     }
     if (session.description.trim()) block(wrapParagraphs(session.description));
+    if (single) decisionSummary();
     for (const topic of session.topics) {
       block(underline(topic.title, '-'));
       if (topic.speakers.length > 0) block(wrapIndented(topic.speakers.join(', '), TEXT_WIDTH, 'Speakers: '));
       if (topic.discussed.length > 0) block(wrapIndented(formatDiscussed(topic.discussed), TEXT_WIDTH, 'Discussed: '));
       block(topic.notes.trim() ? wrapNotes(topic.notes) : '(no notes)');
+      if (topic.decisions.length > 0) {
+        block(['Decisions:', ...topic.decisions.map((decision) => wrapIndented(`${decisionText(decision)} (recorded by ${decision.createdBy || 'unknown'})`, TEXT_WIDTH, '  * ', '    '))].join('\n'));
+      }
       if (topic.actions.length > 0) {
         block(['Action items:', ...topic.actions.map((action) => wrapIndented(actionText(action), TEXT_WIDTH, '  * ', '    '))].join('\n'));
       }
@@ -133,6 +146,11 @@ export function renderText(model: SummaryModel): string {
       : 'No contributors recorded yet.',
   );
   return `${out.join('\n').replace(/\n+$/, '')}\n`;
+}
+
+/** An agreed decision is marked `[agreed]` (with who agreed it). */
+function decisionText(decision: ExportDecision): string {
+  return decision.agreed ? `[agreed${decision.agreedBy ? ` by ${decision.agreedBy}` : ''}] ${decision.text}` : decision.text;
 }
 
 function actionText(action: ExportAction): string {

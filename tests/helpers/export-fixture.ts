@@ -84,6 +84,24 @@ export const FIXTURE_NOTES: RestoreSection[] = [
         status: 'open',
       },
     ],
+    decisions: [
+      {
+        id: 'dec-idmapped-mounts',
+        text: 'Pursue id-mapped mounts in the VFS instead of a new filesystem',
+        createdBy: 'Mike Rapoport',
+        createdAt: '2019-09-10T10:43:00.000Z',
+        agreed: true,
+        agreedBy: 'Christian Brauner (lead)',
+        agreedAt: '2019-09-10T10:44:00.000Z',
+      },
+      {
+        id: 'dec-shiftfs-ubuntu',
+        text: 'Ubuntu keeps carrying shiftfs until id-mapped mounts land',
+        createdBy: 'Stéphane Graber',
+        createdAt: '2019-09-10T10:46:00.000Z',
+        agreed: false,
+      },
+    ],
   },
   {
     id: 'upstreaming-the-time-namespace-patchset',

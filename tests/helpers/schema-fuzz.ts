@@ -31,6 +31,7 @@ export interface FuzzChange {
 type Op = { name: string; allowed: boolean; run: (doc: Y.Doc) => boolean };
 
 const ACTION_KEYS = ['id', 'text', 'done', 'createdBy', 'createdAt'] as const;
+const DECISION_KEYS = ['id', 'text', 'createdBy', 'createdAt'] as const;
 const TEXTS = ['x', 'shiftfs', 'pidfd_open()', '- item\n- item', '**bold**', 'ünïcødé ✓ 🚀', '\n\n', '<img src=x onerror=alert(1)>', '    '];
 
 export class SchemaFuzzer {
@@ -130,6 +131,31 @@ export class SchemaFuzzer {
     return all.length > 0 ? this.#pick(all) : null;
   }
 
+  /** Decision lists of the well-formed sections that have one (issue #17). */
+  #decisionLists(doc: Y.Doc): Y.Array<unknown>[] {
+    return this.#sections(doc)
+      .map((section) => section.get('decisions'))
+      .filter((list): list is Y.Array<unknown> => list instanceof Y.Array);
+  }
+
+  #anyDecision(doc: Y.Doc): Y.Map<unknown> | null {
+    const all = this.#decisionLists(doc).flatMap((list) => this.#actionMaps(list));
+    return all.length > 0 ? this.#pick(all) : null;
+  }
+
+  #decisionFields(): Record<string, unknown> {
+    const { done: _done, ...fields } = this.#actionFields();
+    return fields;
+  }
+
+  /** Pushes `item` onto a random decision list; false when no section has one. */
+  #pushDecision(doc: Y.Doc, item: unknown): boolean {
+    const lists = this.#decisionLists(doc);
+    if (lists.length === 0) return false;
+    this.#pick(lists).push([item]);
+    return true;
+  }
+
   #actionFields(): Record<string, unknown> {
     return {
       id: Array.from({ length: 9 }, () => this.#int(256).toString(16).padStart(2, '0')).join(''),
@@ -195,9 +221,15 @@ export class SchemaFuzzer {
       action?.set('done', action.get('done') !== true);
       return action !== null;
     };
+    const decide = (doc: Y.Doc): boolean => this.#pushDecision(doc, this.#map(this.#decisionFields()));
+    const reword = (doc: Y.Doc): boolean => {
+      const decision = this.#anyDecision(doc);
+      decision?.set('text', this.#text());
+      return decision !== null;
+    };
     const several = (doc: Y.Doc): boolean => {
       let acted = false;
-      for (let i = 0; i < 2 + this.#int(4); i++) acted = this.#pick([type, erase, capture, edit, tick])(doc) || acted;
+      for (let i = 0; i < 2 + this.#int(4); i++) acted = this.#pick([type, erase, capture, edit, tick, decide, reword])(doc) || acted;
       return acted;
     };
     return [
@@ -206,6 +238,8 @@ export class SchemaFuzzer {
       { name: 'capture action item', allowed: true, run: capture },
       { name: 'edit action text', allowed: true, run: edit },
       { name: 'tick action', allowed: true, run: tick },
+      { name: 'record decision', allowed: true, run: decide },
+      { name: 'edit decision text', allowed: true, run: reword },
       { name: 'several allowed edits', allowed: true, run: several },
     ];
   }
@@ -223,9 +257,9 @@ export class SchemaFuzzer {
       {
         name: 'set a section field',
         allowed: false,
-        run: (doc) => (this.#section(doc).set(this.#pick(['id', 'title', 'notes', 'actions', 'extra']), this.#anyValue()), true),
+        run: (doc) => (this.#section(doc).set(this.#pick(['id', 'title', 'notes', 'actions', 'decisions', 'extra']), this.#anyValue()), true),
       },
-      { name: 'delete a section field', allowed: false, run: (doc) => (this.#section(doc).delete(this.#pick(['id', 'title', 'notes', 'actions'])), true) },
+      { name: 'delete a section field', allowed: false, run: (doc) => (this.#section(doc).delete(this.#pick(['id', 'title', 'notes', 'actions', 'decisions'])), true) },
       { name: 'formatted notes', allowed: false, run: (doc) => (this.#notes(doc).insert(0, this.#text(), { bold: true }), true) },
       {
         name: 'format notes',
@@ -288,6 +322,7 @@ export class SchemaFuzzer {
           return true;
         },
       },
+      ...this.#refusedDecisionOps(),
       {
         name: 'write an unknown root',
         allowed: false,
@@ -313,11 +348,69 @@ export class SchemaFuzzer {
     ops.push({
       name: 'allowed and refused together',
       allowed: false,
+      // The refused part first: when it has nothing to act on, nothing may be changed (an allowed
+      // part already made would stay in the peer's copy unsent, and later changes would build on it).
       run: (doc) => {
+        if (!this.#pick(refused).run(doc)) return false;
         this.#pick(allowed).run(doc);
-        return this.#pick(refused).run(doc);
+        return true;
       },
     });
     return ops;
+  }
+
+  /** Decisions (issue #17): what clients may not do to them. */
+  #refusedDecisionOps(): Op[] {
+    const withDecision = (change: (decision: Y.Map<unknown>) => void) => (doc: Y.Doc): boolean => {
+      const decision = this.#anyDecision(doc);
+      if (decision) change(decision);
+      return decision !== null;
+    };
+    return [
+      { name: 'non-map decision', allowed: false, run: (doc) => this.#pushDecision(doc, this.#anyValue() ?? 'x') },
+      {
+        name: 'malformed new decision',
+        allowed: false,
+        run: (doc) => {
+          const fields = this.#decisionFields();
+          switch (this.#int(4)) {
+            case 0:
+              delete fields[this.#pick(DECISION_KEYS)];
+              break;
+            case 1:
+              fields[this.#pick(['agreedBy', 'agreedAt', 'done', 'x'])] = this.#pick(['Mallory', '2019-09-10T10:00:00Z', this.#anyValue()]);
+              break;
+            case 2:
+              fields[this.#pick(DECISION_KEYS)] = this.#pick([7, true, null, new Y.Text('t')]);
+              break;
+            default:
+              fields.id = this.#pick(['', 'has space', 'x'.repeat(65), '../etc']);
+          }
+          return this.#pushDecision(doc, this.#map(fields));
+        },
+      },
+      {
+        name: 'duplicate decision id',
+        allowed: false,
+        run: (doc) => {
+          const existing = this.#random() < 0.5 ? this.#anyDecision(doc) : this.#anyAction(doc);
+          return existing !== null && this.#pushDecision(doc, this.#map({ ...this.#decisionFields(), id: existing.get('id') }));
+        },
+      },
+      { name: 'agree a decision', allowed: false, run: withDecision((d) => d.set(this.#pick(['agreedBy', 'agreedAt']), this.#text())) },
+      { name: 'change an immutable decision field', allowed: false, run: withDecision((d) => d.set(this.#pick(['id', 'createdBy', 'createdAt']), this.#text())) },
+      { name: 'remove a decision field', allowed: false, run: withDecision((d) => d.delete(this.#pick(DECISION_KEYS))) },
+      { name: 'wrong decision value', allowed: false, run: withDecision((d) => d.set('text', this.#pick([7, null, false, new Y.Map(), new Y.Text('t')]))) },
+      {
+        name: 'delete a decision',
+        allowed: false,
+        run: (doc) => {
+          const list = this.#decisionLists(doc).find((l) => l.length > 0);
+          if (!list) return false;
+          list.delete(this.#int(list.length), 1);
+          return true;
+        },
+      },
+    ];
   }
 }

@@ -74,6 +74,13 @@ describe('JSON export round trip', () => {
 
     const again = await (await fetch(`${target.url}/api/events/lpc2019/export?format=json`)).json();
     expect(withoutTime(again)).toEqual(withoutTime(original));
+    // Decisions (issue #17) come back with their ids and agreement, as the doc holds them.
+    const decisions = (await (await fetch(`${target.url}/api/sessions/containers-cr/decisions`)).json()).decisions;
+    expect(decisions.map((d: { id: string; agreedBy: string | null }) => [d.id, d.agreedBy])).toEqual([
+      ['dec-idmapped-mounts', 'Christian Brauner (lead)'],
+      ['dec-shiftfs-ubuntu', null],
+    ]);
+    expect(again.sessions[1].topics[1].decisions).toHaveLength(2);
 
     // The restored notes are stored: they survive a restart.
     await target.stop();
@@ -100,6 +107,11 @@ describe('JSON export round trip', () => {
       [{ ...base, sessions: [{ ...session, topics: [{ ...session.topics[0], notes: 42 }] }] }, /sessions\[0\]\.topics\[0\]\.notes/],
       [{ ...base, sessions: [{ ...session, topics: [{ ...session.topics[0], actions: [{ id: 'a', text: 'x' }] }] }] }, /actions\[0\]\.done/],
       [{ ...base, sessions: [{ ...session, topics: [{ ...session.topics[0], title: '' }] }] }, /sessions\[0\]\.topics\[0\]\.title/],
+      [{ ...base, sessions: [{ ...session, topics: [{ ...session.topics[0], decisions: 'nope' }] }] }, /topics\[0\]\.decisions/],
+      [{ ...base, sessions: [{ ...session, topics: [{ ...session.topics[0], decisions: [{ id: '../x', text: 'y' }] }] }] }, /decisions\[0\]\.id/],
+      [{ ...base, sessions: [{ ...session, topics: [{ ...session.topics[0], decisions: [{ id: 'd', text: '' }] }] }] }, /decisions\[0\]\.text/],
+      [{ ...base, sessions: [{ ...session, topics: [{ ...session.topics[0], decisions: [{ id: 'd', text: 'a' }, { id: 'd', text: 'b' }] }] }] }, /decisions\[1\]\.id/],
+      [{ ...base, sessions: [{ ...session, topics: [{ ...session.topics[0], decisions: [{ id: 'd', text: 'a', agreedBy: 7 }] }] }] }, /decisions\[0\]\.agreedBy/],
     ];
     for (const [body, message] of cases) {
       const response = await importJson(s, 'restore-test', JSON.stringify(body));

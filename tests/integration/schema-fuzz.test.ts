@@ -64,6 +64,7 @@ interface TopicView {
   title: string;
   notes: string;
   actions: Array<{ id: string; text: string; done: boolean; createdBy: string; createdAt: string }>;
+  decisions: Array<{ id: string; text: string; createdBy: string; createdAt: string }>;
 }
 
 async function exportedTopics(s: TestServer, sessionId: string): Promise<TopicView[]> {
@@ -75,6 +76,7 @@ async function exportedTopics(s: TestServer, sessionId: string): Promise<TopicVi
     title: t.title,
     notes: t.notes,
     actions: t.actions.map(({ id, text, done, createdBy, createdAt }) => ({ id, text, done, createdBy, createdAt })),
+    decisions: t.decisions.map(({ id, text, createdBy, createdAt }) => ({ id, text, createdBy, createdAt })),
   }));
 }
 
@@ -87,7 +89,7 @@ async function covers(s: TestServer, doc: Y.Doc): Promise<boolean> {
 
 /** The oracle: every accepted change applied in order to the starting state, nothing else. */
 function expectedTopics(oracle: Y.Doc): TopicView[] {
-  return readSections(oracle).map(({ id, title, notes, actions }) => ({ id, title, notes, actions }));
+  return readSections(oracle).map(({ id, title, notes, actions, decisions }) => ({ id, title, notes, actions, decisions }));
 }
 
 /** What one session's fuzz run produced. */
@@ -207,7 +209,7 @@ describe('schema guard fuzz', () => {
     first = runs[0]!;
     const byOp = new Map<string, number>();
     for (const run of runs) for (const [op, n] of run.byOp) byOp.set(op, (byOp.get(op) ?? 0) + n);
-    for (const op of ['type notes', 'capture action item', 'edit action text', 'insert into topics', 'malformed new action', 'write an unknown root']) {
+    for (const op of ['type notes', 'capture action item', 'edit action text', 'insert into topics', 'malformed new action', 'write an unknown root', 'record decision', 'agree a decision']) {
       expect(byOp.get(op) ?? 0, op).toBeGreaterThan(UPDATES / 100);
     }
     expect(runs.every((run) => run.final.some((topic) => topic.actions.length > 0 && topic.notes.length > 0))).toBe(true);
@@ -216,7 +218,7 @@ describe('schema guard fuzz', () => {
     for (const run of runs) {
       const fresh = connectClient(s.collabUrl, run.sessionId);
       await fresh.synced();
-      expect(readSections(fresh.doc).map(({ id, title, notes, actions }) => ({ id, title, notes, actions }))).toEqual(run.final);
+      expect(readSections(fresh.doc).map(({ id, title, notes, actions, decisions }) => ({ id, title, notes, actions, decisions }))).toEqual(run.final);
       fresh.destroy();
     }
     // Idle unload, then a load from disk; then a restart on the same data dir.

@@ -61,7 +61,7 @@ describe('text wrapping', () => {
       generatedAt: '2019-09-10T18:30:00Z',
       scope: 'session',
       event: { id: 'e', title: 'E', description: '' },
-      sessions: [{ session: { id: 's', title: 'S', description: '', leads: [], topics: [] }, sections: [{ id: 't', title: 'T', notes: '', actions: [action({ text: `${cjk} ${cjk}` })] }] }],
+      sessions: [{ session: { id: 's', title: 'S', description: '', leads: [], topics: [] }, sections: [{ id: 't', title: 'T', notes: '', actions: [action({ text: `${cjk} ${cjk}` })], decisions: [] }] }],
     });
     // CJK characters take 2 columns each.
     const width = (line: string): number => [...line].reduce((sum, c) => sum + (/[漢字]/.test(c) ? 2 : 1), 0);
@@ -84,11 +84,11 @@ describe('summary model', () => {
       sessions: [
         {
           session: { id: 's1', title: 'One', description: '', leads: [], topics: [{ id: 't', title: 'T', speakers: ['Sp'], abstract: 'abs' }] },
-          sections: [{ id: 't', title: 'T', notes: 'n', actions: [action({ id: 'a1', assignee: { name: 'zoe' }, createdBy: 'Bob' }), action({ id: 'a2' })] }],
+          sections: [{ id: 't', title: 'T', notes: 'n', actions: [action({ id: 'a1', assignee: { name: 'zoe' }, createdBy: 'Bob' }), action({ id: 'a2' })], decisions: [] }],
         },
         {
           session: { id: 's2', title: 'Two', description: '', leads: [], topics: [{ id: 'u', title: 'U', speakers: [], abstract: '' }, { id: 'late', title: 'Late', speakers: [], abstract: '' }] },
-          sections: [{ id: 'u', title: 'U', notes: '', actions: [action({ id: 'a3', assignee: { name: 'Zoe', email: 'z@example.org' }, due: '2019-10-01' }), action({ id: 'a4', assignee: { name: 'Al' }, createdBy: 'ann' })] }],
+          sections: [{ id: 'u', title: 'U', notes: '', actions: [action({ id: 'a3', assignee: { name: 'Zoe', email: 'z@example.org' }, due: '2019-10-01' }), action({ id: 'a4', assignee: { name: 'Al' }, createdBy: 'ann' })], decisions: [] }],
         },
       ],
     });

@@ -17,8 +17,8 @@ describe('topic template', () => {
     Y.applyUpdate(doc, first);
     Y.applyUpdate(doc, second);
     expect(readSections(doc)).toEqual([
-      { id: 'shiftfs', title: topics[0]!.title, notes: '', actions: [] },
-      { id: 'pidfd', title: topics[1]!.title, notes: '', actions: [] },
+      { id: 'shiftfs', title: topics[0]!.title, notes: '', actions: [], decisions: [] },
+      { id: 'pidfd', title: topics[1]!.title, notes: '', actions: [], decisions: [] },
     ]);
   });
 

@@ -106,6 +106,7 @@ function leadControls({ isLead, readOnly, base, token }: SessionAccess, userName
   return {
     assign: (itemId: string, patch: object) => apiCall('PATCH', `${base}/action-items/${encodeURIComponent(itemId)}`, { token, body: { ...patch, by: userName() } }),
     discuss: (topicId: string | null) => apiCall('PUT', `${base}/discussion`, { token, body: { topicId } }),
+    agree: (decisionId: string, agreed: boolean) => apiCall('PATCH', `${base}/decisions/${encodeURIComponent(decisionId)}`, { token, body: { agreed, by: userName() } }),
   };
 }
 

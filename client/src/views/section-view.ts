@@ -1,6 +1,6 @@
 /**
  * One topic: its heading (from the doc), speakers (from the metadata), the "now discussing" mark
- * and its real times (state doc), notes and action items.
+ * and its real times (state doc), notes, decisions and action items.
  */
 import type { EditorView } from '@codemirror/view';
 import type { Awareness } from 'y-protocols/awareness';
@@ -8,10 +8,11 @@ import type { Author } from '../../../shared/authorship.ts';
 import type { DiscussionSlot } from '../../../shared/discussion.ts';
 import type { Assignment, FollowupEntry } from '../../../shared/followups.ts';
 import type * as Y from 'yjs';
-import { SectionKey, sectionActions, sectionId, sectionNotes, type SectionMap } from '../../../shared/doc-schema.ts';
+import { SectionKey, sectionActions, sectionDecisions, sectionId, sectionNotes, type SectionMap } from '../../../shared/doc-schema.ts';
 import type { ApiAnswer, ApiTopic } from '../api.ts';
 import { h } from '../dom.ts';
 import { ActionListView } from './action-list.ts';
+import { DecisionListView } from './decision-list.ts';
 import { notesEditor, setEditorLabel, showAuthorship } from './notes-editor.ts';
 
 export interface SectionViewOptions {
@@ -25,6 +26,8 @@ export interface SectionViewOptions {
   lead?: {
     assign: (itemId: string, patch: Assignment) => Promise<ApiAnswer<unknown>>;
     discuss: (topicId: string | null) => Promise<ApiAnswer<unknown>>;
+    /** Marks a decision agreed or not (the server writes the agreement). */
+    agree: (decisionId: string, agreed: boolean) => Promise<ApiAnswer<unknown>>;
   } | undefined;
 }
 
@@ -36,12 +39,20 @@ export function sectionTitle(section: SectionMap): string {
   return typeof title === 'string' && title ? title : 'Untitled topic';
 }
 
+/** The parts of a section the page shows. `decisions` is missing only in a doc the server has not
+ *  repaired yet (stored before decisions existed): the topic shows without a decisions block. */
+export interface SectionParts {
+  notes: Y.Text;
+  actions: Y.Array<unknown>;
+  decisions: Y.Array<unknown> | undefined;
+}
+
 /** The notes and action list of a section the page can show; undefined for a malformed section
  *  (skipped until the server repairs it: the client never writes repairs). */
-export function renderableParts(section: SectionMap): { notes: Y.Text; actions: Y.Array<unknown> } | undefined {
+export function renderableParts(section: SectionMap): SectionParts | undefined {
   const notes = sectionNotes(section);
   const actions = sectionActions(section);
-  return sectionId(section) !== undefined && notes && actions ? { notes, actions } : undefined;
+  return sectionId(section) !== undefined && notes && actions ? { notes, actions, decisions: sectionDecisions(section) } : undefined;
 }
 
 const timeOf = (iso: string): string => new Date(iso).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' });
@@ -51,8 +62,8 @@ export class SectionView {
   readonly editor: EditorView;
   readonly topicId: string;
   private readonly actions: ActionListView;
-  /** The notes and action list this view shows: a repair that replaces either needs a new view. */
-  readonly parts: { notes: Y.Text; actions: Y.Array<unknown> };
+  /** The notes, action and decision lists this view shows: a repair that replaces one needs a new view. */
+  readonly parts: SectionParts;
   private readonly times: HTMLElement;
   private readonly badge: HTMLElement;
   private readonly discussButton: HTMLButtonElement | null = null;
@@ -61,7 +72,7 @@ export class SectionView {
   private readonly heading: HTMLElement;
   private shown: { number: number; title: string };
 
-  constructor(section: SectionMap, parts: { notes: Y.Text; actions: Y.Array<unknown> }, options: SectionViewOptions) {
+  constructor(section: SectionMap, parts: SectionParts, options: SectionViewOptions) {
     this.parts = parts;
     const id = String(section.get(SectionKey.id) ?? '');
     this.topicId = id;
@@ -95,6 +106,10 @@ export class SectionView {
       notesHost,
     );
     this.editor = notesEditor(notesHost, parts.notes, options.awareness, { readOnly: options.readOnly, label: `Notes: ${title}` });
+    if (parts.decisions) {
+      const decisions = new DecisionListView(section, parts.decisions, parts.notes, { readOnly: options.readOnly, topicTitle: title, userName: options.userName, agree: lead?.agree });
+      this.element.append(decisions.element);
+    }
     this.actions = new ActionListView(section, { readOnly: options.readOnly, topicTitle: title, userName: options.userName, followup: options.followup, assign: lead?.assign });
     this.element.append(this.actions.element);
   }

@@ -84,7 +84,7 @@ export class SessionSections {
   private viewFor(section: SectionMap, index: number): SectionView {
     const parts = renderableParts(section)!;
     let view = this.views.get(section);
-    if (view && (view.parts.notes !== parts.notes || view.parts.actions !== parts.actions)) {
+    if (view && (view.parts.notes !== parts.notes || view.parts.actions !== parts.actions || view.parts.decisions !== parts.decisions)) {
       view.destroy();
       view = undefined;
     }
