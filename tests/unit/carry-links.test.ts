@@ -1,8 +1,8 @@
-/** Issue #17: carry-over links in the state doc (written once, read tolerantly) and decisions read tolerantly from a notes doc. */
+/** Issue #17: carry-over links in the state doc (written once, read tolerantly) and a predecessor's decisions read through the doc-schema readers. */
 import * as Y from 'yjs';
 import { describe, expect, it } from 'vitest';
 import { readDecisions, topicKey } from '../../server/sessions/carry-over-service.ts';
-import { findSection } from '../../shared/doc-schema.ts';
+import { addDecision, decisionItemMaps, findSection } from '../../shared/doc-schema.ts';
 import { applyAssignment, followupsMap, readFollowups, setCarryLink } from '../../shared/followups.ts';
 import { buildTemplateUpdate } from '../../shared/topic-template.ts';
 
@@ -35,19 +35,21 @@ describe('carry links in the state doc', () => {
 });
 
 describe('decisions of a predecessor', () => {
-  it('reads each topic\'s decisions list and skips what is not a decision', () => {
+  it('reads each topic\'s decisions, with whether a lead agreed, and skips what is not a decision', () => {
     const doc = new Y.Doc();
     Y.applyUpdate(doc, buildTemplateUpdate([{ id: 'shiftfs', title: 'shiftfs' }, { id: 'criu', title: 'CRIU' }]));
-    const decisions = new Y.Array<unknown>();
-    findSection(doc, 'shiftfs')!.set('decisions', decisions);
-    const agreed = new Y.Map<unknown>();
-    decisions.push([agreed, { text: 'Plain object decision' }, { text: '' }, 42, new Y.Map<unknown>()]);
-    agreed.set('text', new Y.Text('Move to the new mount API'));
-    agreed.set('agreed', true);
+    const shiftfs = findSection(doc, 'shiftfs')!;
+    const at = '2019-09-10T10:00:00.000Z';
+    addDecision(shiftfs, { id: 'd1', text: 'Move to the new mount API', createdBy: 'Ada', createdAt: at });
+    addDecision(shiftfs, { id: 'd2', text: 'Revisit next year', createdBy: 'Ada', createdAt: at });
+    addDecision(shiftfs, { id: 'd3', text: '', createdBy: 'Ada', createdAt: at });
+    decisionItemMaps(shiftfs)[0]!.set('agreedBy', 'Lead (lead)');
+    decisionItemMaps(shiftfs)[0]!.set('agreedAt', at);
+    (shiftfs.get('decisions') as Y.Array<unknown>).push([42]);
     findSection(doc, 'criu')!.set('decisions', 'not a list');
     expect(readDecisions(doc)).toEqual([
       { topicId: 'shiftfs', topicTitle: 'shiftfs', text: 'Move to the new mount API', agreed: true },
-      { topicId: 'shiftfs', topicTitle: 'shiftfs', text: 'Plain object decision' },
+      { topicId: 'shiftfs', topicTitle: 'shiftfs', text: 'Revisit next year', agreed: false },
     ]);
   });
 
