@@ -3,7 +3,7 @@
  * a template doc with notes and an action item in the first topic, then one malformed edit.
  */
 import * as Y from 'yjs';
-import { findSection, topicSections, type SectionMap } from '../../shared/doc-schema.ts';
+import { findSection, ROOT_LAYOUT, topicSections, type SectionMap } from '../../shared/doc-schema.ts';
 import { buildTemplateUpdate } from '../../shared/topic-template.ts';
 
 export const TOPICS = [
@@ -95,7 +95,8 @@ export function schemaMisfits(doc: Y.Doc, topics: ReadonlyArray<{ id: string; ti
     }
   });
   for (const [name, type] of doc.share) {
-    if (name === 'topics') continue;
+    // `layout` is the server-written topic order (issue #15): a schema root, not a stray one.
+    if (name === 'topics' || name === ROOT_LAYOUT) continue;
     const internals = type as unknown as { _map: Map<string, { deleted: boolean }>; _start: { deleted: boolean; right: unknown } | null };
     const live = [...internals._map.values()].some((item) => !item.deleted);
     let item = internals._start as { deleted: boolean; right: unknown } | null;

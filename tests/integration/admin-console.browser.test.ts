@@ -121,14 +121,14 @@ describe('organiser console and Share dialog (existing routes)', () => {
 
       const viewer = await browser.page(null);
       await viewer.goto(viewerLink);
-      await waitForState(viewer, 'saved');
-      expect(await viewer.locator('.cm-content[contenteditable="true"]').count()).toBe(0);
+      await viewer.locator('[data-testid="notes-html"]').first().waitFor();
+      expect(await viewer.locator('[contenteditable="true"]').count()).toBe(0);
 
       const viewerRow = share.locator('li[data-role="viewer"]', { hasText: 'room screen' });
       await viewerRow.locator('[data-testid="revoke-link"]').click();
       await waitFor(async () => (await share.locator('[data-testid="links-status"]').textContent())?.startsWith('Revoked'), 'the revoke announcement');
       const revokedAt = Date.now();
-      await viewer.locator('[data-testid="link-refused"]').waitFor({ timeout: 5000 });
+      await viewer.locator('[role="alert"][data-reason="forbidden"]').waitFor({ timeout: 5000 });
       expect(Date.now() - revokedAt).toBeLessThan(5000);
       expect(await viewerRow.getAttribute('class')).toContain('is-revoked');
     },

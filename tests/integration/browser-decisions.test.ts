@@ -90,7 +90,9 @@ describe('decisions on the session page (issue #17)', () => {
       const pat = await (await context('Pat')).newPage();
       await pat.goto(`${s.url}/s/${SESSION}`);
       const viewer = await (await context('Vic')).newPage();
-      await viewer.goto(`${s.url}${await sessionLink(s, SESSION, 'viewer')}`);
+      // The session page read-only (`?view=read`), where decisions sit beside the notes; the rendered
+      // read view is covered in browser-read-views.test.ts.
+      await viewer.goto(`${s.url}${(await sessionLink(s, SESSION, 'viewer')).replace('/read?', '?view=read&')}`);
       await Promise.all([waitForState(lead, 'saved'), waitForState(pat, 'saved'), waitForState(viewer, 'saved')]);
 
       // A "Decision:" line typed in the notes is offered once, and disappears when recorded.

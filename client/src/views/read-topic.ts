@@ -1,12 +1,12 @@
 /**
  * One topic as the read and projector views show it: heading, speakers, the notes rendered as
- * HTML (client/src/read/notes-html.ts), and the action items with their assignee, due date and
+ * HTML (client/src/read/notes-html.ts), its decisions (agreed ones marked), and the action items with their assignee, due date and
  * status from the session state doc, as the session page shows them. Nothing here can be edited.
  * `update` re-reads the section; the element stays the same, so the page around it does not move.
  */
 import * as Y from 'yjs';
 import type { ApiTopic } from '../../../shared/api.ts';
-import { actionItemMaps, readActionItem, sectionNotes, type SectionMap } from '../../../shared/doc-schema.ts';
+import { actionItemMaps, decisionItemMaps, readActionItem, readDecisionItem, sectionNotes, type SectionMap } from '../../../shared/doc-schema.ts';
 import { UNASSIGNED, type FollowupEntry } from '../../../shared/followups.ts';
 import { formatDue } from '../../../shared/export/schedule.ts';
 import { h } from '../dom.ts';
@@ -27,6 +27,8 @@ export class ReadTopicView {
   private readonly notes: HTMLDivElement;
   private readonly actions: HTMLUListElement;
   private readonly actionsBox: HTMLDivElement;
+  private readonly decisions: HTMLUListElement;
+  private readonly decisionsBox: HTMLDivElement;
   private shownNotes: string | null = null;
 
   constructor(readonly topicId: string, private readonly options: ReadTopicOptions) {
@@ -36,7 +38,9 @@ export class ReadTopicView {
     this.notes = h('div', { class: 'notes-html', 'data-notes': '', 'data-testid': 'notes-html' });
     this.actions = h('ul', { class: 'read-actions' });
     this.actionsBox = h('div', { class: 'read-actions-box', 'data-anchor': '' }, h(options.level === 1 ? 'h2' : 'h3', {}, 'Action items'), this.actions);
-    this.element = h('section', { class: 'read-topic', id: `topic-${topicId}`, 'data-topic-id': topicId, 'aria-labelledby': headingId }, this.heading, this.speakers, this.notes, this.actionsBox);
+    this.decisions = h('ul', { class: 'read-decisions' });
+    this.decisionsBox = h('div', { class: 'read-decisions-box', 'data-anchor': '', 'data-testid': 'read-decisions' }, h(options.level === 1 ? 'h2' : 'h3', {}, 'Decisions'), this.decisions);
+    this.element = h('section', { class: 'read-topic', id: `topic-${topicId}`, 'data-topic-id': topicId, 'aria-labelledby': headingId }, this.heading, this.speakers, this.notes, this.decisionsBox, this.actionsBox);
   }
 
   /** Shows the section's current title, notes and items (`meta`: the topic in the session metadata). */
@@ -47,7 +51,18 @@ export class ReadTopicView {
     this.speakers.textContent = speakers.length > 0 ? `Speakers: ${speakers.join(', ')}` : '';
     this.speakers.hidden = speakers.length === 0;
     this.showNotes(sectionNotes(section)?.toString() ?? (typeof section.get('notes') === 'string' ? (section.get('notes') as string) : ''));
+    this.showDecisions(section);
     this.showActions(section);
+  }
+
+  private showDecisions(section: SectionMap): void {
+    const decisions = decisionItemMaps(section).map(readDecisionItem).filter((decision) => decision.text.trim() !== '');
+    this.decisions.replaceChildren(
+      ...decisions.map((decision) =>
+        h('li', { class: 'read-decision', 'data-decision-id': decision.id }, h('span', {}, decision.text), decision.agreedBy ? h('span', { class: 'badge agreed' }, 'agreed') : null),
+      ),
+    );
+    this.decisionsBox.hidden = decisions.length === 0;
   }
 
   /** Re-reads the follow-up fields (the state doc changed). */
