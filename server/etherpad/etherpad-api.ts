@@ -16,7 +16,8 @@ import type { DocService } from '../docs/doc-service.ts';
 import type { ExportService } from '../export/export-service.ts';
 import type { MetaService } from '../meta/meta-service.ts';
 import type { CheckpointService } from '../sessions/checkpoint-service.ts';
-import { padIdOf, parsePadId, readOnlyIdOf, type PadRef } from './pad-ids.ts';
+import { padIdOf, parsePadId, type PadRef } from './pad-ids.ts';
+import { ReadOnlyIds } from './read-only-ids.ts';
 import { PadWriteError, type PadWriter } from './pad-writer.ts';
 import { CheckpointRevisions, revisionOf } from './revisions.ts';
 import { isValidId } from '../../shared/ids.ts';
@@ -38,6 +39,8 @@ export interface EtherpadApiDeps {
   writer: PadWriter;
   /** Where createPad creates sessions (ETHERPAD_DEFAULT_EVENT); null: createPad is refused. */
   defaultEvent: string | null;
+  /** Keys the read-only ids (ETHERPAD_API_KEY; read-only-ids.ts). */
+  readOnlySecret: string | null;
 }
 
 /** The name writes are attributed to when the caller names no known author. */
@@ -53,10 +56,12 @@ export class EtherpadApi {
   readonly #d: EtherpadApiDeps;
   readonly #functions: ReadonlyMap<string, Fn>;
   readonly #revs: CheckpointRevisions;
+  readonly #readOnly: ReadOnlyIds;
 
   constructor(deps: EtherpadApiDeps) {
     this.#d = deps;
     this.#revs = new CheckpointRevisions(deps.history);
+    this.#readOnly = new ReadOnlyIds(deps.meta, deps.readOnlySecret);
     this.#functions = new Map<string, Fn>([
       ['getText', (f) => this.getText(f)],
       ['getHTML', (f) => this.getHTML(f)],
@@ -67,7 +72,7 @@ export class EtherpadApi {
       ['padUsers', async (f) => ({ padUsers: await this.#padUsers(await this.#pad(f)) })],
       ['listAuthorsOfPad', async (f) => ({ authorIDs: await this.#authorsOf(await this.#pad(f)) })],
       ['getAuthorName', (f) => this.#authorName(f)],
-      ['getReadOnlyID', async (f) => ({ readOnlyID: readOnlyIdOf(padIdOf(await this.#pad(f))) })],
+      ['getReadOnlyID', async (f) => ({ readOnlyID: await this.#readOnly.idOf(await this.#pad(f)) })],
       ['getPadID', async (f) => ({ padID: this.#padOfReadOnlyId(f['roID']) })],
       ['getChatHistory', (f) => this.#chatHistory(f)],
       ['getChatHead', async (f) => (await this.#pad(f), { chatHead: -1 })],
@@ -150,6 +155,11 @@ export class EtherpadApi {
     const alias = this.#d.meta.padAlias(padId);
     const aliased = alias === undefined ? null : parsePadId(alias);
     return aliased && this.#exists(aliased) ? aliased : null;
+  }
+
+  /** The pad a read-only id (`r.…`, getReadOnlyID) stands for while its viewer link lives; else null. */
+  resolveReadOnly(readOnlyId: string): PadRef | null {
+    return this.#readOnly.resolve(readOnlyId);
   }
 
   #exists(pad: PadRef): boolean {
@@ -246,14 +256,9 @@ export class EtherpadApi {
   }
 
   #padOfReadOnlyId(roId: string | undefined): string {
-    if (typeof roId === 'string') {
-      for (const session of this.#sessions()) {
-        for (const ref of [{ sessionId: session.id, topicId: null }, ...session.topics.map((t) => ({ sessionId: session.id, topicId: t.id }))]) {
-          if (readOnlyIdOf(padIdOf(ref)) === roId) return padIdOf(ref);
-        }
-      }
-    }
-    throw new EtherpadParamError('padID does not exist');
+    const pad = typeof roId === 'string' ? this.#readOnly.resolve(roId) : null;
+    if (!pad) throw new EtherpadParamError('padID does not exist');
+    return padIdOf(pad);
   }
 
   async #chatHistory(fields: Fields): Promise<{ messages: never[] }> {
