@@ -125,6 +125,8 @@ export interface Config {
   etherpadDefaultEvent: string | null;
   /** An Etherpad API write (appendText, setText, createPad) that is not stored within this fails (code 2). */
   etherpadWriteTimeoutMs: number;
+  /** Longest time between a notes change and the recording of its time (getLastEdited). */
+  notesEditedFlushMs: number;
 }
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -186,6 +188,7 @@ export const DEFAULT_CONFIG: Readonly<Config> = Object.freeze({
   etherpadApiKey: null,
   etherpadDefaultEvent: null,
   etherpadWriteTimeoutMs: 10_000,
+  notesEditedFlushMs: 2_000,
 });
 
 /** Thrown for a bad configuration value; the message names the variable and what it accepts. */
@@ -509,6 +512,12 @@ export const ENV_SPEC = {
   ETHERPAD_WRITE_TIMEOUT_MS: {
     key: 'etherpadWriteTimeoutMs', parse: integer(100, 600_000),
     doc: 'An Etherpad API write (`appendText`, `setText`, `createPad`) not stored within this is answered code 2 (500)',
+  },
+  NOTES_EDITED_FLUSH_MS: {
+    key: 'notesEditedFlushMs', parse: integer(10, 600_000),
+    doc:
+      'The time of a session\'s last notes change (Etherpad\'s `getLastEdited`) is written to the session state ' +
+      'doc at most this long after the change (once per period per session; at once on unload and shutdown)',
   },
 } as const;
 

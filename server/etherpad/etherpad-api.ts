@@ -11,6 +11,7 @@
 import * as Y from 'yjs';
 import { authoredRuns, readAuthors } from '../../shared/authorship.ts';
 import { findSection, notesTexts, sectionNotes } from '../../shared/doc-schema.ts';
+import { readNotesEditedAt } from '../../shared/notes-activity.ts';
 import type { Session } from '../../shared/domain.ts';
 import type { DocService } from '../docs/doc-service.ts';
 import type { ExportService } from '../export/export-service.ts';
@@ -205,8 +206,12 @@ export class EtherpadApi {
     return this.#d.docs.withDoc(sessionId, (live) => revisionOf(live.doc));
   }
 
-  /** Milliseconds: the later of the session's metadata change and its newest checkpoint. */
+  /** Milliseconds: the recorded time of the last notes change (shared/notes-activity.ts); for a
+   *  session whose notes never changed since that was recorded, the later of its metadata change
+   *  and its newest checkpoint. */
   async #lastEdited(pad: PadRef): Promise<number> {
+    const recorded = await this.#d.state.withDoc(pad.sessionId, (live) => readNotesEditedAt(live.doc));
+    if (recorded !== undefined) return recorded;
     const session = this.#d.meta.getSession(pad.sessionId);
     let last = Date.parse(session.updatedAt);
     for (const checkpoint of await this.#d.history.list(pad.sessionId)) last = Math.max(last, Date.parse(checkpoint.createdAt));
