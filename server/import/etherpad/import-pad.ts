@@ -101,10 +101,13 @@ export async function importPad(
     }
   }
 
-  // Nothing is written (no topic added, no author recorded) unless the whole import fits: the
-  // size is checked first on a copy of the notes that has the section a new topic would add.
-  await docs.withDoc(sessionId, (live) => buildImport(live.doc, parts, maxDocBytes, addTopic ? [IMPORTED_NOTES_TOPIC] : []));
-  if (addTopic) await meta.importSessions(session.eventId, [{ id: sessionId, topics: [{ ...IMPORTED_NOTES_TOPIC }] }]);
+  // Nothing is written (no topic added, no author recorded) unless the whole import fits. Adding
+  // the topic is the one write before the notes edit, so only then is the size checked first, on
+  // a copy of the notes that has the section the topic would add (the notes edit checks again).
+  if (addTopic) {
+    await docs.withDoc(sessionId, (live) => buildImport(live.doc, parts, maxDocBytes, [IMPORTED_NOTES_TOPIC]));
+    await meta.importSessions(session.eventId, [{ id: sessionId, topics: [{ ...IMPORTED_NOTES_TOPIC }] }]);
+  }
 
   const written = await docs.edit(
     sessionId,
