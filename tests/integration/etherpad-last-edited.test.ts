@@ -2,10 +2,14 @@
  * Etherpad's getLastEdited (issue #16): the time of the last notes change, recorded in the session
  * state doc (server/sessions/notes-activity.ts), so it survives a restart, is shared by the
  * instances of a cluster, and does not move for things that are not notes changes (a checkpoint,
- * a metadata change). Also: a read-only id made on one cluster instance reads on another.
+ * a metadata change), and no peer can set it over the WebSocket. Also: a read-only id made on one
+ * cluster instance reads on another.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readNotesEditedAt } from '../../shared/notes-activity.ts';
+import WebSocket from 'ws';
+import { WebsocketProvider } from 'y-websocket';
+import * as Y from 'yjs';
+import { readNotesEditedAt, recordNotesEdited } from '../../shared/notes-activity.ts';
 import { connectClient, destroyAllClients } from '../helpers/clients.ts';
 import { startRedis, type TestRedis } from '../helpers/redis-server.ts';
 import { serverPool, TEST_ADMIN_TOKEN, type TestServer } from '../helpers/server.ts';
@@ -78,6 +82,26 @@ describe('getLastEdited', () => {
     expect(recorded).toBeGreaterThanOrEqual(before);
     expect(recorded).toBeLessThanOrEqual(after);
     expect(await lastEdited(again)).toBe(recorded);
+  });
+
+  it('cannot be set over the WebSocket: the state doc is read-only for every peer', async () => {
+    const s = await pool.start({ etherpadApiKey: KEY, notesEditedFlushMs: 50 });
+    const before = await lastEdited(s);
+    const crafted = new Y.Doc();
+    const provider = new WebsocketProvider(s.collabUrl, `${SESSION}/state`, crafted, { WebSocketPolyfill: WebSocket as any, disableBc: true });
+    const warned: string[] = [];
+    const originalWarn = console.warn;
+    console.warn = (...args: unknown[]) => warned.push(args.join(' '));
+    try {
+      await waitFor(() => provider.synced, 'the state doc to sync');
+      recordNotesEdited(crafted, 4_102_444_800_000); // 2100-01-01
+      await waitFor(() => warned.some((line) => line.includes('read-only')), 'the crafting peer to be told');
+    } finally {
+      console.warn = originalWarn;
+      provider.destroy();
+    }
+    expect(await s.app.stateDocs.withDoc(SESSION, (live) => readNotesEditedAt(live.doc))).toBeUndefined();
+    expect(await lastEdited(s)).toBe(before);
   });
 
   it('is shared by the instances of a cluster, as are read-only ids', async () => {
