@@ -191,7 +191,7 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps = {}): Pr
   await fastify.register(recordRoutes, { access, record });
   await fastify.register(historyRoutes, { access, history });
   const writer = new PadWriter(docs, { timeoutMs: config.etherpadWriteTimeoutMs, maxMessageBytes: config.maxMessageBytes });
-  const etherpad = new EtherpadApi({ meta, docs, state: stateDocs, exports, history, writer, defaultEvent: config.etherpadDefaultEvent });
+  const etherpad = new EtherpadApi({ meta, docs, state: stateDocs, exports, history, writer, defaultEvent: config.etherpadDefaultEvent, readOnlySecret: config.etherpadApiKey });
   await fastify.register(etherpadRoutes, { etherpad, exports, access, meta, apiKey: config.etherpadApiKey });
   await fastify.register(openApiRoutes);
   await registerCollab(fastify, config, services, access);

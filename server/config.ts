@@ -127,6 +127,8 @@ export interface Config {
   etherpadWriteTimeoutMs: number;
   /** Audit entries kept per event (oldest dropped first). */
   auditMaxEntriesPerEvent: number;
+  /** Longest time between a notes change and the recording of its time (getLastEdited). */
+  notesEditedFlushMs: number;
 }
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -189,6 +191,7 @@ export const DEFAULT_CONFIG: Readonly<Config> = Object.freeze({
   etherpadDefaultEvent: null,
   etherpadWriteTimeoutMs: 10_000,
   auditMaxEntriesPerEvent: 2000,
+  notesEditedFlushMs: 2_000,
 });
 
 /** Thrown for a bad configuration value; the message names the variable and what it accepts. */
@@ -518,6 +521,12 @@ export const ENV_SPEC = {
     doc:
       'Audit entries (who changed an event\'s sessions, topics, links, imports, and when) kept per event in the ' +
       'metadata; the oldest go first. Read with `GET /api/events/:eventId/audit`',
+  },
+  NOTES_EDITED_FLUSH_MS: {
+    key: 'notesEditedFlushMs', parse: integer(10, 600_000),
+    doc:
+      'The time of a session\'s last notes change (Etherpad\'s `getLastEdited`) is written to the session state ' +
+      'doc at most this long after the change (once per period per session; at once on unload and shutdown)',
   },
 } as const;
 

@@ -14,6 +14,7 @@ import { DecisionsService } from './sessions/decisions-service.ts';
 import type { DocMetrics } from './docs/doc-metrics.ts';
 import type { Logger } from './logger.ts';
 import { SessionRecord } from './sessions/session-record.ts';
+import { NotesActivity } from './sessions/notes-activity.ts';
 import { SkipLog } from './docs/skip-log.ts';
 import { ExportCache } from './export/export-cache.ts';
 import { ExportService } from './export/export-service.ts';
@@ -51,6 +52,8 @@ export interface Services {
   decisions: DecisionsService;
   record: SessionRecord;
   history: CheckpointService;
+  /** When each session's notes last changed (state doc; Etherpad's getLastEdited). */
+  activity: NotesActivity;
   exports: ExportService;
   /** Stops timers, stores and closes every doc. */
   close(): Promise<void>;
@@ -140,6 +143,7 @@ export async function openServices(config: Readonly<Config>, log: Logger, deps: 
   // The notes docs report to the record and the history, which need the notes docs: set below.
   let record: SessionRecord | null = null;
   let history: CheckpointService | null = null;
+  let activity: NotesActivity | null = null;
   const skips = new SkipLog(log);
   const docs = new DocService(
     deps.docStore ?? docStore(DOCS_FOLDER),
@@ -150,10 +154,12 @@ export async function openServices(config: Readonly<Config>, log: Logger, deps: 
       onLoaded: (live) => {
         record?.watchAuthors(live);
         history?.track(live);
+        activity?.watch(live);
       },
       onLastPeerLeft: (live) => history?.lastPeerLeft(live),
       onUnloaded: (sessionId) => {
         history?.untrack(sessionId);
+        activity?.unwatch(sessionId);
         skips.forget(sessionId);
       },
     },
@@ -163,6 +169,7 @@ export async function openServices(config: Readonly<Config>, log: Logger, deps: 
     stateTemplate((sessionId) => meta.hasSession(sessionId)),
     docOptions,
   );
+  activity = new NotesActivity(stateDocs, { flushMs: config.notesEditedFlushMs, log });
   record = new SessionRecord(meta, docs, stateDocs, log, { maxAuthors: config.maxAuthorsPerSession }, skips);
   const checkpointStore = cluster
     ? createRedisCheckpointStore(cluster.commands, config.redisKeyPrefix)
@@ -181,6 +188,7 @@ export async function openServices(config: Readonly<Config>, log: Logger, deps: 
   const recordReady = record;
   const historyReady = history;
   const followups = new FollowupsService(meta, docs, stateDocs, skips);
+  const activityReady = activity;
   return {
     meta,
     docs,
@@ -190,9 +198,11 @@ export async function openServices(config: Readonly<Config>, log: Logger, deps: 
     decisions: new DecisionsService(meta, docs),
     record: recordReady,
     history: historyReady,
+    activity: activityReady,
     exports: new ExportService(meta, docs, stateDocs, skips, new ExportCache(config.exportCacheBytes)),
     async close() {
       await historyReady.close();
+      await activityReady.close();
       await Promise.all([docs.shutdown(), stateDocs.shutdown()]);
       await meta.close();
       // The metadata store unsubscribes on the subscriber connection: before the cluster closes it.

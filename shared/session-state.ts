@@ -7,5 +7,6 @@
  *   doc.getMap('followups')   lead-owned fields of action items (see followups.ts)
  *   doc.getMap('discussion')  the "now discussing" pointer and real topic times (discussion.ts)
  *   doc.getMap('authors')     client id → name announced in presence (authorship.ts)
+ *   doc.getMap('activity')    when the notes last changed (notes-activity.ts)
  */
 export const STATE_ROOM_SUFFIX = '/state';

@@ -5,19 +5,22 @@
  * (server/http/etherpad-routes.ts) checks the key and wraps answers in the envelope.
  *
  * Mapping (docs/etherpad.md): a pad is a session or one topic of it (server/etherpad/pad-ids.ts);
- * revisions are the session notes doc's Yjs operation count (monotonic, persistent: it is derived
- * from the stored doc); there is no chat.
+ * revisions are the session notes doc's Yjs operation count (revisions.ts; a past `rev` is served
+ * from the nearest checkpoint at or before it); there is no chat.
  */
 import * as Y from 'yjs';
 import { authoredRuns, readAuthors } from '../../shared/authorship.ts';
 import { findSection, notesTexts, sectionNotes } from '../../shared/doc-schema.ts';
+import { readNotesEditedAt } from '../../shared/notes-activity.ts';
 import type { Session } from '../../shared/domain.ts';
 import type { DocService } from '../docs/doc-service.ts';
 import type { ExportService } from '../export/export-service.ts';
 import type { MetaService } from '../meta/meta-service.ts';
 import type { CheckpointService } from '../sessions/checkpoint-service.ts';
-import { padIdOf, parsePadId, readOnlyIdOf, type PadRef } from './pad-ids.ts';
+import { padIdOf, parsePadId, type PadRef } from './pad-ids.ts';
+import { ReadOnlyIds } from './read-only-ids.ts';
 import { PadWriteError, type PadWriter } from './pad-writer.ts';
+import { CheckpointRevisions, revisionOf } from './revisions.ts';
 import { isValidId } from '../../shared/ids.ts';
 
 /** Etherpad's code 1: wrong or missing parameter, unknown pad. */
@@ -37,21 +40,29 @@ export interface EtherpadApiDeps {
   writer: PadWriter;
   /** Where createPad creates sessions (ETHERPAD_DEFAULT_EVENT); null: createPad is refused. */
   defaultEvent: string | null;
+  /** Keys the read-only ids (ETHERPAD_API_KEY; read-only-ids.ts). */
+  readOnlySecret: string | null;
 }
 
 /** The name writes are attributed to when the caller names no known author. */
 export const API_AUTHOR = 'Etherpad API';
 const API_AUTHOR_COLOR = '#7a7a7a';
 
-/** The answer to a `rev` other than the head: mcpad keeps checkpoints, not every revision. */
-export const REV_NOT_SUPPORTED = 'rev is not supported: mcpad keeps checkpoints, not every revision; omit rev for the latest text';
+/** The answer to a `rev` before the session's oldest checkpoint: mcpad keeps checkpoints, not every
+ *  revision, and serves a past `rev` from the nearest checkpoint at or before it. Worded as
+ *  Etherpad's own `rev is higher than the head revision of the pad`. */
+export const REV_BEFORE_CHECKPOINTS = 'rev is lower than the oldest checkpoint of the pad';
 
 export class EtherpadApi {
   readonly #d: EtherpadApiDeps;
   readonly #functions: ReadonlyMap<string, Fn>;
+  readonly #revs: CheckpointRevisions;
+  readonly #readOnly: ReadOnlyIds;
 
   constructor(deps: EtherpadApiDeps) {
     this.#d = deps;
+    this.#revs = new CheckpointRevisions(deps.history);
+    this.#readOnly = new ReadOnlyIds(deps.meta, deps.readOnlySecret);
     this.#functions = new Map<string, Fn>([
       ['getText', (f) => this.getText(f)],
       ['getHTML', (f) => this.getHTML(f)],
@@ -62,7 +73,7 @@ export class EtherpadApi {
       ['padUsers', async (f) => ({ padUsers: await this.#padUsers(await this.#pad(f)) })],
       ['listAuthorsOfPad', async (f) => ({ authorIDs: await this.#authorsOf(await this.#pad(f)) })],
       ['getAuthorName', (f) => this.#authorName(f)],
-      ['getReadOnlyID', async (f) => ({ readOnlyID: readOnlyIdOf(padIdOf(await this.#pad(f))) })],
+      ['getReadOnlyID', async (f) => ({ readOnlyID: await this.#readOnly.idOf(await this.#pad(f)) })],
       ['getPadID', async (f) => ({ padID: this.#padOfReadOnlyId(f['roID']) })],
       ['getChatHistory', (f) => this.#chatHistory(f)],
       ['getChatHead', async (f) => (await this.#pad(f), { chatHead: -1 })],
@@ -82,19 +93,22 @@ export class EtherpadApi {
     return this.#functions.get(name);
   }
 
+  /** The pad's text at the head, or with `rev` at the nearest checkpoint at or before it. */
   async getText(fields: Fields): Promise<{ text: string }> {
     const pad = await this.#pad(fields);
-    await this.#checkRev(fields, pad);
-    if (pad.topicId === null) return { text: (await this.#d.exports.exportSession(pad.sessionId, 'txt')).body };
-    return { text: await this.#topicText(pad) };
+    return this.#atRev(fields, pad, async (notesDoc) => {
+      if (pad.topicId === null) return { text: (await this.#d.exports.exportSession(pad.sessionId, 'txt', notesDoc ? { notesDoc } : {})).body };
+      return { text: await this.#topicText(pad, notesDoc) };
+    });
   }
 
   async getHTML(fields: Fields): Promise<{ html: string }> {
     const pad = await this.#pad(fields);
-    await this.#checkRev(fields, pad);
-    if (pad.topicId === null) return { html: (await this.#d.exports.exportSession(pad.sessionId, 'html')).body };
-    const lines = (await this.#topicText(pad)).split('\n').map(escapeHtml);
-    return { html: `<!DOCTYPE HTML><html><body>${lines.join('<br>')}</body></html>` };
+    return this.#atRev(fields, pad, async (notesDoc) => {
+      if (pad.topicId === null) return { html: (await this.#d.exports.exportSession(pad.sessionId, 'html', notesDoc ? { notesDoc } : {})).body };
+      const lines = (await this.#topicText(pad, notesDoc)).split('\n').map(escapeHtml);
+      return { html: `<!DOCTYPE HTML><html><body>${lines.join('<br>')}</body></html>` };
+    });
   }
 
   /**
@@ -144,45 +158,60 @@ export class EtherpadApi {
     return aliased && this.#exists(aliased) ? aliased : null;
   }
 
+  /** The pad a read-only id (`r.…`, getReadOnlyID) stands for while its viewer link lives; else null. */
+  resolveReadOnly(readOnlyId: string): PadRef | null {
+    return this.#readOnly.resolve(readOnlyId);
+  }
+
   #exists(pad: PadRef): boolean {
     const session = this.#d.meta.findSession(pad.sessionId);
     return session !== undefined && (pad.topicId === null || session.topics.some((t) => t.id === pad.topicId));
   }
 
-  /** Etherpad's checks of `rev` (parseInt, as it does); only the head revision is served. */
-  async #checkRev(fields: Fields, pad: PadRef): Promise<void> {
+  /**
+   * Runs `read` on the notes `rev` names: the live doc (null) without `rev` or at the head, else
+   * the nearest checkpoint at or before `rev` (code 1 when there is none). Etherpad's checks of
+   * `rev` first, with its messages (parseInt, as it does: "1.5" is 1).
+   */
+  async #atRev<T>(fields: Fields, pad: PadRef, read: (notesDoc: Y.Doc | null) => Promise<T>): Promise<T> {
     const raw = fields['rev'];
-    if (raw === undefined) return;
+    if (raw === undefined) return read(null);
     const rev = Number.parseInt(raw, 10);
     if (Number.isNaN(rev)) throw new EtherpadParamError('rev is not a number');
     if (rev < 0) throw new EtherpadParamError('rev is not a negative number');
     const head = await this.#revisions(pad.sessionId);
     if (rev > head) throw new EtherpadParamError('rev is higher than the head revision of the pad');
-    if (rev !== head) throw new EtherpadParamError(REV_NOT_SUPPORTED);
+    if (rev === head) return read(null);
+    const checkpoint = await this.#revs.atOrBefore(pad.sessionId, rev);
+    if (!checkpoint) throw new EtherpadParamError(REV_BEFORE_CHECKPOINTS);
+    try {
+      return await read(checkpoint.doc);
+    } finally {
+      checkpoint.doc.destroy();
+    }
   }
 
-  async #topicText(pad: PadRef): Promise<string> {
-    const text = await this.#d.docs.withDoc(pad.sessionId, (live) => {
-      const section = findSection(live.doc, pad.topicId!);
+  async #topicText(pad: PadRef, notesDoc: Y.Doc | null = null): Promise<string> {
+    const textOf = (doc: Y.Doc): string => {
+      const section = findSection(doc, pad.topicId!);
       return (section && sectionNotes(section)?.toString()) ?? '';
-    });
+    };
+    const text = notesDoc ? textOf(notesDoc) : await this.#d.docs.withDoc(pad.sessionId, (live) => textOf(live.doc));
     // Etherpad's text always ends with a newline.
     return text.endsWith('\n') ? text : `${text}\n`;
   }
 
-  /** Every Yjs operation the notes doc ever took: inserted items plus deleted lengths. Both only
-   *  grow and are part of the stored doc, so the count is monotonic and survives restarts. */
+  /** The session's revision number (revisions.ts): monotonic, derived from the stored doc. */
   async #revisions(sessionId: string): Promise<number> {
-    return this.#d.docs.withDoc(sessionId, (live) => {
-      let count = 0;
-      for (const clock of Y.decodeStateVector(Y.encodeStateVector(live.doc)).values()) count += clock;
-      for (const items of Y.createDeleteSetFromStructStore(live.doc.store).clients.values()) for (const item of items) count += item.len;
-      return count;
-    });
+    return this.#d.docs.withDoc(sessionId, (live) => revisionOf(live.doc));
   }
 
-  /** Milliseconds: the later of the session's metadata change and its newest checkpoint. */
+  /** Milliseconds: the recorded time of the last notes change (shared/notes-activity.ts); for a
+   *  session whose notes never changed since that was recorded, the later of its metadata change
+   *  and its newest checkpoint. */
   async #lastEdited(pad: PadRef): Promise<number> {
+    const recorded = await this.#d.state.withDoc(pad.sessionId, (live) => readNotesEditedAt(live.doc));
+    if (recorded !== undefined) return recorded;
     const session = this.#d.meta.getSession(pad.sessionId);
     let last = Date.parse(session.updatedAt);
     for (const checkpoint of await this.#d.history.list(pad.sessionId)) last = Math.max(last, Date.parse(checkpoint.createdAt));
@@ -232,14 +261,9 @@ export class EtherpadApi {
   }
 
   #padOfReadOnlyId(roId: string | undefined): string {
-    if (typeof roId === 'string') {
-      for (const session of this.#sessions()) {
-        for (const ref of [{ sessionId: session.id, topicId: null }, ...session.topics.map((t) => ({ sessionId: session.id, topicId: t.id }))]) {
-          if (readOnlyIdOf(padIdOf(ref)) === roId) return padIdOf(ref);
-        }
-      }
-    }
-    throw new EtherpadParamError('padID does not exist');
+    const pad = typeof roId === 'string' ? this.#readOnly.resolve(roId) : null;
+    if (!pad) throw new EtherpadParamError('padID does not exist');
+    return padIdOf(pad);
   }
 
   async #chatHistory(fields: Fields): Promise<{ messages: never[] }> {

@@ -2,10 +2,8 @@
  * Etherpad pad ids in mcpad (issue #16). mcpad ids never contain `.`, so a pad id is unambiguous:
  *   `<sessionId>`            the whole session, as the txt export renders it
  *   `<sessionId>.<topicId>`  one topic's notes
- * Read-only ids (`getReadOnlyID`) are `r.` + 32 hex of a hash of the pad id: stable, and
- * reversible only by looking the pad up (`getPadID`), as in Etherpad.
+ * Read-only ids (`getReadOnlyID`) stand for a viewer link: read-only-ids.ts.
  */
-import { createHash } from 'node:crypto';
 import { isValidId } from '../../shared/ids.ts';
 
 export interface PadRef {
@@ -24,8 +22,4 @@ export function parsePadId(padId: string): PadRef | null {
 
 export function padIdOf(ref: PadRef): string {
   return ref.topicId === null ? ref.sessionId : `${ref.sessionId}.${ref.topicId}`;
-}
-
-export function readOnlyIdOf(padId: string): string {
-  return `r.${createHash('sha256').update(`mcpad-readonly:${padId}`).digest('hex').slice(0, 32)}`;
 }

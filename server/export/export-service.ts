@@ -7,6 +7,7 @@
  * and state docs): a repeat of an unchanged export is not rendered again (`cached: true`).
  */
 import { createHash } from 'node:crypto';
+import type * as Y from 'yjs';
 import type { ConferenceEvent, Session } from '../../shared/domain.ts';
 import { AppError } from '../../shared/errors.ts';
 import { exportFileName, EXPORT_MEDIA_TYPES, type ExportFormat } from '../../shared/export/formats.ts';
@@ -39,6 +40,8 @@ export interface ExportOptions {
   onProgress?: (index: number, total: number, session: Session) => void;
   /** Time written into the export (default: now); fixed in golden tests. */
   now?: Date;
+  /** Read the notes from this doc (e.g. a checkpoint's) instead of the live notes doc; not cached. */
+  notesDoc?: Y.Doc;
 }
 
 /** Renders a model in `format`. */
@@ -116,7 +119,7 @@ export class ExportService {
     options: ExportOptions,
     render: () => Promise<{ key: string; rendered: RenderedExport }>,
   ): Promise<RenderedExport> {
-    const cache = options.now || options.onProgress ? null : this.#cache;
+    const cache = options.now || options.onProgress || options.notesDoc ? null : this.#cache;
     if (cache) {
       const fingerprints: string[] = [];
       for (const session of sessions) {
@@ -159,13 +162,14 @@ export class ExportService {
         return { followups: readFollowups(live.doc), discussion: readDiscussion(live.doc), authorsById: readAuthors(live.doc) };
       });
       // Sections and their authors from the same read of the notes doc.
-      const { sections, authors } = await this.#docs.withDoc(session.id, (live) => {
-        fingerprints.push(docFingerprint(live.doc));
+      const readNotes = (doc: Y.Doc) => {
+        fingerprints.push(docFingerprint(doc));
         return this.#skips.read(session.id, (report) => ({
-          sections: readExportSections(live.doc, followups, report),
-          authors: contributors(notesTexts(live.doc), authorsById),
+          sections: readExportSections(doc, followups, report),
+          authors: contributors(notesTexts(doc), authorsById),
         }));
-      });
+      };
+      const { sections, authors } = options.notesDoc ? readNotes(options.notesDoc) : await this.#docs.withDoc(session.id, (live) => readNotes(live.doc));
       inputs.push({ session, sections, authors, discussed: slotsByTopic(discussion) });
     }
     return buildSummaryModel({

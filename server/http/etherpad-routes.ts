@@ -33,7 +33,8 @@ import { AppError } from '../../shared/errors.ts';
 import { EtherpadParamError, type EtherpadApi, type Fields } from '../etherpad/etherpad-api.ts';
 import type { ExportService } from '../export/export-service.ts';
 import type { AccessPolicy } from '../meta/access-policy.ts';
-import { parsePadId } from '../etherpad/pad-ids.ts';
+import { padIdOf, parsePadId, type PadRef } from '../etherpad/pad-ids.ts';
+import { isReadOnlyId } from '../etherpad/read-only-ids.ts';
 import type { MetaService } from '../meta/meta-service.ts';
 import { requireAdmin } from './admin-auth.ts';
 import { sendExport } from './export-routes.ts';
@@ -153,20 +154,29 @@ function aliasRoutes(app: FastifyInstance, { etherpad, access, meta }: EtherpadR
   );
 }
 
-/** `/p/<pad>` and its exports. */
+/** `/p/<pad>` and its exports. A read-only id (`r.…`) is a viewer link: it reads without a token. */
 function padRoutes(app: FastifyInstance, { etherpad, exports, access }: EtherpadRoutesOptions): void {
-  const padOf = (request: FastifyRequest, pad: string) => {
+  const padOf = (request: FastifyRequest, pad: string): { ref: PadRef; padId: string } => {
+    if (isReadOnlyId(pad)) {
+      const ref = etherpad.resolveReadOnly(pad);
+      if (!ref) throw new AppError('NOT_FOUND', `No pad "${pad}" (an unknown read-only id, or its link was revoked).`);
+      return { ref, padId: padIdOf(ref) };
+    }
     const ref = etherpad.resolve(pad);
     if (!ref) throw new AppError('NOT_FOUND', `No pad "${pad}".`);
     access.require(access.inSession(ref.sessionId, tokenOf(request)), 'read');
-    return ref;
+    return { ref, padId: pad };
   };
 
   app.get(
     '/p/:pad',
-    { schema: { tags, summary: "An Etherpad pad URL: redirects to the session's page", params: PadParams, response: { 302: Type.Null(), ...ERROR_RESPONSES } } },
+    { schema: { tags, summary: "An Etherpad pad URL: redirects to the session's page (a read-only id: to its HTML export)", params: PadParams, response: { 302: Type.Null(), ...ERROR_RESPONSES } } },
     async (request, reply) => {
       const { pad } = request.params as { pad: string };
+      if (isReadOnlyId(pad)) {
+        if (!etherpad.resolveReadOnly(pad)) throw new AppError('NOT_FOUND', `No pad "${pad}" (an unknown read-only id, or its link was revoked).`);
+        return reply.redirect(`/p/${pad}/export/html`, 302);
+      }
       const ref = etherpad.resolve(pad);
       if (!ref) throw new AppError('NOT_FOUND', `No pad "${pad}".`);
       return reply.redirect(`/s/${encodeURIComponent(ref.sessionId)}${ref.topicId ? `#${encodeURIComponent(ref.topicId)}` : ''}`, 302);
@@ -178,10 +188,10 @@ function padRoutes(app: FastifyInstance, { etherpad, exports, access }: Etherpad
     { schema: { tags, summary: "An Etherpad export URL: the pad's txt, html or .etherpad export (read)", params: PadExportParams, response: { 200: ExportDownload, ...ERROR_RESPONSES } } },
     async (request, reply) => {
       const { pad, type } = request.params as { pad: string; type: 'txt' | 'html' | 'etherpad' };
-      const ref = padOf(request, pad);
+      const { ref, padId } = padOf(request, pad);
       if (type === 'etherpad') {
-        const { text } = await callOrNotFound(() => etherpad.getText({ padID: pad }));
-        const file = await etherpad.etherpadFile(pad, text);
+        const { text } = await callOrNotFound(() => etherpad.getText({ padID: padId }));
+        const file = await etherpad.etherpadFile(padId, text);
         return reply
           .header('content-type', 'application/octet-stream')
           .header('content-disposition', `attachment; filename="${pad}.etherpad"`)
@@ -189,7 +199,7 @@ function padRoutes(app: FastifyInstance, { etherpad, exports, access }: Etherpad
           .send(file);
       }
       if (ref.topicId === null) return sendExport(reply, await exports.exportSession(ref.sessionId, type));
-      const body = type === 'txt' ? (await callOrNotFound(() => etherpad.getText({ padID: pad }))).text : (await callOrNotFound(() => etherpad.getHTML({ padID: pad }))).html;
+      const body = type === 'txt' ? (await callOrNotFound(() => etherpad.getText({ padID: padId }))).text : (await callOrNotFound(() => etherpad.getHTML({ padID: padId }))).html;
       // A legacy name keeps its own file name, as Etherpad named the download after the pad.
       return sendExport(reply, { body, contentType: type === 'txt' ? 'text/plain; charset=utf-8' : 'text/html; charset=utf-8', fileName: `${pad}.${type}` });
     },

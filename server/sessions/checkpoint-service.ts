@@ -178,6 +178,12 @@ export class CheckpointService {
     return { info, sections: skips.read(`${sessionId}@${ref}`, (report) => readSections(doc, report)) };
   }
 
+  /** A checkpoint's notes doc as stored (a fresh Y.Doc the caller owns); NOT_FOUND when unknown. */
+  async doc(sessionId: string, id: string): Promise<Y.Doc> {
+    this.#meta.getSession(sessionId);
+    return this.#docOf(sessionId, id);
+  }
+
   /** What changed between two checkpoints (or a checkpoint and `live`), per topic, in session order. */
   async diff(sessionId: string, from: CheckpointRef, to: CheckpointRef): Promise<TopicDiff[]> {
     const [before, after] = await Promise.all([this.get(sessionId, from), this.get(sessionId, to)]);

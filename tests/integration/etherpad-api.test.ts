@@ -8,8 +8,8 @@ import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { REV_NOT_SUPPORTED } from '../../server/etherpad/etherpad-api.ts';
-import { readOnlyIdOf } from '../../server/etherpad/pad-ids.ts';
+import { REV_BEFORE_CHECKPOINTS } from '../../server/etherpad/etherpad-api.ts';
+import { READ_ONLY_LINK_LABEL } from '../../server/etherpad/read-only-ids.ts';
 import { connectClient, destroyAllClients, type TestClient } from '../helpers/clients.ts';
 import { writeFixture } from '../helpers/export-fixture.ts';
 import { serverPool, TEST_ADMIN_TOKEN, type TestServer } from '../helpers/server.ts';
@@ -42,6 +42,8 @@ let s: TestServer;
 let transcript: Entry[];
 let authorId: string;
 let client: TestClient;
+/** The seeded session's read-only id (getReadOnlyID), standing in for the transcript's. */
+let readOnlyId: string;
 
 beforeAll(async () => {
   transcript = JSON.parse(await readFile(path.join(import.meta.dirname, '../fixtures/etherpad/transcript.json'), 'utf8')) as Entry[];
@@ -56,6 +58,7 @@ beforeAll(async () => {
   await waitFor(async () => (await call('GET', 'listAuthorsOfPad', { apikey: KEY, padID: SESSION })).body.data?.authorIDs?.includes(authorId), 'the author to be recorded');
   client.destroy();
   await waitFor(async () => (await call('GET', 'padUsersCount', { apikey: KEY, padID: SESSION })).body.data.padUsersCount === 0, 'presence to clear');
+  readOnlyId = (await call('GET', 'getReadOnlyID', { apikey: KEY, padID: SESSION })).body.data.readOnlyID;
 });
 afterAll(async () => {
   destroyAllClients();
@@ -92,7 +95,7 @@ function mapParams(params: Record<string, string>, fn: string | null = null): Re
     if (name === 'apikey') mapped[name] = value === 'APIKEY' ? KEY : value;
     else if (name === 'padID') mapped[name] = pads[value] ?? value;
     else if (name === 'authorID' || name === 'authorId') mapped[name] = value === 'a.doesnotexist0000' ? 'a.1' : authorId;
-    else if (name === 'roID') mapped[name] = value.startsWith('r.0000') ? value : readOnlyIdOf(SESSION);
+    else if (name === 'roID') mapped[name] = value.startsWith('r.0000') ? value : readOnlyId;
     else mapped[name] = value;
   }
   return mapped;
@@ -156,9 +159,12 @@ describe('Etherpad API: the recorded transcript replayed against mcpad', () => {
       const recorded = entry.body as { code: number; message: string; data: unknown };
       expect(got.contentType, label).toBe('application/json; charset=utf-8');
       expect(Object.keys(got.body).sort(), label).toEqual(['code', 'data', 'message']);
-      // mcpad keeps checkpoints, not revisions: a past revision is code 1 (docs/etherpad.md).
+      // mcpad serves a past revision from the nearest checkpoint at or before it (docs/etherpad.md);
+      // the transcript's small revs are below any checkpoint of the seeded session (its template
+      // and fixture text alone are thousands of operations), so they are code 1.
       if (recorded.code === 0 && rev !== undefined) {
-        expect(got.body, label).toEqual({ code: 1, message: REV_NOT_SUPPORTED, data: null });
+        expect(Number(rev), label).toBeLessThan(100);
+        expect(got.body, label).toEqual({ code: 1, message: REV_BEFORE_CHECKPOINTS, data: null });
         continue;
       }
       // mcpad never deletes a session through the API (docs/etherpad.md).
@@ -190,7 +196,8 @@ describe('Etherpad API: the recorded transcript replayed against mcpad', () => {
     const all = await call('GET', 'listAllPads', { apikey: KEY });
     expect(all.body.data.padIDs).toContain(SESSION);
     expect((await call('GET', 'getAuthorName', { apikey: KEY, authorID: authorId })).body.data).toBe('Ada Lovelace');
-    expect((await call('GET', 'getPadID', { apikey: KEY, roID: readOnlyIdOf(TOPIC_PAD) })).body.data).toEqual({ padID: TOPIC_PAD });
+    const topicReadOnly = (await call('GET', 'getReadOnlyID', { apikey: KEY, padID: TOPIC_PAD })).body.data.readOnlyID;
+    expect((await call('GET', 'getPadID', { apikey: KEY, roID: topicReadOnly })).body.data).toEqual({ padID: TOPIC_PAD });
   });
 
   it('counts revisions monotonically, and serves rev = head', async () => {
@@ -208,6 +215,41 @@ describe('Etherpad API: the recorded transcript replayed against mcpad', () => {
     expect(atHead.body.data.text).toBe((await call('GET', 'getText', { apikey: KEY, padID: TOPIC_PAD })).body.data.text);
     const edited = (await call('GET', 'getLastEdited', { apikey: KEY, padID: SESSION })).body.data.lastEdited;
     expect(Number.isInteger(edited) && edited > 0).toBe(true);
+  });
+});
+
+describe('Etherpad API: past revisions from checkpoints', () => {
+  it('serves a past rev from the nearest checkpoint at or before it, and code 1 before the oldest', async () => {
+    const revisions = async (): Promise<number> => (await call('GET', 'getRevisionsCount', { apikey: KEY, padID: SESSION })).body.data.revisions;
+    const taken = await fetch(`${s.url}/api/sessions/${SESSION}/checkpoints`, { method: 'POST', headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}` } });
+    expect([200, 201]).toContain(taken.status);
+    const atCheckpoint = await revisions();
+    const topicThen = (await call('GET', 'getText', { apikey: KEY, padID: TOPIC_PAD })).body.data.text as string;
+    const typist = connectClient(s.collabUrl, SESSION, { name: 'Grace' });
+    await typist.synced();
+    const notes = typist.notes('android-containers');
+    notes.insert(notes.length, 'written after the checkpoint\n');
+    await waitFor(async () => (await revisions()) > atCheckpoint, 'the edit to count');
+    typist.destroy();
+    const head = await revisions();
+    expect((await call('GET', 'getText', { apikey: KEY, padID: TOPIC_PAD })).body.data.text).toContain('written after the checkpoint');
+    for (const rev of [atCheckpoint, head - 1]) {
+      const past = await call('GET', 'getText', { apikey: KEY, padID: TOPIC_PAD, rev: String(rev) });
+      expect(past.body, `rev ${rev}`).toEqual({ code: 0, message: 'ok', data: { text: topicThen } });
+    }
+    const sessionPast = await call('POST', 'getText', { apikey: KEY, padID: SESSION, rev: String(atCheckpoint) });
+    expect(sessionPast.body.code).toBe(0);
+    expect(sessionPast.body.data.text).toContain('Anbox and binderfs status update.');
+    expect(sessionPast.body.data.text).not.toContain('written after the checkpoint');
+    expect((await call('GET', 'getText', { apikey: KEY, padID: SESSION, rev: String(head) })).body.data.text).toContain('written after the checkpoint');
+    const htmlPast = await call('GET', 'getHTML', { apikey: KEY, padID: SESSION, rev: `${atCheckpoint}.5` });
+    expect(htmlPast.body.code).toBe(0);
+    expect(htmlPast.body.data.html).toContain('Anbox and binderfs status update.');
+    expect(htmlPast.body.data.html).not.toContain('written after the checkpoint');
+    const topicHtml = await call('GET', 'getHTML', { apikey: KEY, padID: TOPIC_PAD, rev: String(atCheckpoint) });
+    expect(topicHtml.body.data.html).not.toContain('written after the checkpoint');
+    expect((await call('GET', 'getText', { apikey: KEY, padID: TOPIC_PAD, rev: '1' })).body).toEqual({ code: 1, message: REV_BEFORE_CHECKPOINTS, data: null });
+    expect((await call('GET', 'getText', { apikey: KEY, padID: TOPIC_PAD, rev: String(head + 1) })).body.message).toBe('rev is higher than the head revision of the pad');
   });
 });
 
@@ -365,6 +407,60 @@ describe('Etherpad API: legacy pad names (the alias table)', () => {
     expect(await removed.json()).toEqual({ aliases: { 'lpc2019-containers-cr': SESSION } });
     const gone = await fetch(`${again.url}/api/1.3.0/getText?apikey=${KEY}&padID=Android-2019`);
     expect(await gone.json()).toEqual({ code: 1, message: 'padID does not exist', data: null });
+  });
+});
+
+describe('Etherpad read-only ids: a dedicated viewer link', () => {
+  it('getReadOnlyID names a viewer link: /p/<id> reads without a token, getPadID maps back, revoking the link ends both, ids survive a restart', async () => {
+    const own = await pool.start({ etherpadApiKey: KEY });
+    await writeFixture(own.app);
+    const admin = { authorization: `Bearer ${TEST_ADMIN_TOKEN}` };
+    const get = async (fn: string, params: Record<string, string>) => (await fetch(`${own.url}/api/1.3.0/${fn}?${new URLSearchParams({ apikey: KEY, ...params })}`)).json() as Promise<any>;
+    const links = async () => ((await (await fetch(`${own.url}/api/sessions/${SESSION}/tokens`, { headers: admin })).json()).tokens as Array<{ id: string; role: string; label: string; revokedAt?: string }>)
+      .filter((t) => t.label === READ_ONLY_LINK_LABEL);
+
+    const sessionId = (await get('getReadOnlyID', { padID: SESSION })).data.readOnlyID as string;
+    const topicId = (await get('getReadOnlyID', { padID: TOPIC_PAD })).data.readOnlyID as string;
+    expect(sessionId).toMatch(/^r\.[0-9a-f]{32}$/);
+    expect(topicId).toMatch(/^r\.[0-9a-f]{32}$/);
+    expect(topicId).not.toBe(sessionId);
+    expect((await get('getReadOnlyID', { padID: SESSION })).data.readOnlyID).toBe(sessionId);
+    // One viewer link stands behind every read-only id of the session.
+    expect((await links()).map((l) => [l.role, l.revokedAt])).toEqual([['viewer', undefined]]);
+    expect((await get('getPadID', { roID: sessionId })).data).toEqual({ padID: SESSION });
+    expect((await get('getPadID', { roID: topicId })).data).toEqual({ padID: TOPIC_PAD });
+
+    // Read access like the viewer link, with no token; a token that is no good does not matter.
+    const viaReadOnly = await fetch(`${own.url}/p/${sessionId}/export/txt`);
+    expect(viaReadOnly.status).toBe(200);
+    expect(await viaReadOnly.text()).toBe(await (await fetch(`${own.url}/api/sessions/${SESSION}/export?format=txt`, { headers: admin })).text());
+    expect(await (await fetch(`${own.url}/p/${topicId}/export/txt`)).text()).toBe((await get('getText', { padID: TOPIC_PAD })).data.text);
+    const html = await fetch(`${own.url}/p/${topicId}`, { redirect: 'manual' });
+    expect(html.status).toBe(302);
+    expect(html.headers.get('location')).toBe(`/p/${topicId}/export/html`);
+    expect((await fetch(`${own.url}/p/r.00000000000000000000000000000000/export/txt`)).status).toBe(404);
+
+    // Closed event: the read-only id still reads, as the viewer link would.
+    const eventId = own.app.meta.getSession(SESSION).eventId;
+    await own.app.meta.setParticipantAccess(eventId, 'link');
+    expect((await fetch(`${own.url}/p/${sessionId}/export/html`)).status).toBe(200);
+
+    await own.stop();
+    const again = await pool.start({ etherpadApiKey: KEY, dataDir: own.dataDir });
+    const getAgain = async (fn: string, params: Record<string, string>) => (await fetch(`${again.url}/api/1.3.0/${fn}?${new URLSearchParams({ apikey: KEY, ...params })}`)).json() as Promise<any>;
+    expect((await getAgain('getPadID', { roID: topicId })).data).toEqual({ padID: TOPIC_PAD });
+    expect((await fetch(`${again.url}/p/${sessionId}/export/txt`)).status).toBe(200);
+
+    const [link] = (await (await fetch(`${again.url}/api/sessions/${SESSION}/tokens`, { headers: admin })).json()).tokens.filter((t: { label: string }) => t.label === READ_ONLY_LINK_LABEL);
+    const revoked = await fetch(`${again.url}/api/sessions/${SESSION}/tokens/${link.id}`, { method: 'DELETE', headers: admin });
+    expect(revoked.ok).toBe(true);
+    expect(await getAgain('getPadID', { roID: sessionId })).toEqual({ code: 1, message: 'padID does not exist', data: null });
+    expect((await fetch(`${again.url}/p/${sessionId}/export/txt`)).status).toBe(404);
+    expect((await fetch(`${again.url}/p/${topicId}`, { redirect: 'manual' })).status).toBe(404);
+    const fresh = (await getAgain('getReadOnlyID', { padID: SESSION })).data.readOnlyID;
+    expect(fresh).toMatch(/^r\.[0-9a-f]{32}$/);
+    expect(fresh).not.toBe(sessionId);
+    expect((await getAgain('getPadID', { roID: fresh })).data).toEqual({ padID: SESSION });
   });
 });
 

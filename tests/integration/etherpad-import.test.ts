@@ -139,11 +139,29 @@ describe('pad import limits', () => {
       expect(outline.ok).toBe(true);
       const pad = await readFile(path.join(FIXTURES, 'lpc2019-containers-cr.txt'), 'utf8');
       const post = (body: string) => fetch(`${small.url}/api/sessions/small/import-pad`, { method: 'POST', headers: { ...admin, 'content-type': 'text/plain' }, body });
+      const topicsBefore = (await (await fetch(`${small.url}/api/sessions/small`)).json()).topics;
+      const notesBefore = await (await fetch(`${small.url}/api/sessions/small/export?format=json`)).json();
       const tooBig = await post(pad + pad);
       expect(tooBig.status).toBe(413);
-      expect((await tooBig.json()).error.message).toContain('MAX_DOC_BYTES');
+      expect((await tooBig.json()).error.code).toBe('PAYLOAD_TOO_LARGE');
+      // Nothing left behind: no "Imported notes" topic, no notes, no authors (an .etherpad pad too).
+      const etherpad = await readFile(path.join(FIXTURES, 'lpc2019-containers-cr.etherpad'), 'utf8');
+      const json = JSON.parse(etherpad) as Record<string, { atext?: { text: string; attribs: string } }>;
+      const record = json['pad:lpc2019-containers-cr']!;
+      record.atext = { text: record.atext!.text.repeat(2), attribs: `|${(record.atext!.text.split('\n').length * 2 - 2).toString(36)}+${(record.atext!.text.length * 2).toString(36)}` };
+      const tooBigPad = await fetch(`${small.url}/api/sessions/small/import-pad`, { method: 'POST', headers: { ...admin, 'content-type': 'application/json' }, body: JSON.stringify(json) });
+      expect(tooBigPad.status).toBe(413);
+      expect((await tooBigPad.json()).error.code).toBe('PAYLOAD_TOO_LARGE');
+      expect((await (await fetch(`${small.url}/api/sessions/small`)).json()).topics).toEqual(topicsBefore);
+      const notesAfter = await (await fetch(`${small.url}/api/sessions/small/export?format=json`)).json();
+      expect(notesAfter.sessions).toEqual(notesBefore.sessions);
       expect(await (await fetch(`${small.url}/api/sessions/small/export?format=md`)).text()).not.toContain('Anbox');
+      expect((await (await fetch(`${small.url}/api/sessions/small/contributors`, { headers: admin })).json()).contributors).toEqual([]);
       expect((await post(pad.repeat(6))).status).toBe(413);
+      // A pad that fits still imports afterwards, into a freshly added "Imported notes" topic.
+      const fits = await post('Android containers\nAnbox fits\nbinderfs too\n');
+      expect(fits.status).toBe(200);
+      expect((await (await fetch(`${small.url}/api/sessions/small`)).json()).topics.length).toBe(topicsBefore.length);
     } finally {
       await small.close();
     }

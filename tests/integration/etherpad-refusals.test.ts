@@ -1,7 +1,8 @@
 /**
  * Issue #16's ways to write, as every caller that may not use them and as a hostile client would:
  * pad import (admin or lead only), the pad alias table (admin only) and the Etherpad API's writes
- * (the API key only). Each refusal leaves the notes, the topic list and the alias table as they were.
+ * (the API key only; getReadOnlyID, which creates a viewer link, too). Each refusal leaves the notes,
+ * the topic list, the alias table and the session's links as they were.
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -23,7 +24,9 @@ async function state(): Promise<string> {
   const notes = await (await fetch(`${s.url}/api/sessions/${SESSION}/export?format=md`)).text();
   const topics = (await api(s, 'GET', `/api/sessions/${SESSION}`)).json.topics.map((t: { id: string }) => t.id);
   const aliases = (await api(s, 'GET', '/api/etherpad/aliases')).json;
-  return JSON.stringify({ notes, topics, aliases });
+  // getReadOnlyID creates the session's read-only viewer link: a refused call must not.
+  const links = (await api(s, 'GET', `/api/sessions/${SESSION}/tokens`)).json.tokens.map((t: { id: string; revokedAt?: string }) => [t.id, t.revokedAt ?? null]);
+  return JSON.stringify({ notes, topics, aliases, links });
 }
 
 beforeAll(async () => {
@@ -84,6 +87,7 @@ describe('refused writes change nothing', () => {
       ['appendText', { padID: TOPIC_PAD, text: 'intruder' }],
       ['setText', { padID: TOPIC_PAD, text: 'intruder' }],
       ['createPad', { padID: 'intruder-pad', text: 'intruder' }],
+      ['getReadOnlyID', { padID: SESSION }],
     ];
     for (const [fn, params] of writes) {
       for (let attempt = 0; attempt < 3; attempt++) {
@@ -98,6 +102,10 @@ describe('refused writes change nothing', () => {
       ['setText', { padID: SESSION, text: 'a session pad is not one text' }],
       ['createPad', { padID: SESSION, text: 'already exists' }],
       ['createPad', { padID: 'has$dollar', text: 'x' }],
+      ['getReadOnlyID', { padID: 'no-such-session' }],
+      ['getReadOnlyID', { padID: `${SESSION}.no-such-topic` }],
+      ['getPadID', { roID: 'r.00000000000000000000000000000000' }],
+      ['getPadID', { roID: '../../etc/passwd' }],
     ];
     for (const [fn, params] of bad) expect((await call(fn, { ...params, apikey: KEY })).body.code, `${fn} ${JSON.stringify(params)}`).toBe(1);
     expect(await state()).toBe(before);

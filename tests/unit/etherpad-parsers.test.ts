@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ImportError } from '../../server/import/import-error.ts';
 import { lineText, parseEtherpadPad, type PadFormat, type ParsedPad } from '../../server/import/etherpad/index.ts';
+import { ETHERPAD_PALETTE_SIZE, etherpadColour } from '../../server/import/etherpad/palette.ts';
 
 const PADS = ['lpc2019-containers-cr', 'html-lists', 'empty-pad'] as const;
 
@@ -40,6 +41,22 @@ describe('Etherpad pad parsers', () => {
     expect(mixed.runs.map((r) => r.author)).toEqual(['a.CJELCkv55bve9TR3', 'a.vQtY0nQm66pA5mVS', 'a.CJELCkv55bve9TR3']);
     expect(mixed.runs[1]!.text).toBe(' (idmapped mounts)');
     expect(plain(parsed).some((l) => l.length >= 1000)).toBe(true);
+  });
+
+  it('maps numeric colorIds through Etherpad\'s 64-colour palette, as Etherpad resolves them (no wrapping)', () => {
+    const parsed = parse('lpc2019-containers-cr', 'etherpad');
+    // The fixture's authors: colorId 5 (Ada), 63 (Christian, the palette's last entry), "#ffc7c7" (Linus).
+    expect(parsed.authors.get('a.CJELCkv55bve9TR3')).toEqual({ name: 'Ada Lovelace', color: '#c7d5ff' });
+    expect(parsed.authors.get('a.Q2Y8869IRPBehzQC')).toEqual({ name: 'Christian', color: '#b3b3e6' });
+    expect(ETHERPAD_PALETTE_SIZE).toBe(64);
+    expect(etherpadColour(0)).toBe('#ffc7c7');
+    expect(etherpadColour(17)).toBe('#e9dcaf'); // upper-case in Etherpad's source, lower-cased here
+    expect(etherpadColour('12')).toBe('#a3ffff');
+    expect(etherpadColour('#ABCDEF')).toBe('#abcdef');
+    for (const none of [64, 78, -1, 1.5, '#abc', 'red', null, undefined, {}]) expect(etherpadColour(none), String(none)).toBeUndefined();
+    const outOfRange = JSON.parse(fixture('html-lists', 'etherpad')) as Record<string, Record<string, unknown>>;
+    outOfRange['globalAuthor:a.CJELCkv55bve9TR3']!['colorId'] = 64;
+    expect(parseEtherpadPad('etherpad', JSON.stringify(outOfRange)).authors.get('a.CJELCkv55bve9TR3')).toEqual({ name: 'Ada Lovelace' });
   });
 
   it('turns Etherpad lists and formatting into Markdown in all three formats', () => {

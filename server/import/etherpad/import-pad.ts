@@ -13,6 +13,7 @@
 import * as Y from 'yjs';
 import { recordAuthor } from '../../../shared/authorship.ts';
 import { findSection, sectionNotes } from '../../../shared/doc-schema.ts';
+import { appendMissingSections } from '../../../shared/topic-template.ts';
 import { AppError } from '../../../shared/errors.ts';
 import type { DocService } from '../../docs/doc-service.ts';
 import type { MetaService } from '../../meta/meta-service.ts';
@@ -89,16 +90,36 @@ export async function importPad(
   if (parts.size === 0) throw new AppError('IMPORT_INVALID', 'The pad has no text to import.');
 
   let importedId: string = IMPORTED_NOTES_TOPIC.id;
+  let addTopic = false;
   if (parts.has(IMPORTED_NOTES_TOPIC.id)) {
     const existing = session.topics.find((t) => t.id === IMPORTED_NOTES_TOPIC.id || t.title.trim().toLowerCase() === IMPORTED_NOTES_TOPIC.title.toLowerCase());
     if (existing) importedId = existing.id;
-    else await meta.importSessions(session.eventId, [{ id: sessionId, topics: [{ ...IMPORTED_NOTES_TOPIC }] }]);
+    else addTopic = true;
     if (importedId !== IMPORTED_NOTES_TOPIC.id) {
       parts.set(importedId, [...(parts.get(importedId) ?? []), ...parts.get(IMPORTED_NOTES_TOPIC.id)!]);
       parts.delete(IMPORTED_NOTES_TOPIC.id);
     }
   }
 
+  // Nothing is written (no topic added, no author recorded) unless the whole import fits. Adding
+  // the topic is the one write before the notes edit, so only then is the size checked first, on
+  // a copy of the notes that has the section the topic would add (the notes edit checks again).
+  if (addTopic) {
+    await docs.withDoc(sessionId, (live) => buildImport(live.doc, parts, maxDocBytes, [IMPORTED_NOTES_TOPIC]));
+    await meta.importSessions(session.eventId, [{ id: sessionId, topics: [{ ...IMPORTED_NOTES_TOPIC }] }]);
+  }
+
+  const written = await docs.edit(
+    sessionId,
+    (live) => {
+      const { update, written: lines } = buildImport(live.doc, parts, maxDocBytes, []);
+      Y.applyUpdate(live.doc, update);
+      return lines;
+    },
+    { durable: true },
+  );
+
+  // Authors last: their names are recorded only for text that is in the notes.
   const used = new Set<string>();
   for (const part of parts.values()) for (const line of part) for (const run of line.runs) if (run.author) used.add(run.author);
   const authors = [...used].filter((id) => pad.authors.has(id));
@@ -111,8 +132,6 @@ export async function importPad(
       { durable: true },
     );
   }
-
-  const written = await docs.edit(sessionId, (live) => writeParts(live.doc, parts, maxDocBytes), { durable: true });
   return {
     sessionId,
     topics: written,
@@ -121,11 +140,21 @@ export async function importPad(
   };
 }
 
-/** Appends each part to its topic's notes, every run as its author's client, in one update. */
-function writeParts(doc: Y.Doc, parts: ReadonlyMap<string, PadLine[]>, maxDocBytes: number): Array<{ id: string; lines: number }> {
+/**
+ * The update appending each part to its topic's notes, every run as its author's client, built on
+ * a copy of `doc` (with sections for `newTopics` added first, for a dry run before they exist).
+ * Throws PAYLOAD_TOO_LARGE past `maxDocBytes`; never changes `doc`.
+ */
+function buildImport(
+  doc: Y.Doc,
+  parts: ReadonlyMap<string, PadLine[]>,
+  maxDocBytes: number,
+  newTopics: ReadonlyArray<{ id: string; title: string }>,
+): { update: Uint8Array; written: Array<{ id: string; lines: number }> } {
   const copy = new Y.Doc({ gc: false });
   const current = Y.encodeStateAsUpdate(doc);
   Y.applyUpdate(copy, current);
+  if (newTopics.length > 0) appendMissingSections(copy, newTopics);
   const before = Y.encodeStateVector(copy);
   const written: Array<{ id: string; lines: number }> = [];
   for (const [topicId, lines] of parts) {
@@ -146,9 +175,9 @@ function writeParts(doc: Y.Doc, parts: ReadonlyMap<string, PadLine[]>, maxDocByt
     written.push({ id: topicId, lines: lines.length });
   }
   const update = Y.encodeStateAsUpdate(copy, before);
+  copy.destroy();
   if (current.length + update.length > maxDocBytes) {
     throw new AppError('PAYLOAD_TOO_LARGE', `The imported pad would take the session's notes past MAX_DOC_BYTES (${maxDocBytes} bytes); nothing was written.`);
   }
-  Y.applyUpdate(doc, update);
-  return written;
+  return { update, written };
 }

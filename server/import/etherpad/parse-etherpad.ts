@@ -5,19 +5,14 @@
  *    `|L` line counts, `+N` lengths in base 36, counted in UTF-16 code units),
  *  - the pool: `author`, `bold`, `italic`, `strikethrough`, and list markers (`lmkr` + `list`
  *    = bulletN | numberN | indentN, `start`),
- *  - `globalAuthor:<id>` records: name and colour (a `#rrggbb` string or a palette index),
+ *  - `globalAuthor:<id>` records: name and colour (a `#rrggbb` string or a palette index, palette.ts),
  *  - `pad:<id>:revs:<head>`.meta.timestamp: the last edit time.
  * Linear in the size of the text and attribute string. Anything that does not fit is an
  * ImportError naming the JSON path.
  */
 import { ImportError } from '../import-error.ts';
+import { etherpadColour } from './palette.ts';
 import { listPrefix, pushRun, trimTrailingEmpty, type PadAuthor, type PadLine, type ParsedPad } from './pad-lines.ts';
-
-/** Etherpad's author colour palette (src/node/db/AuthorManager.ts), for numeric colorIds. */
-const PALETTE = [
-  '#ffc7c7', '#fff1c7', '#e3ffc7', '#c7ffd5', '#c7f1ff', '#d5c7ff', '#ffc7e3',
-  '#ff8f8f', '#ffe38f', '#c7ff8f', '#8fffab', '#8fe3ff', '#ab8fff', '#ff8fc7',
-];
 
 type Attrib = [string, string];
 
@@ -67,7 +62,7 @@ export function parseEtherpadJson(value: unknown): ParsedPad {
     if (record === undefined) continue;
     if (!isRecord(record)) fail(`["globalAuthor:${id}"]`, 'must be an object');
     const name = typeof record['name'] === 'string' && record['name'].trim() !== '' ? record['name'].trim() : `Etherpad author ${id}`;
-    const color = colourOf(record['colorId']);
+    const color = etherpadColour(record['colorId']);
     authors.set(id, color ? { name, color } : { name });
   }
 
@@ -79,12 +74,6 @@ export function parseEtherpadJson(value: unknown): ParsedPad {
     if (isRecord(meta) && typeof meta['timestamp'] === 'number') lastEdited = meta['timestamp'];
   }
   return { lines, authors, ...(lastEdited !== undefined ? { lastEdited } : {}) };
-}
-
-function colourOf(colorId: unknown): string | undefined {
-  if (typeof colorId === 'string' && /^#[0-9a-fA-F]{6}$/.test(colorId)) return colorId.toLowerCase();
-  if (typeof colorId === 'number' && Number.isInteger(colorId)) return PALETTE[colorId % PALETTE.length];
-  return undefined;
 }
 
 /** Splits the text into runs of equal attributes, following the attribute string's ops. */
