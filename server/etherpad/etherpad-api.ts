@@ -316,6 +316,8 @@ export class EtherpadApi {
   }
 
   async #write(sessionId: string, topicId: string, fields: Fields, change: (notes: Y.Text) => void): Promise<void> {
+    // An archived session is read-only for everyone (issue #15), bots included.
+    if (this.#d.meta.getSession(sessionId).archived === true) throw new EtherpadParamError('the pad is archived: it is read-only until an admin unarchives it');
     const name = (await this.#authorName({ authorID: fields['authorId'] ?? fields['authorID'] })) ?? API_AUTHOR;
     try {
       await this.#d.writer.edit(sessionId, topicId, { name, color: API_AUTHOR_COLOR }, change);

@@ -47,7 +47,9 @@ export async function padImportRoutes(fastify: FastifyInstance, { meta, docs, st
     },
     async (request) => {
       const { sessionId } = request.params;
-      access.require(access.inSession(sessionId, tokenOf(request)), 'manage');
+      const caller = access.inSession(sessionId, tokenOf(request));
+      access.require(caller, 'manage');
+      access.require(caller, 'edit'); // SESSION_ARCHIVED: an archived session takes no import
       const contentType = request.headers['content-type'] ?? '';
       const format = padFormatOf(contentType);
       if (!format) {

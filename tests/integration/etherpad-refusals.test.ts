@@ -109,5 +109,12 @@ describe('refused writes change nothing', () => {
     ];
     for (const [fn, params] of bad) expect((await call(fn, { ...params, apikey: KEY })).body.code, `${fn} ${JSON.stringify(params)}`).toBe(1);
     expect(await state()).toBe(before);
+
+    // An archived session (issue #15) is read-only for bots too: code 1, nothing written.
+    expect((await api(s, 'PUT', `/api/sessions/${SESSION}/archived`, { archived: true })).status).toBe(200);
+    const archived = await state();
+    for (const [fn, params] of writes.slice(0, 2)) expect((await call(fn, { ...params, apikey: KEY })).body.code, `${fn} on an archived pad`).toBe(1);
+    expect(await state()).toBe(archived);
+    expect((await api(s, 'PUT', `/api/sessions/${SESSION}/archived`, { archived: false })).status).toBe(200);
   });
 });

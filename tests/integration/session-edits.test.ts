@@ -218,6 +218,8 @@ describe('archive', () => {
       ['PUT', `/api/sessions/${SESSION}/topic-order`, { topicIds: await topicIds() }],
       ['POST', `/api/sessions/${SESSION}/action-items`, { topicId: topic, text: 'x', createdBy: 'x' }],
       ['PUT', `/api/sessions/${SESSION}/discussion`, { topicId: topic }],
+      ['POST', `/api/sessions/${SESSION}/decisions`, { topicId: topic, text: 'x' }],
+      ['POST', `/api/sessions/${SESSION}/import-pad`, { note: 'any body: refused before it is read' }],
       ['POST', `/api/events/lpc2019/sessions?sessionId=${SESSION}`, { title: 'x', topics: [{ title: 'Imported into the archive' }] }],
     ];
     for (const [method, path, body] of refused) {
