@@ -47,7 +47,8 @@ async function main(): Promise<void> {
     await desk.click('[data-testid="preview-import"]');
     await desk.waitForFunction(() => /^(Preview|Cannot)/.test(document.querySelector('[data-testid="import-status"]')?.textContent ?? ''), undefined, { timeout: 10_000 }).catch(async () => console.warn('status:', await desk.textContent('[data-testid="import-status"]')));
     if (!(await desk.locator('.preview-session').count())) console.warn('the server has no import preview (dryRun) yet: import-preview.png shows its answer');
-    await desk.locator('[data-testid="import-title"], #import-title').scrollIntoViewIfNeeded();
+    // The preview itself (status, sessions, topics with new/existing), not the pasted text above it.
+    await desk.locator('[data-testid="import-status"]').evaluate((el) => el.scrollIntoView({ block: 'start' }));
     await shoot(desk, 'import-preview');
 
     const created = (await (await fetch(`${url}/api/sessions/${SESSION}/tokens`, { method: 'POST', headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' }, body: JSON.stringify({ role: 'lead', label: 'screenshots' }) })).json()) as { link: string };
