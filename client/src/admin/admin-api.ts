@@ -1,52 +1,13 @@
-/**
- * The organiser console's calls, all with the admin token. The routes marked NEW in issue 15
- * (event create/edit, session and topic edits, archive, import preview) are built by the API
- * part of the issue; their request and response shapes are written here from its contract until
- * shared/api exports them (then these interfaces become re-exports).
- */
-import type { ApiEvent, ApiSession, ErrorResponse, EventsResponse } from '../../../shared/api.ts';
+/** The organiser console's calls, all with the admin token; shapes from shared/api. */
+import type { ApiEvent, ApiSession, ApiTopic, ErrorResponse, EventPatchBody, EventsResponse, ImportPreview, ImportProblem, NewEventBody, NewTopicBody, SessionPatchBody } from '../../../shared/api.ts';
 import type { ImportFormat, ImportResult, NewTokenResponse, TokenInfo } from '../../../shared/api.ts';
+import type { Lead } from '../../../shared/domain.ts';
 import type { TokenRole } from '../../../shared/roles.ts';
 import { apiCall, type ApiAnswer } from '../api.ts';
 
-export interface Lead {
-  name: string;
-  email?: string;
-}
-export interface Schedule {
-  start: string;
-  end?: string;
-  room?: string;
-}
-export interface SessionPatch {
-  title?: string;
-  description?: string;
-  leads?: Lead[];
-  schedule?: Schedule;
-}
-export interface PreviewTopic {
-  id: string;
-  title: string;
-  speakers: string[];
-  status: 'new' | 'existing';
-}
-export interface PreviewSession {
-  id: string;
-  title: string;
-  leads: Lead[];
-  schedule?: Schedule;
-  exists: boolean;
-  topics: PreviewTopic[];
-}
-export interface ImportProblem {
-  where: string;
-  message: string;
-}
-export interface ImportPreview {
-  dryRun: true;
-  sessions: PreviewSession[];
-  problems: ImportProblem[];
-}
+export type { ImportPreview, ImportProblem, Lead };
+export type SessionPatch = SessionPatchBody;
+export type PreviewSession = ImportPreview['sessions'][number];
 
 const enc = encodeURIComponent;
 const session = (id: string): string => `/api/sessions/${enc(id)}`;
@@ -98,10 +59,10 @@ export function adminApi(token: string) {
     events: () => call<EventsResponse>('GET', '/api/events'),
     event: (id: string) => call<ApiEvent>('GET', `/api/events/${enc(id)}`),
     session: (id: string) => call<ApiSession>('GET', session(id)),
-    createEvent: (body: { id: string; title: string; description?: string }) => call<unknown>('POST', '/api/events', body),
-    editEvent: (id: string, body: { title?: string; description?: string; participantAccess?: 'open' | 'link' }) => call<unknown>('PATCH', `/api/events/${enc(id)}`, body),
-    editSession: (id: string, body: SessionPatch) => call<unknown>('PATCH', session(id), body),
-    addTopic: (id: string, body: { title: string; speakers?: string[]; abstract?: string; after?: string }) => call<unknown>('POST', `${session(id)}/topics`, body),
+    createEvent: (body: NewEventBody) => call<ApiEvent>('POST', '/api/events', body),
+    editEvent: (id: string, body: EventPatchBody) => call<ApiEvent>('PATCH', `/api/events/${enc(id)}`, body),
+    editSession: (id: string, body: SessionPatch) => call<ApiSession>('PATCH', session(id), body),
+    addTopic: (id: string, body: NewTopicBody) => call<ApiTopic>('POST', `${session(id)}/topics`, body),
     renameTopic: (id: string, topicId: string, title: string) => call<unknown>('PATCH', `${session(id)}/topics/${enc(topicId)}`, { title }),
     reorderTopics: (id: string, topicIds: string[]) => call<unknown>('PUT', `${session(id)}/topic-order`, { topicIds }),
     archive: (id: string, archived: boolean) => call<unknown>('PUT', `${session(id)}/archived`, { archived }),
