@@ -125,6 +125,14 @@ export interface Config {
   etherpadDefaultEvent: string | null;
   /** An Etherpad API write (appendText, setText, createPad) that is not stored within this fails (code 2). */
   etherpadWriteTimeoutMs: number;
+  /** Search (issue #17): a changed doc is reindexed this long after its last change (debounced per doc). */
+  searchReindexDelayMs: number;
+  /** Search: the index file is written at most this often while docs change. */
+  searchPersistDelayMs: number;
+  /** Search: longest query (`q`) accepted, in characters. */
+  searchMaxQueryChars: number;
+  /** Search: most results per page (`limit`). */
+  searchMaxLimit: number;
 }
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -186,6 +194,10 @@ export const DEFAULT_CONFIG: Readonly<Config> = Object.freeze({
   etherpadApiKey: null,
   etherpadDefaultEvent: null,
   etherpadWriteTimeoutMs: 10_000,
+  searchReindexDelayMs: 500,
+  searchPersistDelayMs: 5_000,
+  searchMaxQueryChars: 200,
+  searchMaxLimit: 50,
 });
 
 /** Thrown for a bad configuration value; the message names the variable and what it accepts. */
@@ -509,6 +521,22 @@ export const ENV_SPEC = {
   ETHERPAD_WRITE_TIMEOUT_MS: {
     key: 'etherpadWriteTimeoutMs', parse: integer(100, 600_000),
     doc: 'An Etherpad API write (`appendText`, `setText`, `createPad`) not stored within this is answered code 2 (500)',
+  },
+  SEARCH_REINDEX_DELAY_MS: {
+    key: 'searchReindexDelayMs', parse: integer(0, 1_000),
+    doc: 'Search: a changed session is reindexed this long after its last edit (debounced per doc; an edit is searchable within about this plus the indexing time)',
+  },
+  SEARCH_PERSIST_DELAY_MS: {
+    key: 'searchPersistDelayMs', parse: integer(100, 600_000),
+    doc: 'Search: the index is written to `DATA_DIR/search-index.json` (atomically) at most this often while docs change, and at shutdown',
+  },
+  SEARCH_MAX_QUERY_CHARS: {
+    key: 'searchMaxQueryChars', parse: integer(1, 2_000),
+    doc: 'Search: longest query `q` accepted by `GET /api/search` (400 VALIDATION_FAILED past it)',
+  },
+  SEARCH_MAX_LIMIT: {
+    key: 'searchMaxLimit', parse: integer(1, 500),
+    doc: 'Search: most results per page of `GET /api/search` (`limit`)',
   },
 } as const;
 

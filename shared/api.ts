@@ -13,3 +13,4 @@ export * from './api/imports.ts';
 export * from './api/exports.ts';
 export * from './api/ops.ts';
 export * from './api/etherpad.ts';
+export * from './api/search.ts';

@@ -1,0 +1,154 @@
+/**
+ * The in-memory search index (issue #17): MiniSearch over every session's documents
+ * (search-documents.ts), with prefix and fuzzy matching, field boosts (title > people > text),
+ * phrase queries checked on the stored text after MiniSearch found the candidates, filters and
+ * highlighted snippets. Serialises to JSON with the fingerprints of the docs it was built from.
+ */
+import MiniSearch, { type AsPlainObject, type SearchResult } from 'minisearch';
+import type { SearchDoc, SearchKind } from './search-documents.ts';
+import { findPhrases, parseQuery, snippet, tokenize } from './search-text.ts';
+
+/** What a session's documents were built from: notes doc, state doc and metadata digests. */
+export interface SessionSource {
+  notes: string;
+  state: string;
+  meta: string;
+}
+
+export interface SearchFilters {
+  eventId?: string;
+  sessionId?: string;
+  /** Case-insensitive, part of a name. */
+  person?: string;
+  kind?: SearchKind;
+  status?: string;
+  /** Sessions the caller may read. */
+  readable: (sessionId: string) => boolean;
+}
+
+export interface IndexHit {
+  doc: Omit<SearchDoc, 'persons' | 'people' | 'title' | 'text'>;
+  snippet: string;
+  score: number;
+}
+
+/** Field boosts: a title match ranks above a speaker or lead, which ranks above the notes. */
+export const FIELD_BOOST = { title: 4, people: 2, text: 1 } as const;
+
+const INDEX_OPTIONS = {
+  fields: ['title', 'people', 'text'],
+  storeFields: ['sessionId', 'eventId', 'kind', 'topicId', 'topicTitle', 'itemId', 'title', 'people', 'text', 'status', 'persons'],
+  tokenize,
+  processTerm: (term: string) => term.toLowerCase(),
+  searchOptions: {
+    boost: FIELD_BOOST,
+    combineWith: 'AND' as const,
+    // Prefixes from 3 letters, typos from 4 (one edit in 5 letters), so short words stay exact.
+    prefix: (term: string) => term.length >= 3,
+    fuzzy: (term: string) => (term.length >= 4 ? 0.2 : false),
+    maxFuzzy: 2,
+  },
+};
+
+const FORMAT = 1;
+
+export class SearchIndex {
+  #index: MiniSearch<SearchDoc>;
+  #ids = new Map<string, string[]>();
+  #sources = new Map<string, SessionSource>();
+
+  constructor() {
+    this.#index = new MiniSearch<SearchDoc>(INDEX_OPTIONS);
+  }
+
+  /** The fingerprints a session was last indexed from. */
+  source(sessionId: string): SessionSource | undefined {
+    return this.#sources.get(sessionId);
+  }
+
+  get sessionCount(): number {
+    return this.#sources.size;
+  }
+
+  get documentCount(): number {
+    return this.#index.documentCount;
+  }
+
+  /** Replaces every document of a session. */
+  setSession(sessionId: string, docs: readonly SearchDoc[], source: SessionSource): void {
+    this.removeSession(sessionId);
+    this.#index.addAll(docs);
+    this.#ids.set(sessionId, docs.map((d) => d.id));
+    this.#sources.set(sessionId, source);
+  }
+
+  removeSession(sessionId: string): void {
+    const ids = this.#ids.get(sessionId);
+    if (ids) this.#index.discardAll(ids);
+    this.#ids.delete(sessionId);
+    this.#sources.delete(sessionId);
+  }
+
+  sessionIds(): string[] {
+    return [...this.#sources.keys()];
+  }
+
+  /** Every hit, best first. */
+  search(q: string, filters: SearchFilters): IndexHit[] {
+    const { terms, phrases } = parseQuery(q);
+    if (terms.length === 0) return [];
+    const person = filters.person?.trim().toLowerCase();
+    const results = this.#index.search(terms.join(' '), {
+      filter: (r) =>
+        filters.readable(r.sessionId as string) &&
+        (!filters.eventId || r.eventId === filters.eventId) &&
+        (!filters.sessionId || r.sessionId === filters.sessionId) &&
+        (!filters.kind || r.kind === filters.kind) &&
+        (!filters.status || r.status === filters.status) &&
+        (!person || (r.persons as string[]).some((p) => p.includes(person))),
+    });
+    const hits: IndexHit[] = [];
+    for (const result of results) {
+      const hit = this.#hit(result, phrases);
+      if (hit) hits.push(hit);
+    }
+    return hits;
+  }
+
+  #hit(result: SearchResult, phrases: string[][]): IndexHit | null {
+    const title = String(result.title ?? '');
+    const text = String(result.text ?? '');
+    const matched = new Set(result.terms);
+    // A phrase must occur in one field, its words adjacent.
+    const inText = findPhrases(text, phrases);
+    const inTitle = inText ? null : findPhrases(title, phrases);
+    if (!inText && !inTitle) return null;
+    const textMatches = inText !== null && (phrases.length > 0 || tokenize(text).some((w) => matched.has(w)));
+    const shown = textMatches ? snippet(text, matched, inText ?? []) : snippet(title || text, matched, inTitle ?? []);
+    const { sessionId, eventId, kind, topicId, topicTitle, itemId, status } = result as unknown as SearchDoc;
+    return {
+      doc: { id: String(result.id), sessionId, eventId, kind, ...(topicId ? { topicId } : {}), ...(topicTitle ? { topicTitle } : {}), ...(itemId ? { itemId } : {}), ...(status ? { status } : {}) },
+      snippet: shown,
+      score: Math.round(result.score * 1000) / 1000,
+    };
+  }
+
+  toJSON(): string {
+    return JSON.stringify({ format: FORMAT, sources: Object.fromEntries(this.#sources), ids: Object.fromEntries(this.#ids), index: this.#index.toJSON() });
+  }
+
+  /** An index read back from `toJSON`; null when the text is not one (a fresh build follows). */
+  static fromJSON(json: string): SearchIndex | null {
+    try {
+      const data = JSON.parse(json) as { format?: unknown; sources?: Record<string, SessionSource>; ids?: Record<string, string[]>; index?: unknown };
+      if (data.format !== FORMAT || typeof data.sources !== 'object' || typeof data.ids !== 'object' || typeof data.index !== 'object') return null;
+      const loaded = new SearchIndex();
+      loaded.#index = MiniSearch.loadJS<SearchDoc>(data.index as AsPlainObject, INDEX_OPTIONS);
+      loaded.#sources = new Map(Object.entries(data.sources!));
+      loaded.#ids = new Map(Object.entries(data.ids!));
+      return loaded;
+    } catch {
+      return null;
+    }
+  }
+}
