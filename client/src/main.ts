@@ -10,6 +10,8 @@ import { boardPage } from './pages/board-page.ts';
 import { eventPage } from './pages/event-page.ts';
 import { historyPage } from './pages/history-page.ts';
 import { sessionPage } from './pages/session-page.ts';
+import { highlightSearchHit } from './search/search-highlight.ts';
+import { mountSearchBox } from './views/search-box.ts';
 
 function route(): Promise<void> | void {
   const path = location.pathname.replace(/\/+$/, '') || '/';
@@ -36,6 +38,10 @@ function route(): Promise<void> | void {
 if (!import.meta.hot && 'serviceWorker' in navigator && window.isSecureContext) {
   navigator.serviceWorker.register('/sw.js').catch((error: unknown) => console.warn('service worker not registered', error));
 }
+
+// Search (issue #17): a box above every page; a result opened at a topic highlights its match.
+mountSearchBox();
+highlightSearchHit();
 
 void Promise.resolve(route()).catch((error: unknown) => {
   console.error(error);

@@ -1,5 +1,5 @@
 /** Search across every event and session the caller may read (issue #17): GET /api/search. */
-import { Type } from '@sinclair/typebox';
+import { Type, type Static } from '@sinclair/typebox';
 import { Id } from './common.ts';
 
 export const SEARCH_KIND_VALUES = ['notes', 'action', 'decision', 'session'] as const;
@@ -62,3 +62,6 @@ export const SearchResponse = Type.Object(
     ],
   },
 );
+
+export type ApiSearchResult = Static<typeof SearchResult>;
+export type ApiSearchResponse = Static<typeof SearchResponse>;

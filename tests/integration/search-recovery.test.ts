@@ -84,7 +84,7 @@ describe('after kill -9', () => {
     await waitFor(async () => (await search(third.url, 'bilbyword')).length === 1, 'the word typed before the kill');
     expect(await search(third.url, 'echidnaword')).toHaveLength(1);
     const ready = await waitFor(() => third.output().split('\n').find((line) => line.includes('search index ready')), 'the verification log line');
-    expect(JSON.parse(ready)).toMatchObject({ sessions: 2, reindexed: 1 });
+    expect(JSON.parse(ready as string)).toMatchObject({ sessions: 2, reindexed: 1 });
   });
 });
 
