@@ -93,38 +93,52 @@ export class SearchIndex {
     return [...this.#sources.keys()];
   }
 
-  /** Every hit, best first. */
-  search(q: string, filters: SearchFilters): IndexHit[] {
+  /**
+   * One page of hits, best first: `offset` hits are skipped, at most `limit` returned, `more` tells
+   * whether another page exists. Phrases are checked on candidates in score order only until the
+   * page is full, and only the page's snippets are cut, so a common word costs its MiniSearch
+   * lookup, not a snippet per matching document.
+   */
+  search(q: string, filters: SearchFilters, offset = 0, limit = Number.POSITIVE_INFINITY): { hits: IndexHit[]; more: boolean } {
     const { terms, phrases } = parseQuery(q);
-    if (terms.length === 0) return [];
+    if (terms.length === 0) return { hits: [], more: false };
     const person = filters.person?.trim().toLowerCase();
     const results = this.#index.search(terms.join(' '), {
       filter: (r) =>
-        filters.readable(r.sessionId as string) &&
         (!filters.eventId || r.eventId === filters.eventId) &&
         (!filters.sessionId || r.sessionId === filters.sessionId) &&
         (!filters.kind || r.kind === filters.kind) &&
         (!filters.status || r.status === filters.status) &&
-        (!person || (r.persons as string[]).some((p) => p.includes(person))),
+        (!person || (r.persons as string[]).some((p) => p.includes(person))) &&
+        filters.readable(r.sessionId as string),
     });
     const hits: IndexHit[] = [];
+    let seen = 0;
     for (const result of results) {
-      const hit = this.#hit(result, phrases);
-      if (hit) hits.push(hit);
+      const spans = this.#phraseSpans(result, phrases);
+      if (!spans) continue;
+      if (seen++ < offset) continue;
+      if (hits.length === limit) return { hits, more: true };
+      hits.push(this.#hit(result, spans));
     }
-    return hits;
+    return { hits, more: false };
   }
 
-  #hit(result: SearchResult, phrases: string[][]): IndexHit | null {
+  /** Where the query's phrases occur in the text (else the title) of a candidate; null: nowhere. */
+  #phraseSpans(result: SearchResult, phrases: string[][]): { field: 'text' | 'title'; spans: Array<{ start: number; end: number }> } | null {
+    if (phrases.length === 0) return { field: 'text', spans: [] };
+    const inText = findPhrases(String(result.text ?? ''), phrases);
+    if (inText) return { field: 'text', spans: inText };
+    const inTitle = findPhrases(String(result.title ?? ''), phrases);
+    return inTitle ? { field: 'title', spans: inTitle } : null;
+  }
+
+  #hit(result: SearchResult, found: { field: 'text' | 'title'; spans: Array<{ start: number; end: number }> }): IndexHit {
     const title = String(result.title ?? '');
     const text = String(result.text ?? '');
     const matched = new Set(result.terms);
-    // A phrase must occur in one field, its words adjacent.
-    const inText = findPhrases(text, phrases);
-    const inTitle = inText ? null : findPhrases(title, phrases);
-    if (!inText && !inTitle) return null;
-    const textMatches = inText !== null && (phrases.length > 0 || tokenize(text).some((w) => matched.has(w)));
-    const shown = textMatches ? snippet(text, matched, inText ?? []) : snippet(title || text, matched, inTitle ?? []);
+    const textMatches = found.field === 'text' && (found.spans.length > 0 || tokenize(text).some((w) => matched.has(w)));
+    const shown = textMatches ? snippet(text, matched, found.spans) : snippet(title || text, matched, found.field === 'title' ? found.spans : []);
     const { sessionId, eventId, kind, topicId, topicTitle, itemId, status } = result as unknown as SearchDoc;
     return {
       doc: { id: String(result.id), sessionId, eventId, kind, ...(topicId ? { topicId } : {}), ...(topicTitle ? { topicTitle } : {}), ...(itemId ? { itemId } : {}), ...(status ? { status } : {}) },

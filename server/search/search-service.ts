@@ -126,18 +126,22 @@ export class SearchService {
   async search(query: SearchQuery, token: string | undefined): Promise<{ results: SearchResultItem[]; nextCursor?: string }> {
     await this.#checkMeta();
     const readable = this.#readableBy(token);
-    const hits = this.#index.search(query.q, {
-      readable,
-      ...(query.event ? { eventId: query.event } : {}),
-      ...(query.session ? { sessionId: query.session } : {}),
-      ...(query.person ? { person: query.person } : {}),
-      ...(query.kind ? { kind: query.kind } : {}),
-      ...(query.status ? { status: query.status } : {}),
-    });
     const offset = query.cursor ? Number(query.cursor) : 0;
-    const page = hits.slice(offset, offset + query.limit);
-    const results = page.map((hit) => this.#result(hit)).filter((r): r is SearchResultItem => r !== null);
-    return offset + query.limit < hits.length ? { results, nextCursor: String(offset + query.limit) } : { results };
+    const { hits, more } = this.#index.search(
+      query.q,
+      {
+        readable,
+        ...(query.event ? { eventId: query.event } : {}),
+        ...(query.session ? { sessionId: query.session } : {}),
+        ...(query.person ? { person: query.person } : {}),
+        ...(query.kind ? { kind: query.kind } : {}),
+        ...(query.status ? { status: query.status } : {}),
+      },
+      offset,
+      query.limit,
+    );
+    const results = hits.map((hit) => this.#result(hit)).filter((r): r is SearchResultItem => r !== null);
+    return more ? { results, nextCursor: String(offset + query.limit) } : { results };
   }
 
   /** Reindexes one session now (tests, the CLI). */
