@@ -6,7 +6,7 @@
  */
 import MiniSearch, { type AsPlainObject, type SearchResult } from 'minisearch';
 import type { SearchDoc, SearchKind } from './search-documents.ts';
-import { findPhrases, parseQuery, snippet, tokenize } from './search-text.ts';
+import { findPhrases, parseQuery, phraseRegExp, snippet, tokenize } from './search-text.ts';
 
 /** What a session's documents were built from: notes doc, state doc and metadata digests. */
 export interface SessionSource {
@@ -103,7 +103,12 @@ export class SearchIndex {
     const { terms, phrases } = parseQuery(q);
     if (terms.length === 0) return { hits: [], more: false };
     const person = filters.person?.trim().toLowerCase();
+    // A phrase's words are matched exactly (no prefix, no typo): fewer candidates to check.
+    const exact = new Set(phrases.flat());
+    const patterns = phrases.map(phraseRegExp);
     const results = this.#index.search(terms.join(' '), {
+      prefix: (term) => !exact.has(term) && term.length >= 3,
+      fuzzy: (term) => (!exact.has(term) && term.length >= 4 ? 0.2 : false),
       filter: (r) =>
         (!filters.eventId || r.eventId === filters.eventId) &&
         (!filters.sessionId || r.sessionId === filters.sessionId) &&
@@ -115,7 +120,7 @@ export class SearchIndex {
     const hits: IndexHit[] = [];
     let seen = 0;
     for (const result of results) {
-      const spans = this.#phraseSpans(result, phrases);
+      const spans = this.#phraseSpans(result, patterns);
       if (!spans) continue;
       if (seen++ < offset) continue;
       if (hits.length === limit) return { hits, more: true };
@@ -125,7 +130,7 @@ export class SearchIndex {
   }
 
   /** Where the query's phrases occur in the text (else the title) of a candidate; null: nowhere. */
-  #phraseSpans(result: SearchResult, phrases: string[][]): { field: 'text' | 'title'; spans: Array<{ start: number; end: number }> } | null {
+  #phraseSpans(result: SearchResult, phrases: RegExp[]): { field: 'text' | 'title'; spans: Array<{ start: number; end: number }> } | null {
     if (phrases.length === 0) return { field: 'text', spans: [] };
     const inText = findPhrases(String(result.text ?? ''), phrases);
     if (inText) return { field: 'text', spans: inText };

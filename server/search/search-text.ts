@@ -43,18 +43,20 @@ export function parseQuery(q: string): ParsedQuery {
   return { terms: tokenize(q), phrases };
 }
 
+const escapeRegExp = (word: string): string => word.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** A phrase as a regular expression: its words in order, separated by anything but word characters. */
+export function phraseRegExp(phrase: readonly string[]): RegExp {
+  return new RegExp(`(?<![\\p{L}\\p{N}_])${phrase.map(escapeRegExp).join('[^\\p{L}\\p{N}_]+')}(?![\\p{L}\\p{N}_])`, 'iu');
+}
+
 /** Where each phrase first occurs in `text` (word-adjacent, case-insensitive), or null when one does not. */
-export function findPhrases(text: string, phrases: readonly string[][]): Array<{ start: number; end: number }> | null {
-  if (phrases.length === 0) return [];
-  const list = words(text);
+export function findPhrases(text: string, phrases: ReadonlyArray<readonly string[] | RegExp>): Array<{ start: number; end: number }> | null {
   const spans: Array<{ start: number; end: number }> = [];
   for (const phrase of phrases) {
-    let found: { start: number; end: number } | null = null;
-    for (let i = 0; i + phrase.length <= list.length && !found; i++) {
-      if (phrase.every((w, k) => list[i + k]!.word === w)) found = { start: list[i]!.start, end: list[i + phrase.length - 1]!.end };
-    }
-    if (!found) return null;
-    spans.push(found);
+    const match = (phrase instanceof RegExp ? phrase : phraseRegExp(phrase)).exec(text);
+    if (!match) return null;
+    spans.push({ start: match.index, end: match.index + match[0].length });
   }
   return spans;
 }
