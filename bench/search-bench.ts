@@ -156,7 +156,7 @@ async function indexPart(): Promise<Record<string, unknown>> {
     let hits = 0;
     for (const q of queries(kind, sample)) {
       const t = performance.now();
-      hits += index.search(q, { readable: () => true }, 0, 20).hits.length;
+      hits += index.search(q, { readable: () => true }, { limit: 20 }).hits.length;
       times.push(performance.now() - t);
     }
     latency[kind] = { p50Ms: round(percentile(times, 50), 2), p95Ms: round(percentile(times, 95), 2), meanHits: round(hits / QUERIES) };

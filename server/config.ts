@@ -195,7 +195,7 @@ export const DEFAULT_CONFIG: Readonly<Config> = Object.freeze({
   etherpadDefaultEvent: null,
   etherpadWriteTimeoutMs: 10_000,
   searchReindexDelayMs: 500,
-  searchPersistDelayMs: 5_000,
+  searchPersistDelayMs: 300_000,
   searchMaxQueryChars: 200,
   searchMaxLimit: 50,
 });
@@ -528,7 +528,7 @@ export const ENV_SPEC = {
   },
   SEARCH_PERSIST_DELAY_MS: {
     key: 'searchPersistDelayMs', parse: integer(100, 600_000),
-    doc: 'Search: the index is written to `DATA_DIR/search-index.json` (atomically) at most this often while docs change, and at shutdown',
+    doc: 'Search: the index is written to `DATA_DIR/search-index.json` (atomically) at most this often while docs change, and at shutdown. A write blocks the server while it serialises (about 6 s for 1,000 sessions × 50 KB, see [Search](docs/search.md#figures)); a crash costs only the reindex of what changed since',
   },
   SEARCH_MAX_QUERY_CHARS: {
     key: 'searchMaxQueryChars', parse: integer(1, 2_000),

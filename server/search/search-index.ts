@@ -32,6 +32,10 @@ export interface IndexHit {
   score: number;
 }
 
+/** How widely words match: 0 exactly, 1 also as prefixes (from 3 letters), 2 also with typos
+ *  (from 4 letters, up to 2 edits: 0.2 of the length). */
+export type MatchTier = 0 | 1 | 2;
+
 /** Field boosts: a title match ranks above a speaker or lead, which ranks above the notes. */
 export const FIELD_BOOST = { title: 4, people: 2, text: 1 } as const;
 
@@ -43,9 +47,6 @@ const INDEX_OPTIONS = {
   searchOptions: {
     boost: FIELD_BOOST,
     combineWith: 'AND' as const,
-    // Prefixes from 3 letters, typos from 4 (one edit in 5 letters), so short words stay exact.
-    prefix: (term: string) => term.length >= 3,
-    fuzzy: (term: string) => (term.length >= 4 ? 0.2 : false),
     maxFuzzy: 2,
   },
 };
@@ -95,20 +96,33 @@ export class SearchIndex {
 
   /**
    * One page of hits, best first: `offset` hits are skipped, at most `limit` returned, `more` tells
-   * whether another page exists. Phrases are checked on candidates in score order only until the
-   * page is full, and only the page's snippets are cut, so a common word costs its MiniSearch
+   * whether another page exists. Matching widens in tiers, each only when the one before cannot
+   * fill the first page: 0 exact words, 1 also prefixes, 2 also typos (the tier is kept for later
+   * pages: pass the returned `tier`). Phrases are checked on candidates in score order only until
+   * the page is full, and only the page's snippets are cut, so a common word costs its index
    * lookup, not a snippet per matching document.
    */
-  search(q: string, filters: SearchFilters, offset = 0, limit = Number.POSITIVE_INFINITY): { hits: IndexHit[]; more: boolean } {
+  search(q: string, filters: SearchFilters, page: { offset?: number; limit?: number; tier?: MatchTier } = {}): { hits: IndexHit[]; more: boolean; tier: MatchTier } {
+    const { offset = 0, limit = Number.POSITIVE_INFINITY } = page;
     const { terms, phrases } = parseQuery(q);
-    if (terms.length === 0) return { hits: [], more: false };
+    if (terms.length === 0) return { hits: [], more: false, tier: page.tier ?? 0 };
+    if (page.tier !== undefined) return { ...this.#searchTier(terms, phrases, filters, page.tier, offset, limit), tier: page.tier };
+    let tier: MatchTier = 0;
+    for (;;) {
+      const found = this.#searchTier(terms, phrases, filters, tier, offset, limit);
+      if (found.hits.length >= limit || found.more || tier === 2) return { ...found, tier };
+      tier = (tier + 1) as MatchTier;
+    }
+  }
+
+  #searchTier(terms: string[], phrases: string[][], filters: SearchFilters, tier: MatchTier, offset: number, limit: number): { hits: IndexHit[]; more: boolean } {
     const person = filters.person?.trim().toLowerCase();
     // A phrase's words are matched exactly (no prefix, no typo): fewer candidates to check.
     const exact = new Set(phrases.flat());
     const patterns = phrases.map(phraseRegExp);
     const results = this.#index.search(terms.join(' '), {
-      prefix: (term) => !exact.has(term) && term.length >= 3,
-      fuzzy: (term) => (!exact.has(term) && term.length >= 4 ? 0.2 : false),
+      prefix: (term) => tier >= 1 && !exact.has(term) && term.length >= 3,
+      fuzzy: (term) => (tier >= 2 && !exact.has(term) && term.length >= 4 ? 0.2 : false),
       filter: (r) =>
         (!filters.eventId || r.eventId === filters.eventId) &&
         (!filters.sessionId || r.sessionId === filters.sessionId) &&

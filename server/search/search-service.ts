@@ -31,7 +31,7 @@ import type { MetaService } from '../meta/meta-service.ts';
 import { REMOTE_ORIGIN } from '../storage/doc-store-port.ts';
 import { writeFileDurably } from '../storage/durable-file.ts';
 import { sessionDocuments, sessionMetaFingerprint, type SearchKind } from './search-documents.ts';
-import { SearchIndex, type IndexHit, type SessionSource } from './search-index.ts';
+import { SearchIndex, type IndexHit, type MatchTier, type SessionSource } from './search-index.ts';
 
 /** How instances tell each other that a session's documents changed (cluster mode). */
 export interface SearchBus {
@@ -126,8 +126,10 @@ export class SearchService {
   async search(query: SearchQuery, token: string | undefined): Promise<{ results: SearchResultItem[]; nextCursor?: string }> {
     await this.#checkMeta();
     const readable = this.#readableBy(token);
-    const offset = query.cursor ? Number(query.cursor) : 0;
-    const { hits, more } = this.#index.search(
+    // A cursor is "<tier>-<offset>": later pages match as widely as the first did.
+    const [tierText, offsetText] = query.cursor ? query.cursor.split('-') : [];
+    const offset = offsetText ? Number(offsetText) : 0;
+    const { hits, more, tier } = this.#index.search(
       query.q,
       {
         readable,
@@ -137,11 +139,10 @@ export class SearchService {
         ...(query.kind ? { kind: query.kind } : {}),
         ...(query.status ? { status: query.status } : {}),
       },
-      offset,
-      query.limit,
+      { offset, limit: query.limit, ...(tierText ? { tier: Number(tierText) as MatchTier } : {}) },
     );
     const results = hits.map((hit) => this.#result(hit)).filter((r): r is SearchResultItem => r !== null);
-    return more ? { results, nextCursor: String(offset + query.limit) } : { results };
+    return more ? { results, nextCursor: `${tier}-${offset + query.limit}` } : { results };
   }
 
   /** Reindexes one session now (tests, the CLI). */

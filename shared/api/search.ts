@@ -19,7 +19,7 @@ export const SearchQuery = Type.Object(
     kind: Type.Optional(Type.Unsafe<SearchKindValue>({ type: 'string', enum: [...SEARCH_KIND_VALUES] })),
     status: Type.Optional(Type.String({ minLength: 1, maxLength: 40, description: 'An action\'s status (open, in-progress, done, dropped) or a decision\'s (recorded, agreed)' })),
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: SEARCH_LIMIT_CEILING, default: 20 })),
-    cursor: Type.Optional(Type.String({ pattern: '^[0-9]{1,9}$', description: 'nextCursor of the previous page' })),
+    cursor: Type.Optional(Type.String({ pattern: '^[0-2]-[0-9]{1,9}$', description: 'nextCursor of the previous page' })),
   },
   { additionalProperties: false },
 );
@@ -57,7 +57,7 @@ export const SearchResponse = Type.Object(
             score: 12.5,
           },
         ],
-        nextCursor: '20',
+        nextCursor: '0-20',
       },
     ],
   },

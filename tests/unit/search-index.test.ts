@@ -37,13 +37,23 @@ describe('search index', () => {
     index.setSession('s1', [doc('a', { text: 'we talked about shiftfs and more things here' }), doc('b', { title: 'shiftfs' }), doc('c', { text: 'nothing' })], source);
     const { hits } = index.search('shiftfs', all);
     expect(hits.map((h) => h.doc.id)).toEqual(['b', 'a']);
-    expect(index.search('shiftfs', all, 0, 1)).toMatchObject({ hits: [{ doc: { id: 'b' } }], more: true });
-    expect(index.search('shiftfs', all, 1, 1)).toMatchObject({ hits: [{ doc: { id: 'a' } }], more: false });
+    expect(index.search('shiftfs', all, { limit: 1 })).toMatchObject({ hits: [{ doc: { id: 'b' } }], more: true, tier: 0 });
+    expect(index.search('shiftfs', all, { offset: 1, limit: 1, tier: 0 })).toMatchObject({ hits: [{ doc: { id: 'a' } }], more: false });
     const loaded = SearchIndex.fromJSON(index.toJSON())!;
     expect(loaded.search('shiftfs', all).hits.map((h) => h.doc.id)).toEqual(['b', 'a']);
     expect(loaded.source('s1')).toEqual(source);
     expect(SearchIndex.fromJSON('{"format": 99}')).toBeNull();
     expect(SearchIndex.fromJSON('not json')).toBeNull();
+  });
+
+  it('widens to prefixes, then typos, only when the exact words do not fill the page', () => {
+    const index = new SearchIndex();
+    index.setSession('s1', [doc('a', { text: 'shift' }), doc('b', { text: 'shiftfs' }), doc('c', { text: 'shiftgs' })], source);
+    expect(index.search('shift', all, { limit: 1 })).toMatchObject({ hits: [{ doc: { id: 'a' } }], tier: 0 });
+    expect(index.search('shift', all, { limit: 5 }).hits.map((h) => h.doc.id).sort()).toEqual(['a', 'b', 'c']);
+    expect(index.search('shiftfs', all, { limit: 5 })).toMatchObject({ tier: 2 });
+    expect(index.search('shiftfs', all, { limit: 5 }).hits.map((h) => h.doc.id)[0]).toBe('b');
+    expect(index.search('shiftfs', all, { limit: 1 })).toMatchObject({ hits: [{ doc: { id: 'b' } }], tier: 0 });
   });
 
   it('replaces a session\'s documents and drops removed ones', () => {
