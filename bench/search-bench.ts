@@ -213,7 +213,8 @@ async function livePart(): Promise<Record<string, unknown>> {
       const notes = notesOf(probe, 2);
       const typedAt = performance.now();
       notes.insert(notes.length, ` ${word}`);
-      await waitUntil(async () => (await searchCount(port, word)) > 0, 10_000, 25);
+      // Found as itself: typo matching would find the previous probe's word (one letter apart) at once.
+      await waitUntil(async () => (await searchSnippets(port, word)).some((snippet) => snippet.includes(`<mark>${word}</mark>`)), 10_000, 25);
       delays.push(performance.now() - typedAt);
       // A random pause: probes must not fall in step with the reindex timer the authors keep armed.
       await sleep(300 + random() * 800);
@@ -236,10 +237,20 @@ async function searchCount(port: number, q: string): Promise<number> {
   return body.results?.length ?? 0;
 }
 
+let lastSeen = '';
+
+async function searchSnippets(port: number, q: string): Promise<string[]> {
+  const response = await fetch(`http://127.0.0.1:${port}/api/search?q=${encodeURIComponent(q)}&limit=5`, { headers: { authorization: `Bearer ${TOKEN}` } });
+  if (response.status === 429) return [];
+  const body = (await response.json()) as { results?: Array<{ snippet: string }> };
+  lastSeen = JSON.stringify(body).slice(0, 600);
+  return (body.results ?? []).map((r) => r.snippet);
+}
+
 async function waitUntil(check: () => boolean | Promise<boolean>, timeoutMs: number, intervalMs = 100): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('timed out');
+    if (Date.now() > deadline) throw new Error(`timed out${lastSeen ? `; last answer: ${lastSeen}` : ""}`);
     await sleep(intervalMs);
   }
 }

@@ -120,6 +120,7 @@ export class SearchIndex {
     // A phrase's words are matched exactly (no prefix, no typo): fewer candidates to check.
     const exact = new Set(phrases.flat());
     const patterns = phrases.map(phraseRegExp);
+    const queryTerms = new Set(terms);
     const results = this.#index.search(terms.join(' '), {
       prefix: (term) => tier >= 1 && !exact.has(term) && term.length >= 3,
       fuzzy: (term) => (tier >= 2 && !exact.has(term) && term.length >= 4 ? 0.2 : false),
@@ -138,7 +139,7 @@ export class SearchIndex {
       if (!spans) continue;
       if (seen++ < offset) continue;
       if (hits.length === limit) return { hits, more: true };
-      hits.push(this.#hit(result, spans));
+      hits.push(this.#hit(result, spans, queryTerms));
     }
     return { hits, more: false };
   }
@@ -152,12 +153,12 @@ export class SearchIndex {
     return inTitle ? { field: 'title', spans: inTitle } : null;
   }
 
-  #hit(result: SearchResult, found: { field: 'text' | 'title'; spans: Array<{ start: number; end: number }> }): IndexHit {
+  #hit(result: SearchResult, found: { field: 'text' | 'title'; spans: Array<{ start: number; end: number }> }, queryTerms: ReadonlySet<string>): IndexHit {
     const title = String(result.title ?? '');
     const text = String(result.text ?? '');
     const matched = new Set(result.terms);
     const textMatches = found.field === 'text' && (found.spans.length > 0 || tokenize(text).some((w) => matched.has(w)));
-    const shown = textMatches ? snippet(text, matched, found.spans) : snippet(title || text, matched, found.field === 'title' ? found.spans : []);
+    const shown = textMatches ? snippet(text, matched, found.spans, 160, queryTerms) : snippet(title || text, matched, found.field === 'title' ? found.spans : [], 160, queryTerms);
     const { sessionId, eventId, kind, topicId, topicTitle, itemId, status } = result as unknown as SearchDoc;
     return {
       doc: { id: String(result.id), sessionId, eventId, kind, ...(topicId ? { topicId } : {}), ...(topicTitle ? { topicTitle } : {}), ...(itemId ? { itemId } : {}), ...(status ? { status } : {}) },

@@ -66,12 +66,19 @@ export function escapeHtml(text: string): string {
 }
 
 /**
- * A window of about `width` characters of `text` around the first match, escaped, with every word
- * in `matched` (lower-cased index terms) and every phrase span wrapped in `<mark>`.
+ * A window of about `width` characters of `text` around the first phrase or word of `exact` (the
+ * query's own words; else the first match), escaped, with every word in `matched` (lower-cased
+ * index terms: prefix and typo matches too) and every phrase span wrapped in `<mark>`.
  */
-export function snippet(text: string, matched: ReadonlySet<string>, phraseSpans: ReadonlyArray<{ start: number; end: number }> = [], width = 160): string {
+export function snippet(text: string, matched: ReadonlySet<string>, phraseSpans: ReadonlyArray<{ start: number; end: number }> = [], width = 160, exact: ReadonlySet<string> = new Set()): string {
   const marks: Array<{ start: number; end: number }> = [...phraseSpans];
-  for (const w of words(text)) if (matched.has(w.word)) marks.push({ start: w.start, end: w.end });
+  // The window is centred on the first phrase, else the first word typed as it is, else the first match.
+  let centre = phraseSpans[0]?.start;
+  for (const w of words(text)) {
+    if (!matched.has(w.word)) continue;
+    marks.push({ start: w.start, end: w.end });
+    if (centre === undefined && exact.has(w.word)) centre = w.start;
+  }
   marks.sort((a, b) => a.start - b.start || b.end - a.end);
   const merged: Array<{ start: number; end: number }> = [];
   for (const m of marks) {
@@ -79,7 +86,7 @@ export function snippet(text: string, matched: ReadonlySet<string>, phraseSpans:
     if (last && m.start <= last.end) last.end = Math.max(last.end, m.end);
     else merged.push({ ...m });
   }
-  const first = merged[0]?.start ?? 0;
+  const first = centre ?? merged[0]?.start ?? 0;
   let from = Math.max(0, first - Math.floor(width / 3));
   let to = Math.min(text.length, from + width);
   from = Math.max(0, Math.min(from, to - width));

@@ -28,6 +28,9 @@ describe('search text', () => {
     const cut = snippet(long, new Set(['needle']), [], 60);
     expect(cut).toMatch(/^….*<mark>needle<\/mark>.*…$/);
     expect(cut.length).toBeLessThan(120);
+    // Centred on the word as typed, not on an earlier typo or prefix match of it.
+    const both = `needls ${'word '.repeat(100)}needle`;
+    expect(snippet(both, new Set(['needls', 'needle']), [], 60, new Set(['needle']))).toMatch(/<mark>needle<\/mark>$/);
   });
 });
 
