@@ -158,6 +158,20 @@ describe('hostile queries', () => {
   });
 });
 
+describe('archived sessions', () => {
+  it('stay searchable, flagged archived', async () => {
+    // Session.archived comes with the organiser console (issue #15); set in the stored metadata here.
+    await s.stop();
+    const file = path.join(s.dataDir, 'meta.json');
+    const meta = JSON.parse(fs.readFileSync(file, 'utf8'));
+    meta.sessions.find((x: { id: string }) => x.id === SESSION).archived = true;
+    fs.writeFileSync(file, JSON.stringify(meta));
+    s = await pool.start({ dataDir: s.dataDir });
+    const [hit] = (await search('shiftfs', `&session=${SESSION}`)).json.results;
+    expect(hit).toMatchObject({ sessionId: SESSION, archived: true });
+  });
+});
+
 describe('persistence', () => {
   it('writes the index at shutdown and answers from it after a restart', async () => {
     await type(SESSION, OTHER_TOPIC, 'platypusmount');
