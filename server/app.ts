@@ -32,6 +32,8 @@ import { refuseTokenInQuery } from './http/request-token.ts';
 import { clientRoutes } from './http/client-routes.ts';
 import { metricsRoutes } from './http/metrics-routes.ts';
 import { recordRoutes } from './http/record-routes.ts';
+import { searchRoutes } from './http/search-routes.ts';
+import { SearchService } from './search/search-service.ts';
 import { tokenRoutes } from './http/token-routes.ts';
 import { sessionEditRoutes } from './http/session-edit-routes.ts';
 import { SessionEditor } from './sessions/session-editor.ts';
@@ -44,6 +46,9 @@ import { lockDataDir } from './storage/data-dir-lock.ts';
 import { collabRoute } from './ws/collab-route.ts';
 
 export { CHECKPOINTS_FOLDER, DOCS_FOLDER, META_FILE, STATE_FOLDER } from './services.ts';
+
+/** The search index and the doc fingerprints it was built from (issue #17), in DATA_DIR. */
+export const SEARCH_INDEX_FILE = 'search-index.json';
 
 export type AppDeps = ServiceDeps & {
   /** Where log lines go instead of stdout (tests read them). */
@@ -60,6 +65,8 @@ export interface App extends Services {
   metrics: Metrics;
   /** Every route as registered, for the API contract test (tests/integration/openapi.test.ts). */
   routes: readonly RegisteredRoute[];
+  /** Search across events and sessions (issue #17). */
+  search: SearchService;
 }
 
 /**
@@ -168,6 +175,15 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps = {}): Pr
   const { meta, docs, stateDocs, followups, record, history, exports } = services;
   const seeded = meta.isFresh && config.seedDir ? await loadSeed(meta, config.seedDir) : [];
   const access = new AccessPolicy(meta, admin.token);
+  const search = new SearchService(meta, docs, stateDocs, access, {
+    file: path.join(config.dataDir, SEARCH_INDEX_FILE),
+    reindexDelayMs: config.searchReindexDelayMs,
+    persistDelayMs: config.searchPersistDelayMs,
+    log: fastify.log,
+    ...(services.searchBus ? { bus: services.searchBus } : {}),
+  });
+  services.onDocLoaded((live) => search.watch(live));
+  search.start();
 
   installErrorHandler(fastify);
   // Before any route: the OpenAPI document collects every route as it is registered.
@@ -175,7 +191,11 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps = {}): Pr
   await installGates(fastify, config);
   // Registered before the WebSocket plugin's own preClose, so peers get 1001 and docs are stored
   // before the sockets are torn down.
-  fastify.addHook('preClose', async () => services.close());
+  fastify.addHook('preClose', async () => {
+    // Search reads docs while it reindexes: it finishes (and writes its index) before they close.
+    await search.close();
+    await services.close();
+  });
   fastify.addHook('onClose', async () => releaseDataDir());
   await fastify.register(healthRoutes, { docs });
   await fastify.register(metricsRoutes, { metrics });
@@ -190,11 +210,12 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps = {}): Pr
   await fastify.register(decisionRoutes, { access, decisions: services.decisions });
   await fastify.register(recordRoutes, { access, record });
   await fastify.register(historyRoutes, { access, history });
+  await fastify.register(searchRoutes, { search, maxQueryChars: config.searchMaxQueryChars, maxLimit: config.searchMaxLimit });
   const writer = new PadWriter(docs, { timeoutMs: config.etherpadWriteTimeoutMs, maxMessageBytes: config.maxMessageBytes });
   const etherpad = new EtherpadApi({ meta, docs, state: stateDocs, exports, history, writer, defaultEvent: config.etherpadDefaultEvent, readOnlySecret: config.etherpadApiKey });
   await fastify.register(etherpadRoutes, { etherpad, exports, access, meta, apiKey: config.etherpadApiKey });
   await fastify.register(openApiRoutes);
   await registerCollab(fastify, config, services, access);
   await fastify.register(clientRoutes, { distDir: path.join(PROJECT_ROOT, 'client', 'dist') });
-  return { ...services, fastify, access, admin, seeded, metrics, routes };
+  return { ...services, fastify, access, admin, seeded, metrics, routes, search };
 }

@@ -129,6 +129,14 @@ export interface Config {
   auditMaxEntriesPerEvent: number;
   /** Longest time between a notes change and the recording of its time (getLastEdited). */
   notesEditedFlushMs: number;
+  /** Search (issue #17): a changed doc is reindexed this long after its last change (debounced per doc). */
+  searchReindexDelayMs: number;
+  /** Search: the index file is written at most this often while docs change. */
+  searchPersistDelayMs: number;
+  /** Search: longest query (`q`) accepted, in characters. */
+  searchMaxQueryChars: number;
+  /** Search: most results per page (`limit`). */
+  searchMaxLimit: number;
 }
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -192,6 +200,10 @@ export const DEFAULT_CONFIG: Readonly<Config> = Object.freeze({
   etherpadWriteTimeoutMs: 10_000,
   auditMaxEntriesPerEvent: 2000,
   notesEditedFlushMs: 2_000,
+  searchReindexDelayMs: 500,
+  searchPersistDelayMs: 300_000,
+  searchMaxQueryChars: 200,
+  searchMaxLimit: 50,
 });
 
 /** Thrown for a bad configuration value; the message names the variable and what it accepts. */
@@ -527,6 +539,22 @@ export const ENV_SPEC = {
     doc:
       'The time of a session\'s last notes change (Etherpad\'s `getLastEdited`) is written to the session state ' +
       'doc at most this long after the change (once per period per session; at once on unload and shutdown)',
+  },
+  SEARCH_REINDEX_DELAY_MS: {
+    key: 'searchReindexDelayMs', parse: integer(0, 1_000),
+    doc: 'Search: a changed session is reindexed this long after its last edit (debounced per doc; an edit is searchable within about this plus the indexing time)',
+  },
+  SEARCH_PERSIST_DELAY_MS: {
+    key: 'searchPersistDelayMs', parse: integer(100, 600_000),
+    doc: 'Search: the index is written to `DATA_DIR/search-index.json` (atomically) at most this often while docs change, and at shutdown. A write blocks the server while it serialises (about 6 s for 1,000 sessions × 50 KB, see [Search](docs/search.md#figures)); a crash costs only the reindex of what changed since',
+  },
+  SEARCH_MAX_QUERY_CHARS: {
+    key: 'searchMaxQueryChars', parse: integer(1, 2_000),
+    doc: 'Search: longest query `q` accepted by `GET /api/search` (400 VALIDATION_FAILED past it)',
+  },
+  SEARCH_MAX_LIMIT: {
+    key: 'searchMaxLimit', parse: integer(1, 500),
+    doc: 'Search: most results per page of `GET /api/search` (`limit`)',
   },
 } as const;
 

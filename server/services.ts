@@ -26,6 +26,8 @@ import type { DocStore } from './storage/doc-store-port.ts';
 import { createFileMetaStore, isSharedMetaStore, type MetaStore } from './storage/meta-store.ts';
 import { createRedisCheckpointStore } from './cluster/redis-checkpoint-store.ts';
 import { createRedisMetaStore } from './cluster/redis-meta-store.ts';
+import type { LiveDoc } from './docs/live-doc.ts';
+import type { SearchBus } from './search/search-service.ts';
 
 export const META_FILE = 'meta.json';
 export const DOCS_FOLDER = 'docs';
@@ -55,6 +57,10 @@ export interface Services {
   /** When each session's notes last changed (state doc; Etherpad's getLastEdited). */
   activity: NotesActivity;
   exports: ExportService;
+  /** Calls `listener` with every doc of either kind (notes, state) once it is loaded (search). */
+  onDocLoaded(listener: (live: LiveDoc) => void): void;
+  /** Cluster mode: how search indexes on other instances hear of changed sessions. */
+  searchBus: SearchBus | null;
   /** Stops timers, stores and closes every doc. */
   close(): Promise<void>;
 }
@@ -135,6 +141,26 @@ function docServiceOptions(config: Readonly<Config>, log: Logger): DocServiceOpt
   };
 }
 
+/** Search in cluster mode (issue #17): "session X changed" over Redis pub/sub, each instance
+ *  ignoring its own announcements. A message lost in a Redis blip is made good by the next edit
+ *  of that session or the next start's verification. */
+function clusterSearchBus(cluster: Cluster, prefix: string, log: Logger): SearchBus {
+  const channel = `${prefix}search:changed`;
+  return {
+    publish: (sessionId) => {
+      cluster.commands.publish(channel, `${cluster.instanceId} ${sessionId}`).catch((err: unknown) => log.warn({ err }, 'search change could not be announced'));
+    },
+    subscribe: (listener) => {
+      cluster.channels
+        .subscribe(channel, (message) => {
+          const [from, sessionId] = message.toString().split(' ');
+          if (from !== cluster.instanceId && sessionId) listener(sessionId);
+        })
+        .catch((err: unknown) => log.warn({ err }, 'search changes of other instances cannot be followed'));
+    },
+  };
+}
+
 export async function openServices(config: Readonly<Config>, log: Logger, deps: ServiceDeps = {}, options: ServiceOptions = {}): Promise<Services> {
   const cluster = await joinClusterOf(config, log);
   const { meta, metaStore } = await openMeta(config, log, cluster, deps);
@@ -145,6 +171,7 @@ export async function openServices(config: Readonly<Config>, log: Logger, deps: 
   let history: CheckpointService | null = null;
   let activity: NotesActivity | null = null;
   const skips = new SkipLog(log);
+  const loadedListeners: Array<(live: LiveDoc) => void> = [];
   const docs = new DocService(
     deps.docStore ?? docStore(DOCS_FOLDER),
     notesTemplate((sessionId) => meta.findSession(sessionId)?.topics, log),
@@ -155,6 +182,7 @@ export async function openServices(config: Readonly<Config>, log: Logger, deps: 
         record?.watchAuthors(live);
         history?.track(live);
         activity?.watch(live);
+        for (const listener of loadedListeners) listener(live);
       },
       onLastPeerLeft: (live) => history?.lastPeerLeft(live),
       onUnloaded: (sessionId) => {
@@ -167,7 +195,7 @@ export async function openServices(config: Readonly<Config>, log: Logger, deps: 
   const stateDocs = new DocService(
     deps.stateStore ?? docStore(STATE_FOLDER),
     stateTemplate((sessionId) => meta.hasSession(sessionId)),
-    docOptions,
+    { ...docOptions, onLoaded: (live) => loadedListeners.forEach((listener) => listener(live)) },
   );
   activity = new NotesActivity(stateDocs, { flushMs: config.notesEditedFlushMs, log });
   record = new SessionRecord(meta, docs, stateDocs, log, { maxAuthors: config.maxAuthorsPerSession }, skips);
@@ -200,6 +228,8 @@ export async function openServices(config: Readonly<Config>, log: Logger, deps: 
     history: historyReady,
     activity: activityReady,
     exports: new ExportService(meta, docs, stateDocs, skips, new ExportCache(config.exportCacheBytes)),
+    onDocLoaded: (listener) => loadedListeners.push(listener),
+    searchBus: cluster ? clusterSearchBus(cluster, config.redisKeyPrefix, log) : null,
     async close() {
       await historyReady.close();
       await activityReady.close();

@@ -15,3 +15,4 @@ export * from './api/ops.ts';
 export * from './api/etherpad.ts';
 export * from './api/carry-over.ts';
 export * from './api/decisions.ts';
+export * from './api/search.ts';

@@ -15,6 +15,8 @@ import { personPage } from './pages/person-page.ts';
 import { presentPage } from './pages/present-page.ts';
 import { readPage } from './pages/read-page.ts';
 import { sessionPage } from './pages/session-page.ts';
+import { highlightSearchHit } from './search/search-highlight.ts';
+import { mountSearchBox } from './views/search-box.ts';
 
 function route(): Promise<void> | void {
   const path = location.pathname.replace(/\/+$/, '') || '/';
@@ -45,6 +47,11 @@ function route(): Promise<void> | void {
 if (!import.meta.hot && 'serviceWorker' in navigator && window.isSecureContext) {
   navigator.serviceWorker.register('/sw.js').catch((error: unknown) => console.warn('service worker not registered', error));
 }
+
+// Search (issue #17): a box above every page but the projector (no chrome there); a result opened
+// at a topic highlights its match.
+if (!/\/present\/?$/.test(location.pathname)) mountSearchBox();
+highlightSearchHit();
 
 void Promise.resolve(route()).catch((error: unknown) => {
   console.error(error);

@@ -20,6 +20,8 @@ export const EXPENSIVE_READ_ROUTES: ReadonlySet<string> = new Set([
   // session pad render its export, and GET also carries Etherpad's writes.
   '/p/:pad/export/:type',
   '/api/:version/:fn',
+  // Search (issue #17): a query over every session's index entries.
+  '/api/search',
 ]);
 
 /**

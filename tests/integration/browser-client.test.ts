@@ -108,8 +108,9 @@ describe('browser client', () => {
       await reader.goto(`${s.url}/s/${SESSION}?view=read`);
       await waitForNotes(reader, topic, (t) => t.includes('Bob: agreed'), 'reader to get the notes from the server');
       expect(await reader.locator('.cm-content[contenteditable="true"]').count()).toBe(0);
-      // Only the view toggles (follow the discussion, colour by author) take input in read-only mode.
-      expect(await reader.locator('form, button, input:not(.view-toggle)').count()).toBe(0);
+      // Only the view toggles (follow the discussion, colour by author) take input in read-only mode
+      // (in the page: the site-wide search bar above it is not the session's).
+      expect(await reader.locator('#app').locator('form, button, input:not(.view-toggle)').count()).toBe(0);
       expect(await reader.locator('#name-input').count()).toBe(0);
       await typeInTopic(alice, topic, '\nAlice: live for readers');
       await waitForNotes(reader, topic, (t) => t.includes('live for readers'), 'reader to see a live edit');
@@ -212,7 +213,7 @@ describe('browser client', () => {
 
       await page.goto(`${s.url}/s/${SESSION}?view=read`);
       await page.locator('section.topic .cm-content').first().waitFor();
-      expect(await page.locator('.cm-content[contenteditable="true"], form, button').count()).toBe(0);
+      expect(await page.locator('#app').locator('.cm-content[contenteditable="true"], form, button').count()).toBe(0);
       expect(await page.title()).toContain('(read-only)');
 
       await page.goto(`${s.url}/s/empty-mc`);

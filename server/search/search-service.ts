@@ -1,0 +1,335 @@
+/**
+ * Search across every event and session (issue #17). Keeps a SearchIndex up to date:
+ *
+ * - Live: every loaded notes and state doc is watched (`watch`, from the doc services' onLoaded);
+ *   a change schedules that session's reindex `reindexDelayMs` after the FIRST change since the
+ *   last reindex (a steady typist is indexed every delay, not never; many keystrokes, one reindex).
+ * - Metadata: at most once a second, before a search, sessions whose metadata changed (imports,
+ *   retitles) are reindexed and deleted ones dropped.
+ * - Persisted: the index and the fingerprints of the docs it was built from are written to
+ *   `file` (temp + fsync + rename) at most every `persistDelayMs` and at close. At start the file
+ *   is loaded and then verified in the background: every session's docs are fingerprinted and only
+ *   those that differ (edited after the last write, e.g. before a kill -9) are reindexed, with
+ *   progress in the log. Searches are answered from the loaded index meanwhile.
+ * - Cluster: an instance only hears updates of docs it has loaded, so after a reindex caused by a
+ *   local edit the session id is announced on the `bus`; every other instance reindexes that
+ *   session from the shared store.
+ */
+import fs from 'node:fs';
+import type { Session } from '../../shared/domain.ts';
+import { AppError } from '../../shared/errors.ts';
+import { readExportSections } from '../../shared/export/read-doc.ts';
+import { readFollowups } from '../../shared/followups.ts';
+import { can } from '../../shared/roles.ts';
+import { systemClock, type Clock, type Timer } from '../docs/clock.ts';
+import { docFingerprint } from '../docs/doc-fingerprint.ts';
+import type { DocService } from '../docs/doc-service.ts';
+import type { LiveDoc } from '../docs/live-doc.ts';
+import type { Logger } from '../logger.ts';
+import type { AccessPolicy } from '../meta/access-policy.ts';
+import type { MetaService } from '../meta/meta-service.ts';
+import { REMOTE_ORIGIN } from '../storage/doc-store-port.ts';
+import { writeFileDurably } from '../storage/durable-file.ts';
+import { sessionDocuments, sessionMetaFingerprint, type SearchKind } from './search-documents.ts';
+import { SearchIndex, type IndexHit, type MatchTier, type SessionSource } from './search-index.ts';
+
+/** How instances tell each other that a session's documents changed (cluster mode). */
+export interface SearchBus {
+  publish(sessionId: string): void;
+  subscribe(listener: (sessionId: string) => void): void;
+}
+
+export interface SearchServiceOptions {
+  /** Where the index is persisted; null keeps it in memory only. */
+  file: string | null;
+  reindexDelayMs: number;
+  persistDelayMs: number;
+  log: Logger;
+  bus?: SearchBus;
+  clock?: Clock;
+}
+
+export interface SearchQuery {
+  q: string;
+  event?: string;
+  session?: string;
+  person?: string;
+  kind?: SearchKind;
+  status?: string;
+  limit: number;
+  /** Offset into the results, as returned in `nextCursor`. */
+  cursor?: string;
+}
+
+export interface SearchResultItem {
+  eventId: string;
+  eventTitle: string;
+  sessionId: string;
+  sessionTitle: string;
+  topicId?: string;
+  topicTitle?: string;
+  kind: SearchKind;
+  itemId?: string;
+  status?: string;
+  snippet: string;
+  score: number;
+  archived?: boolean;
+}
+
+const META_CHECK_MS = 1_000;
+
+export class SearchService {
+  #meta: MetaService;
+  #docs: DocService;
+  #state: DocService;
+  #access: AccessPolicy;
+  #options: SearchServiceOptions;
+  #clock: Clock;
+  #index = new SearchIndex();
+  #timers = new Map<string, Timer>();
+  #running = new Map<string, Promise<void>>();
+  #again = new Set<string>();
+  #persistTimer: Timer | null = null;
+  #dirty = false;
+  #metaCheckedAt = Number.NEGATIVE_INFINITY;
+  #closed = false;
+  /** Resolves once the index loaded at start has been verified against every doc. */
+  ready: Promise<void> = Promise.resolve();
+
+  constructor(meta: MetaService, docs: DocService, state: DocService, access: AccessPolicy, options: SearchServiceOptions) {
+    this.#meta = meta;
+    this.#docs = docs;
+    this.#state = state;
+    this.#access = access;
+    this.#options = options;
+    this.#clock = options.clock ?? systemClock;
+    options.bus?.subscribe((sessionId) => this.#schedule(sessionId, false));
+  }
+
+  /** Loads the persisted index (if any) and starts verifying it against the docs. */
+  start(): void {
+    const file = this.#options.file;
+    if (file && fs.existsSync(file)) {
+      const loaded = SearchIndex.fromJSON(fs.readFileSync(file, 'utf8'));
+      if (loaded) this.#index = loaded;
+      else this.#options.log.warn({ file }, 'search index file unreadable; rebuilding the index');
+    }
+    this.ready = this.#verify().catch((error: unknown) => this.#options.log.error({ err: error }, 'search index verification failed'));
+  }
+
+  /** Follows a loaded doc's changes (either kind: notes or state). */
+  watch(live: LiveDoc): void {
+    live.doc.on('update', (_update: Uint8Array, origin: unknown) => this.#schedule(live.sessionId, origin !== REMOTE_ORIGIN));
+  }
+
+  /** Results the holder of `token` may read, best first, one page. */
+  async search(query: SearchQuery, token: string | undefined): Promise<{ results: SearchResultItem[]; nextCursor?: string }> {
+    await this.#checkMeta();
+    const readable = this.#readableBy(token);
+    // A cursor is "<tier>-<offset>": later pages match as widely as the first did.
+    const [tierText, offsetText] = query.cursor ? query.cursor.split('-') : [];
+    const offset = offsetText ? Number(offsetText) : 0;
+    const { hits, more, tier } = this.#index.search(
+      query.q,
+      {
+        readable,
+        ...(query.event ? { eventId: query.event } : {}),
+        ...(query.session ? { sessionId: query.session } : {}),
+        ...(query.person ? { person: query.person } : {}),
+        ...(query.kind ? { kind: query.kind } : {}),
+        ...(query.status ? { status: query.status } : {}),
+      },
+      { offset, limit: query.limit, ...(tierText ? { tier: Number(tierText) as MatchTier } : {}) },
+    );
+    const results = hits.map((hit) => this.#result(hit)).filter((r): r is SearchResultItem => r !== null);
+    return more ? { results, nextCursor: `${tier}-${offset + query.limit}` } : { results };
+  }
+
+  /** Reindexes one session now (tests, the CLI). */
+  async reindex(sessionId: string): Promise<void> {
+    await this.#run(sessionId, false);
+  }
+
+  get stats(): { sessions: number; documents: number } {
+    return { sessions: this.#index.sessionCount, documents: this.#index.documentCount };
+  }
+
+  /** Waits for running reindexes and writes the index. */
+  async close(): Promise<void> {
+    this.#closed = true;
+    for (const timer of this.#timers.values()) timer.cancel();
+    this.#timers.clear();
+    this.#persistTimer?.cancel();
+    await Promise.all([...this.#running.values()]);
+    await this.ready;
+    if (this.#dirty) await this.#persist();
+  }
+
+  #result(hit: IndexHit): SearchResultItem | null {
+    const session = this.#meta.findSession(hit.doc.sessionId);
+    if (!session) return null;
+    let eventTitle = session.eventId;
+    try {
+      eventTitle = this.#meta.getEvent(session.eventId).event.title;
+    } catch {
+      // An event deleted under its sessions: show its id.
+    }
+    const archived = session.archived === true;
+    return {
+      eventId: session.eventId,
+      eventTitle,
+      sessionId: session.id,
+      sessionTitle: session.title,
+      ...(hit.doc.topicId ? { topicId: hit.doc.topicId } : {}),
+      ...(hit.doc.topicTitle ? { topicTitle: hit.doc.topicTitle } : {}),
+      kind: hit.doc.kind,
+      ...(hit.doc.itemId ? { itemId: hit.doc.itemId } : {}),
+      ...(hit.doc.status ? { status: hit.doc.status } : {}),
+      snippet: hit.snippet,
+      score: hit.score,
+      ...(archived ? { archived: true } : {}),
+    };
+  }
+
+  /** The notes read rule, per session (server/meta/access-policy.ts): a link grants only its own
+   *  session; no token reads what anonymous readers may. Memoised for one search. */
+  #readableBy(token: string | undefined): (sessionId: string) => boolean {
+    if (this.#access.isAdmin(token)) return () => true;
+    // An unknown or revoked link is refused, as on every route, never silently read as anonymous.
+    if (token !== undefined && !this.#meta.findToken(token)) throw new AppError('FORBIDDEN', 'This link is not valid (revoked, or unknown).');
+    const known = new Map<string, boolean>();
+    return (sessionId) => {
+      let readable = known.get(sessionId);
+      if (readable === undefined) {
+        try {
+          readable = can(this.#access.inSession(sessionId, token).role, 'read');
+        } catch {
+          readable = false;
+        }
+        known.set(sessionId, readable);
+      }
+      return readable;
+    };
+  }
+
+  #allSessions(): Session[] {
+    return this.#meta.listEvents().flatMap((event) => this.#meta.sessionsOf(event.id));
+  }
+
+  /** Reindexes sessions whose metadata changed, drops deleted ones (at most once a second). */
+  async #checkMeta(): Promise<void> {
+    const now = this.#clock.now();
+    if (now - this.#metaCheckedAt < META_CHECK_MS) return;
+    this.#metaCheckedAt = now;
+    const sessions = this.#allSessions();
+    const ids = new Set(sessions.map((s) => s.id));
+    for (const id of this.#index.sessionIds()) {
+      if (!ids.has(id)) {
+        this.#index.removeSession(id);
+        this.#markDirty();
+      }
+    }
+    const changed = sessions.filter((s) => this.#index.source(s.id)?.meta !== sessionMetaFingerprint(s));
+    // A few (an import, a retitle) are awaited so the answer includes them; a start's worth is left to #verify.
+    const waits = changed.map((s) => this.#run(s.id, false));
+    if (changed.length <= 20) await Promise.all(waits);
+  }
+
+  async #verify(): Promise<void> {
+    const started = this.#clock.now();
+    const sessions = this.#allSessions();
+    const ids = new Set(sessions.map((s) => s.id));
+    for (const id of this.#index.sessionIds()) if (!ids.has(id)) this.#index.removeSession(id);
+    let reindexed = 0;
+    for (const [i, session] of sessions.entries()) {
+      if (this.#closed) return;
+      const known = this.#index.source(session.id);
+      const now = known ? await this.#fingerprints(session) : null;
+      if (!known || !now || known.notes !== now.notes || known.state !== now.state || known.meta !== now.meta) {
+        await this.#run(session.id, false);
+        reindexed++;
+      }
+      if ((i + 1) % 100 === 0) this.#options.log.info({ checked: i + 1, of: sessions.length, reindexed }, 'search index: verifying');
+    }
+    this.#metaCheckedAt = this.#clock.now();
+    this.#options.log.info({ sessions: sessions.length, reindexed, ms: this.#clock.now() - started }, 'search index ready');
+  }
+
+  async #fingerprints(session: Session): Promise<SessionSource | null> {
+    try {
+      const state = await this.#state.withDoc(session.id, (live) => docFingerprint(live.doc));
+      const notes = await this.#docs.withDoc(session.id, (live) => docFingerprint(live.doc));
+      return { notes, state, meta: sessionMetaFingerprint(session) };
+    } catch {
+      return null;
+    }
+  }
+
+  #schedule(sessionId: string, announce: boolean): void {
+    if (this.#closed || this.#timers.has(sessionId)) return;
+    this.#timers.set(
+      sessionId,
+      this.#clock.setTimeout(() => {
+        this.#timers.delete(sessionId);
+        void this.#run(sessionId, announce);
+      }, this.#options.reindexDelayMs),
+    );
+  }
+
+  /** One reindex of a session at a time; a request during one runs once more after it. */
+  #run(sessionId: string, announce: boolean): Promise<void> {
+    const running = this.#running.get(sessionId);
+    if (running) {
+      this.#again.add(sessionId);
+      return running;
+    }
+    const promise = this.#reindexNow(sessionId)
+      .then(() => {
+        if (announce) this.#options.bus?.publish(sessionId);
+      })
+      .catch((error: unknown) => this.#options.log.warn({ err: error, sessionId }, 'session could not be reindexed'))
+      .finally(() => {
+        this.#running.delete(sessionId);
+        if (this.#again.delete(sessionId)) void this.#run(sessionId, announce);
+      });
+    this.#running.set(sessionId, promise);
+    return promise;
+  }
+
+  async #reindexNow(sessionId: string): Promise<void> {
+    const session = this.#meta.findSession(sessionId);
+    if (!session) {
+      this.#index.removeSession(sessionId);
+      this.#markDirty();
+      return;
+    }
+    // The state doc first: a follow-up change between the two reads shows a newer fingerprint
+    // later and is reindexed then.
+    const { followups, state } = await this.#state.withDoc(sessionId, (live) => ({ followups: readFollowups(live.doc), state: docFingerprint(live.doc) }));
+    const { sections, notes } = await this.#docs.withDoc(sessionId, (live) => ({ sections: readExportSections(live.doc, followups), notes: docFingerprint(live.doc) }));
+    this.#index.setSession(sessionId, sessionDocuments(session, sections), { notes, state, meta: sessionMetaFingerprint(session) });
+    this.#markDirty();
+  }
+
+  #markDirty(): void {
+    this.#dirty = true;
+    if (!this.#options.file || this.#persistTimer || this.#closed) return;
+    this.#persistTimer = this.#clock.setTimeout(() => {
+      this.#persistTimer = null;
+      void this.#persist();
+    }, this.#options.persistDelayMs);
+  }
+
+  async #persist(): Promise<void> {
+    const file = this.#options.file;
+    if (!file) return;
+    this.#dirty = false;
+    try {
+      await writeFileDurably(file, Buffer.from(this.#index.toJSON()));
+    } catch (error) {
+      this.#dirty = true;
+      this.#options.log.error({ err: error, file }, 'search index could not be written; kept in memory, retried');
+      this.#markDirty();
+    }
+  }
+}

@@ -1,0 +1,85 @@
+/** The pure parts of search (issue #17): query parsing, phrases, snippets, ranking, paging, decisions. */
+import { describe, expect, it } from 'vitest';
+import { sessionDocuments, type SearchDoc } from '../../server/search/search-documents.ts';
+import { SearchIndex } from '../../server/search/search-index.ts';
+import { findPhrases, parseQuery, snippet } from '../../server/search/search-text.ts';
+import type { Session } from '../../shared/domain.ts';
+
+const all = { readable: () => true };
+const source = { notes: 'n', state: 's', meta: 'm' };
+
+function doc(id: string, fields: Partial<SearchDoc>): SearchDoc {
+  return { id, sessionId: 's1', eventId: 'e1', kind: 'notes', title: '', people: '', text: '', persons: [], ...fields };
+}
+
+describe('search text', () => {
+  it('parses words and quoted phrases', () => {
+    expect(parseQuery('shiftfs "Time  namespace" CRIU "x"')).toEqual({ terms: ['shiftfs', 'time', 'namespace', 'criu', 'x'], phrases: [['time', 'namespace']] });
+  });
+
+  it('finds phrases only with adjacent words', () => {
+    expect(findPhrases('the time namespace patchset', [['time', 'namespace']])).toEqual([{ start: 4, end: 18 }]);
+    expect(findPhrases('time for a namespace', [['time', 'namespace']])).toBeNull();
+  });
+
+  it('escapes the text and marks only matched words', () => {
+    expect(snippet('<b>shiftfs</b> & "idmap"', new Set(['shiftfs']))).toBe('&lt;b&gt;<mark>shiftfs</mark>&lt;/b&gt; &amp; &quot;idmap&quot;');
+    const long = `${'word '.repeat(100)}needle ${'tail '.repeat(100)}`;
+    const cut = snippet(long, new Set(['needle']), [], 60);
+    expect(cut).toMatch(/^….*<mark>needle<\/mark>.*…$/);
+    expect(cut.length).toBeLessThan(120);
+    // Centred on the word as typed, not on an earlier typo or prefix match of it.
+    const both = `needls ${'word '.repeat(100)}needle`;
+    expect(snippet(both, new Set(['needls', 'needle']), [], 60, new Set(['needle']))).toMatch(/<mark>needle<\/mark>$/);
+  });
+});
+
+describe('search index', () => {
+  it('ranks a title match above a notes match, pages, and survives JSON', () => {
+    const index = new SearchIndex();
+    index.setSession('s1', [doc('a', { text: 'we talked about shiftfs and more things here' }), doc('b', { title: 'shiftfs' }), doc('c', { text: 'nothing' })], source);
+    const { hits } = index.search('shiftfs', all);
+    expect(hits.map((h) => h.doc.id)).toEqual(['b', 'a']);
+    expect(index.search('shiftfs', all, { limit: 1 })).toMatchObject({ hits: [{ doc: { id: 'b' } }], more: true, tier: 0 });
+    expect(index.search('shiftfs', all, { offset: 1, limit: 1, tier: 0 })).toMatchObject({ hits: [{ doc: { id: 'a' } }], more: false });
+    const loaded = SearchIndex.fromJSON(index.toJSON())!;
+    expect(loaded.search('shiftfs', all).hits.map((h) => h.doc.id)).toEqual(['b', 'a']);
+    expect(loaded.source('s1')).toEqual(source);
+    expect(SearchIndex.fromJSON('{"format": 99}')).toBeNull();
+    expect(SearchIndex.fromJSON('not json')).toBeNull();
+  });
+
+  it('widens to prefixes, then typos, only when the exact words do not fill the page', () => {
+    const index = new SearchIndex();
+    index.setSession('s1', [doc('a', { text: 'shift' }), doc('b', { text: 'shiftfs' }), doc('c', { text: 'shiftgs' })], source);
+    expect(index.search('shift', all, { limit: 1 })).toMatchObject({ hits: [{ doc: { id: 'a' } }], tier: 0 });
+    expect(index.search('shift', all, { limit: 5 }).hits.map((h) => h.doc.id).sort()).toEqual(['a', 'b', 'c']);
+    expect(index.search('shiftfs', all, { limit: 5 })).toMatchObject({ tier: 2 });
+    expect(index.search('shiftfs', all, { limit: 5 }).hits.map((h) => h.doc.id)[0]).toBe('b');
+    expect(index.search('shiftfs', all, { limit: 1 })).toMatchObject({ hits: [{ doc: { id: 'b' } }], tier: 0 });
+  });
+
+  it('replaces a session\'s documents and drops removed ones', () => {
+    const index = new SearchIndex();
+    index.setSession('s1', [doc('a', { text: 'alpha' })], source);
+    index.setSession('s1', [doc('b', { text: 'beta' })], source);
+    expect(index.search('alpha', all).hits).toEqual([]);
+    expect(index.search('beta', all).hits).toHaveLength(1);
+    index.removeSession('s1');
+    expect(index.search('beta', all).hits).toEqual([]);
+    expect(index.sessionCount).toBe(0);
+  });
+
+  it('indexes decisions from the export sections, with who recorded and who agreed them', () => {
+    const session: Session = { id: 's1', eventId: 'e1', title: 'MC', description: '', leads: [{ name: 'Lee' }], topics: [{ id: 't1', title: 'Topic', speakers: ['Sp'], abstract: '' }], createdAt: '', updatedAt: '' };
+    const decisions = [
+      { id: 'd1', text: 'Adopt idmapped mounts', createdBy: 'Ada', createdAt: '', agreed: true, agreedBy: 'Lee', agreedAt: '' },
+      { id: 'd2', text: 'Revisit next year', createdBy: 'Bo', createdAt: '', agreed: false },
+    ];
+    const docs = sessionDocuments(session, [{ id: 't1', title: 'Topic', notes: '', actions: [], decisions }]);
+    expect(docs.filter((d) => d.kind === 'decision')).toEqual([
+      expect.objectContaining({ itemId: 'd1', text: 'Adopt idmapped mounts', status: 'agreed', persons: ['ada', 'lee'] }),
+      expect.objectContaining({ itemId: 'd2', text: 'Revisit next year', status: 'recorded', persons: ['bo'] }),
+    ]);
+  });
+});
