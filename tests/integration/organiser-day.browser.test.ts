@@ -97,7 +97,7 @@ describe("the organiser's and the lead's day in the browser (issue #15 acceptanc
     expect(await viewerNotes.locator('img').count()).toBe(0);
     expect(await viewerNotes.textContent()).toContain('onerror');
     expect(await viewer.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
-    expect(await viewer.locator('[contenteditable="true"], textarea, input[type="text"]').count()).toBe(0);
+    expect(await viewer.locator('#app').locator('[contenteditable="true"], form, input, textarea').count()).toBe(0);
 
     // The lead revokes it: the viewer's page says so within 5 s.
     await share.locator('li[data-role="viewer"]', { hasText: 'room screen' }).locator('[data-testid="revoke-link"]').click();
