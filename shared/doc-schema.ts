@@ -116,6 +116,16 @@ export function sectionActions(section: SectionMap): Y.Array<unknown> | undefine
   return actions instanceof Y.Array ? (actions as Y.Array<unknown>) : undefined;
 }
 
+/** The map entries of a list of items (`what`: how a skipped entry is reported). */
+function itemMaps(section: SectionMap, list: Y.Array<unknown>, what: string, report: SkipReport): Y.Map<unknown>[] {
+  const items: Y.Map<unknown>[] = [];
+  for (const entry of list) {
+    if (entry instanceof Y.Map) items.push(entry as Y.Map<unknown>);
+    else report(`section "${sectionId(section) ?? '?'}": ${what} entry that is not a map`);
+  }
+  return items;
+}
+
 /** The item maps of a section's action list, skipping entries that are not maps. */
 export function actionItemMaps(section: SectionMap, report: SkipReport = ignore): Y.Map<unknown>[] {
   const actions = sectionActions(section);
@@ -124,12 +134,7 @@ export function actionItemMaps(section: SectionMap, report: SkipReport = ignore)
     else report(`section "${sectionId(section) ?? '?'}": no action list`);
     return [];
   }
-  const items: Y.Map<unknown>[] = [];
-  for (const entry of actions) {
-    if (entry instanceof Y.Map) items.push(entry as Y.Map<unknown>);
-    else report(`section "${sectionId(section) ?? '?'}": action entry that is not a map`);
-  }
-  return items;
+  return itemMaps(section, actions, 'action', report);
 }
 
 /** The decision list of a section, or undefined when it is missing or something else. Entries may
@@ -147,12 +152,7 @@ export function decisionItemMaps(section: SectionMap, report: SkipReport = ignor
     if (section.has(SectionKey.decisions)) report(`section "${sectionId(section) ?? '?'}": decisions is not a list`);
     return [];
   }
-  const items: Y.Map<unknown>[] = [];
-  for (const entry of decisions) {
-    if (entry instanceof Y.Map) items.push(entry as Y.Map<unknown>);
-    else report(`section "${sectionId(section) ?? '?'}": decision entry that is not a map`);
-  }
-  return items;
+  return itemMaps(section, decisions, 'decision', report);
 }
 
 /**

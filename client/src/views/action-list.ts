@@ -10,6 +10,7 @@ import * as Y from 'yjs';
 import { addActionItem, readActionItem, sectionActions, type SectionMap } from '../../../shared/doc-schema.ts';
 import { UNASSIGNED, type Assignment, type FollowupEntry } from '../../../shared/followups.ts';
 import { h } from '../dom.ts';
+import { isEditing, itemTextField } from './item-text-field.ts';
 import { assignForm, assignmentText, type AssignForm } from './assign-form.ts';
 import { carryLinkNodes } from './carry-links.ts';
 
@@ -30,7 +31,6 @@ interface Row {
   done: HTMLInputElement | HTMLSpanElement;
   text: HTMLInputElement | HTMLSpanElement;
   /** The note-taker typed in the text field and has not committed it yet. */
-  editing: boolean;
   meta: HTMLSpanElement;
 }
 
@@ -110,30 +110,12 @@ export class ActionListView {
     if (this.options.readOnly) {
       const done = h('span', { class: 'done-mark', 'aria-hidden': 'true' });
       const text = h('span', { class: 'action-text' });
-      return { element: h('li', { class: 'action', 'data-item-id': itemId }, done, text, details), done, text, editing: false, meta, assignment, form: null };
+      return { element: h('li', { class: 'action', 'data-item-id': itemId }, done, text, details), done, text, meta, assignment, form: null };
     }
     const done = h('input', { type: 'checkbox' });
     done.addEventListener('change', () => item.doc?.transact(() => item.set('done', done.checked)));
-    const text = h('input', { type: 'text', class: 'action-text', autocomplete: 'off' });
-    const row: Row = { element: h('li', { class: 'action', 'data-item-id': itemId }, done, text, details, form?.element), done, text, editing: false, meta, assignment, form };
-    const commit = (): void => {
-      row.editing = false;
-      const value = text.value.trim();
-      if (value && value !== readActionItem(item).text) item.doc?.transact(() => item.set('text', value));
-      // Nothing to write (empty, or unchanged): show the doc's text again.
-      else text.value = readActionItem(item).text;
-    };
-    text.addEventListener('input', () => {
-      row.editing = true;
-    });
-    text.addEventListener('change', commit);
-    text.addEventListener('blur', () => {
-      if (row.editing) commit();
-    });
-    text.addEventListener('keydown', (event) => {
-      if (event.key === 'Enter') commit();
-    });
-    return row;
+    const text = itemTextField(item, () => readActionItem(item).text);
+    return { element: h('li', { class: 'action', 'data-item-id': itemId }, done, text, details, form?.element), done, text, meta, assignment, form };
   }
 
   private update(row: Row, item: Y.Map<unknown>): void {
@@ -146,7 +128,7 @@ export class ActionListView {
       row.done.textContent = fields.done ? '☑' : '☐';
     }
     if (row.text instanceof HTMLInputElement) {
-      if (!row.editing) row.text.value = fields.text;
+      if (!isEditing(row.text)) row.text.value = fields.text;
       row.text.setAttribute('aria-label', `Action item text (${fields.done ? 'done' : 'open'})`);
     } else {
       row.text.textContent = fields.text;

@@ -10,6 +10,7 @@ import { addDecision, readDecisionItem, type DecisionItem, type SectionMap } fro
 import { decisionCandidates } from '../decisions/decision-candidates.ts';
 import type { ApiAnswer } from '../api.ts';
 import { h } from '../dom.ts';
+import { isEditing, itemTextField } from './item-text-field.ts';
 
 export interface DecisionListOptions {
   readOnly: boolean;
@@ -26,7 +27,6 @@ interface Row {
   meta: HTMLSpanElement;
   agree: HTMLButtonElement | null;
   /** Typed in the text field and not committed yet. */
-  editing: boolean;
 }
 
 function newId(): string {
@@ -126,27 +126,10 @@ export class DecisionListView {
     const details = h('span', { class: 'action-details' }, badge, meta, agree);
     if (this.options.readOnly) {
       const text = h('span', { class: 'action-text' });
-      return { element: h('li', { class: 'decision', 'data-decision-id': id }, text, details), text, badge, meta, agree: null, editing: false };
+      return { element: h('li', { class: 'decision', 'data-decision-id': id }, text, details), text, badge, meta, agree: null };
     }
-    const text = h('input', { type: 'text', class: 'action-text', autocomplete: 'off' });
-    const row: Row = { element: h('li', { class: 'decision', 'data-decision-id': id }, text, details), text, badge, meta, agree, editing: false };
-    const commit = (): void => {
-      row.editing = false;
-      const value = text.value.trim();
-      if (value && value !== readDecisionItem(item).text) item.doc?.transact(() => item.set('text', value));
-      else text.value = readDecisionItem(item).text;
-    };
-    text.addEventListener('input', () => {
-      row.editing = true;
-    });
-    text.addEventListener('change', commit);
-    text.addEventListener('blur', () => {
-      if (row.editing) commit();
-    });
-    text.addEventListener('keydown', (event) => {
-      if (event.key === 'Enter') commit();
-    });
-    return row;
+    const text = itemTextField(item, () => readDecisionItem(item).text);
+    return { element: h('li', { class: 'decision', 'data-decision-id': id }, text, details), text, badge, meta, agree };
   }
 
   /** A lead's toggle: asks the server, which writes the agreement (clients may not). */
@@ -169,7 +152,7 @@ export class DecisionListView {
     row.element.classList.toggle('is-agreed', agreed);
     row.badge.hidden = !agreed;
     if (row.text instanceof HTMLInputElement) {
-      if (!row.editing) row.text.value = decision.text;
+      if (!isEditing(row.text)) row.text.value = decision.text;
       row.text.setAttribute('aria-label', `Decision text${agreed ? ' (agreed)' : ''}`);
     } else {
       row.text.textContent = decision.text;
