@@ -96,7 +96,8 @@ describe('follow-ups in the browser', () => {
       // The viewer link opens the rendered read view (/s/:id/read): nothing to edit there.
       await viewer.goto(`${s.url}${viewerLink}`);
       await viewer.locator('li.read-action', { hasText: 'Something to do' }).waitFor();
-      expect(await viewer.locator('#name-input, [contenteditable="true"], form, input, textarea, select').count()).toBe(0);
+      // (#app: the page itself; the search bar above every page is not an editing control.)
+      expect(await viewer.locator('#app').locator('#name-input, [contenteditable="true"], form, input, textarea, select').count()).toBe(0);
       // Reopening the plain session address keeps the viewer's role (the link is kept on this device).
       await viewer.goto(`${s.url}/s/${SESSION}`);
       await waitForState(viewer, 'saved');

@@ -10,6 +10,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CloseCode } from '../../shared/protocol.ts';
 import { makeTempDir, startServer, TEST_ADMIN_TOKEN, type TestServer } from '../helpers/server.ts';
+import { waitFor } from '../helpers/wait-for.ts';
 import { rm } from 'node:fs/promises';
 
 let servers: TestServer[] = [];
@@ -157,6 +158,10 @@ describe('ids and paths', () => {
     await mkdir(path.join(root, 'data'));
     await mkdir(path.join(root, 'sentinel'));
     const s = await startServer({ dataDir: path.join(root, 'data') });
+    // The search index checks every session's docs once at start: wait until it is done and the
+    // docs it loaded were stored and unloaded (DOC_IDLE_UNLOAD_MS), so the files are at rest.
+    await s.app.search.ready;
+    await waitFor(() => s.app.docs.loadedCount === 0 && s.app.stateDocs.loadedCount === 0, 'the docs checked at start unloaded');
     servers.push(s);
     const before = await listTree(root);
     let tried = 0;
