@@ -5,6 +5,7 @@
  * lead on a phone-width page sharing a viewer link that stops working the moment it is revoked.
  * The session/topic edits and the import preview are in admin-console-edits.browser.test.ts.
  */
+import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { screenshot, useBrowser, waitForState } from '../helpers/browser.ts';
@@ -131,6 +132,25 @@ describe('organiser console and Share dialog (existing routes)', () => {
       await viewer.locator('[role="alert"][data-reason="forbidden"]').waitFor({ timeout: 5000 });
       expect(Date.now() - revokedAt).toBeLessThan(5000);
       expect(await viewerRow.getAttribute('class')).toContain('is-revoked');
+    },
+    TIMEOUT_MS,
+  );
+
+  it(
+    'imports an Etherpad pad from the console: its text lands in the notes with its authors (issue #16)',
+    async () => {
+      const s = await server();
+      const page = await browser.page(null);
+      await signIn(page, s.url, TEST_ADMIN_TOKEN);
+      const row = page.locator(`li[data-session-id="${SESSION}"]`);
+      await row.locator('[data-testid="manage-session"] summary').click();
+      await row.locator('[data-testid="pad-file"]').setInputFiles(path.join(import.meta.dirname, '../fixtures/etherpad/lpc2019-containers-cr.etherpad'));
+      await row.locator('[data-testid="import-pad"]').click();
+      await waitFor(async () => (await page.textContent('[data-testid="console-status"]'))?.startsWith('Imported the pad'), 'the import announcement');
+      const md = await (await fetch(`${s.url}/api/sessions/${SESSION}/export?format=md`)).text();
+      expect(md).toContain('Anbox and the Android container story: binderfs landed in 5.0');
+      const contributors = (await (await fetch(`${s.url}/api/sessions/${SESSION}/contributors`, { headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}` } })).json()).contributors;
+      expect([...contributors].sort()).toEqual(['Ada Lovelace', 'Christian', 'Linus']);
     },
     TIMEOUT_MS,
   );
