@@ -1,3 +1,4 @@
+// Over ~350 lines: the one facade of every metadata read and write (imports, edits with their audit entries, links, carry-over records) the layers above call.
 /**
  * Events, sessions and their topic lists, session links and event access: reads from memory,
  * changes through MetaWrites (computed on a copy, saved, then visible; over a shared store,

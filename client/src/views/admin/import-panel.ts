@@ -41,24 +41,13 @@ export function importPanel(api: AdminApi, eventIds: string[], onImported: () =>
     importButton.disabled = true;
   };
   for (const input of [fields.eventId, fields.eventTitle, fields.sessionId, fields.format, fields.text, fields.file]) input.addEventListener('input', stale);
-  fields.file.addEventListener('change', () => {
-    const chosen = fields.file.files?.[0];
-    if (chosen) void readFile(chosen);
-  });
-  const readFile = async (file: File): Promise<void> => {
+  onFileChosen(fields, async (file) => {
     fileName = file.name;
     fields.text.value = await file.text();
     stale();
     status.textContent = `Read ${file.name} (${file.size} bytes). Press Preview.`;
-  };
-  fields.text.addEventListener('input', () => (fileName = ''));
-  fields.text.addEventListener('dragover', (event) => event.preventDefault());
-  fields.text.addEventListener('drop', (event) => {
-    const dropped = event.dataTransfer?.files[0];
-    if (!dropped) return;
-    event.preventDefault();
-    void readFile(dropped);
   });
+  fields.text.addEventListener('input', () => (fileName = ''));
 
   const form = h(
     'form',
@@ -87,13 +76,6 @@ export function importPanel(api: AdminApi, eventIds: string[], onImported: () =>
     }
     status.textContent = 'Reading the import…';
     const answer = await api.preview(eventId, source());
-    if (answer.ok && (answer.value as Partial<ImportPreview>).dryRun !== true) {
-      // A server without the dry run ignores the unknown query parameter and imports: say so plainly.
-      output.replaceChildren(h('p', { class: 'error' }, 'This server does not preview imports: it imported the text already. Check the sessions above.'));
-      status.textContent = 'No preview: the server imported directly.';
-      await onImported();
-      return;
-    }
     if (answer.ok) {
       output.replaceChildren(previewView(answer.value));
       importButton.disabled = answer.value.sessions.length === 0;
@@ -117,6 +99,21 @@ export function importPanel(api: AdminApi, eventIds: string[], onImported: () =>
     });
   });
   return h('section', { class: 'card import-panel' }, form);
+}
+
+/** Calls `read` with a file chosen in the file field or dropped on the text area. */
+function onFileChosen(fields: Fields, read: (file: File) => Promise<void>): void {
+  fields.file.addEventListener('change', () => {
+    const chosen = fields.file.files?.[0];
+    if (chosen) void read(chosen);
+  });
+  fields.text.addEventListener('dragover', (event) => event.preventDefault());
+  fields.text.addEventListener('drop', (event) => {
+    const dropped = event.dataTransfer?.files[0];
+    if (!dropped) return;
+    event.preventDefault();
+    void read(dropped);
+  });
 }
 
 function importFields(eventIds: string[]): Fields {
