@@ -6,11 +6,12 @@
  *   last reindex (a steady typist is indexed every delay, not never; many keystrokes, one reindex).
  * - Metadata: at most once a second, before a search, sessions whose metadata changed (imports,
  *   retitles) are reindexed and deleted ones dropped.
- * - Persisted: the index and the fingerprints of the docs it was built from are written to
- *   `file` (temp + fsync + rename) at most every `persistDelayMs` and at close. At start the file
- *   is loaded and then verified in the background: every session's docs are fingerprinted and only
- *   those that differ (edited after the last write, e.g. before a kill -9) are reindexed, with
- *   progress in the log. Searches are answered from the loaded index meanwhile.
+ * - Persisted: the index and, per session, the stored versions of the docs it was built from
+ *   (DocStore.version: no doc content is read) are written to `file` (temp + fsync + rename) at
+ *   most every `persistDelayMs` and at close. At start the file is loaded and then verified in the
+ *   background: only sessions whose stored versions differ (edited after the last write, e.g.
+ *   before a kill -9) are loaded and reindexed, with progress in the log. Searches are answered
+ *   from the loaded index meanwhile.
  * - Cluster: an instance only hears updates of docs it has loaded, so after a reindex caused by a
  *   local edit the session id is announced on the `bus`; every other instance reindexes that
  *   session from the shared store.
@@ -22,7 +23,6 @@ import { readExportSections } from '../../shared/export/read-doc.ts';
 import { readFollowups } from '../../shared/followups.ts';
 import { can } from '../../shared/roles.ts';
 import { systemClock, type Clock, type Timer } from '../docs/clock.ts';
-import { docFingerprint } from '../docs/doc-fingerprint.ts';
 import type { DocService } from '../docs/doc-service.ts';
 import type { LiveDoc } from '../docs/live-doc.ts';
 import type { Logger } from '../logger.ts';
@@ -31,7 +31,7 @@ import type { MetaService } from '../meta/meta-service.ts';
 import { REMOTE_ORIGIN } from '../storage/doc-store-port.ts';
 import { writeFileDurably } from '../storage/durable-file.ts';
 import { sessionDocuments, sessionMetaFingerprint, type SearchKind } from './search-documents.ts';
-import { SearchIndex, type IndexHit, type MatchTier, type SessionSource } from './search-index.ts';
+import { SearchIndex, type IndexHit, type MatchTier } from './search-index.ts';
 
 /** How instances tell each other that a session's documents changed (cluster mode). */
 export interface SearchBus {
@@ -93,6 +93,13 @@ export class SearchService {
   #dirty = false;
   #metaCheckedAt = Number.NEGATIVE_INFINITY;
   #closed = false;
+  /** Per session, doc updates heard (and bus announcements): a session is "clean" while this still
+   *  equals `#indexedAt`, the count seen just before the versions its index entry carries were read. */
+  #changes = new Map<string, number>();
+  #indexedAt = new Map<string, number>();
+  /** Sessions whose docs were loaded in this run: only their stored versions can have moved
+   *  (an unload or a shutdown compacts), so only they are relabelled before a write. */
+  #touched = new Set<string>();
   /** Resolves once the index loaded at start has been verified against every doc. */
   ready: Promise<void> = Promise.resolve();
 
@@ -103,7 +110,10 @@ export class SearchService {
     this.#access = access;
     this.#options = options;
     this.#clock = options.clock ?? systemClock;
-    options.bus?.subscribe((sessionId) => this.#schedule(sessionId, false));
+    options.bus?.subscribe((sessionId) => {
+      this.#changed(sessionId);
+      this.#schedule(sessionId, false);
+    });
   }
 
   /** Loads the persisted index (if any) and starts verifying it against the docs. */
@@ -119,7 +129,11 @@ export class SearchService {
 
   /** Follows a loaded doc's changes (either kind: notes or state). */
   watch(live: LiveDoc): void {
-    live.doc.on('update', (_update: Uint8Array, origin: unknown) => this.#schedule(live.sessionId, origin !== REMOTE_ORIGIN));
+    this.#touched.add(live.sessionId);
+    live.doc.on('update', (_update: Uint8Array, origin: unknown) => {
+      this.#changed(live.sessionId);
+      this.#schedule(live.sessionId, origin !== REMOTE_ORIGIN);
+    });
   }
 
   /** Results the holder of `token` may read, best first, one page. */
@@ -154,15 +168,21 @@ export class SearchService {
     return { sessions: this.#index.sessionCount, documents: this.#index.documentCount };
   }
 
-  /** Waits for running reindexes and writes the index. */
-  async close(): Promise<void> {
+  /** Stops reindexing and waits for running reindexes (they read docs: call it before the docs close). */
+  async stop(): Promise<void> {
     this.#closed = true;
     for (const timer of this.#timers.values()) timer.cancel();
     this.#timers.clear();
     this.#persistTimer?.cancel();
     await Promise.all([...this.#running.values()]);
     await this.ready;
-    if (this.#dirty) await this.#persist();
+  }
+
+  /** stop(), then writes the index. Called after the docs were stored and closed, the versions
+   *  written are those of the files the next start finds (closing compacts a doc). */
+  async close(): Promise<void> {
+    await this.stop();
+    if ((await this.#relabel()) || this.#dirty) await this.#persist();
   }
 
   #result(hit: IndexHit): SearchResultItem | null {
@@ -244,25 +264,61 @@ export class SearchService {
     for (const [i, session] of sessions.entries()) {
       if (this.#closed) return;
       const known = this.#index.source(session.id);
-      const now = known ? await this.#fingerprints(session) : null;
-      if (!known || !now || known.notes !== now.notes || known.state !== now.state || known.meta !== now.meta) {
+      const seen = this.#changeCount(session.id);
+      // Versions only: no doc is loaded unless it changed since the index was written.
+      const now = known ? await this.#versions(session.id).catch(() => null) : null;
+      if (!known || !now || known.notes !== now.notes || known.state !== now.state || known.meta !== sessionMetaFingerprint(session)) {
         await this.#run(session.id, false);
         reindexed++;
-      }
+      } else this.#indexedAt.set(session.id, seen);
       if ((i + 1) % 100 === 0) this.#options.log.info({ checked: i + 1, of: sessions.length, reindexed }, 'search index: verifying');
     }
     this.#metaCheckedAt = this.#clock.now();
     this.#options.log.info({ sessions: sessions.length, reindexed, ms: this.#clock.now() - started }, 'search index ready');
   }
 
-  async #fingerprints(session: Session): Promise<SessionSource | null> {
-    try {
-      const state = await this.#state.withDoc(session.id, (live) => docFingerprint(live.doc));
-      const notes = await this.#docs.withDoc(session.id, (live) => docFingerprint(live.doc));
-      return { notes, state, meta: sessionMetaFingerprint(session) };
-    } catch {
-      return null;
+  /** The stored versions of a session's notes and state docs (a stat or one Redis call each). */
+  async #versions(sessionId: string): Promise<{ notes: string | null; state: string | null }> {
+    const [notes, state] = await Promise.all([this.#docs.storedVersion(sessionId), this.#state.storedVersion(sessionId)]);
+    return { notes, state };
+  }
+
+  #changed(sessionId: string): void {
+    this.#changes.set(sessionId, this.#changeCount(sessionId) + 1);
+  }
+
+  #changeCount(sessionId: string): number {
+    return this.#changes.get(sessionId) ?? 0;
+  }
+
+  #isClean(sessionId: string, seen: number): boolean {
+    return this.#indexedAt.get(sessionId) === seen && this.#changeCount(sessionId) === seen && !this.#running.has(sessionId) && !this.#timers.has(sessionId);
+  }
+
+  /**
+   * Relabels clean sessions loaded in this run with their current stored versions; true when a
+   * label changed. Loading a doc to reindex it and unloading it again compacts it (a new version,
+   * the same content): without this, every session read in a run would be reindexed at the next
+   * start. Clean (no update heard since the versions were read, no reindex pending) means the
+   * stored doc holds what was indexed, so its current version labels the indexed content.
+   * Not in cluster mode: another instance may have stored an update whose announcement has not
+   * arrived yet; there a compaction costs a reindex at the next start.
+   */
+  async #relabel(): Promise<boolean> {
+    if (this.#options.bus) return false;
+    let changed = false;
+    for (const sessionId of this.#touched) {
+      const seen = this.#changeCount(sessionId);
+      const known = this.#index.source(sessionId);
+      if (!known || !this.#isClean(sessionId, seen)) continue;
+      const now = await this.#versions(sessionId).catch(() => null);
+      if (!now || !this.#isClean(sessionId, seen)) continue;
+      if (now.notes !== known.notes || now.state !== known.state) {
+        this.#index.setSource(sessionId, { ...known, ...now });
+        changed = true;
+      }
     }
+    return changed;
   }
 
   #schedule(sessionId: string, announce: boolean): void {
@@ -303,11 +359,19 @@ export class SearchService {
       this.#markDirty();
       return;
     }
-    // The state doc first: a follow-up change between the two reads shows a newer fingerprint
-    // later and is reindexed then.
-    const { followups, state } = await this.#state.withDoc(sessionId, (live) => ({ followups: readFollowups(live.doc), state: docFingerprint(live.doc) }));
-    const { sections, notes } = await this.#docs.withDoc(sessionId, (live) => ({ sections: readExportSections(live.doc, followups), notes: docFingerprint(live.doc) }));
-    this.#index.setSession(sessionId, sessionDocuments(session, sections), { notes, state, meta: sessionMetaFingerprint(session) });
+    // The versions are read BEFORE the docs. A doc read holds at least what was stored when its
+    // version was read, so the label is never newer than the content indexed: a change stored
+    // between the version read and the doc read is indexed under the older version, and the next
+    // start sees a newer version and reindexes it once more (harmless). Read after the docs, a
+    // change stored in between would carry a version whose content the index lacks, and after a
+    // kill -9 it would stay unsearchable until the session's next edit. The change count is taken
+    // first for the same reason (see #relabel).
+    const seen = this.#changeCount(sessionId);
+    const versions = await this.#versions(sessionId).catch(() => ({ notes: null, state: null }));
+    const followups = await this.#state.withDoc(sessionId, (live) => readFollowups(live.doc));
+    const sections = await this.#docs.withDoc(sessionId, (live) => readExportSections(live.doc, followups));
+    this.#index.setSession(sessionId, sessionDocuments(session, sections), { ...versions, meta: sessionMetaFingerprint(session) });
+    this.#indexedAt.set(sessionId, seen);
     this.#markDirty();
   }
 
@@ -324,6 +388,7 @@ export class SearchService {
     const file = this.#options.file;
     if (!file) return;
     this.#dirty = false;
+    await this.#relabel();
     try {
       await writeFileDurably(file, Buffer.from(this.#index.toJSON()));
     } catch (error) {
