@@ -32,6 +32,7 @@ import { REMOTE_ORIGIN } from '../storage/doc-store-port.ts';
 import { writeFileDurably } from '../storage/durable-file.ts';
 import { sessionDocuments, sessionMetaFingerprint, type SearchKind } from './search-documents.ts';
 import { SearchIndex, type IndexHit, type MatchTier } from './search-index.ts';
+import { SourceVersions } from './source-versions.ts';
 
 /** How instances tell each other that a session's documents changed (cluster mode). */
 export interface SearchBus {
@@ -93,13 +94,7 @@ export class SearchService {
   #dirty = false;
   #metaCheckedAt = Number.NEGATIVE_INFINITY;
   #closed = false;
-  /** Per session, doc updates heard (and bus announcements): a session is "clean" while this still
-   *  equals `#indexedAt`, the count seen just before the versions its index entry carries were read. */
-  #changes = new Map<string, number>();
-  #indexedAt = new Map<string, number>();
-  /** Sessions whose docs were loaded in this run: only their stored versions can have moved
-   *  (an unload or a shutdown compacts), so only they are relabelled before a write. */
-  #touched = new Set<string>();
+  #versions: SourceVersions;
   /** Resolves once the index loaded at start has been verified against every doc. */
   ready: Promise<void> = Promise.resolve();
 
@@ -110,8 +105,9 @@ export class SearchService {
     this.#access = access;
     this.#options = options;
     this.#clock = options.clock ?? systemClock;
+    this.#versions = new SourceVersions(docs, state);
     options.bus?.subscribe((sessionId) => {
-      this.#changed(sessionId);
+      this.#versions.changed(sessionId);
       this.#schedule(sessionId, false);
     });
   }
@@ -129,9 +125,9 @@ export class SearchService {
 
   /** Follows a loaded doc's changes (either kind: notes or state). */
   watch(live: LiveDoc): void {
-    this.#touched.add(live.sessionId);
+    this.#versions.loaded(live.sessionId);
     live.doc.on('update', (_update: Uint8Array, origin: unknown) => {
-      this.#changed(live.sessionId);
+      this.#versions.changed(live.sessionId);
       this.#schedule(live.sessionId, origin !== REMOTE_ORIGIN);
     });
   }
@@ -264,61 +260,23 @@ export class SearchService {
     for (const [i, session] of sessions.entries()) {
       if (this.#closed) return;
       const known = this.#index.source(session.id);
-      const seen = this.#changeCount(session.id);
+      const seen = this.#versions.count(session.id);
       // Versions only: no doc is loaded unless it changed since the index was written.
-      const now = known ? await this.#versions(session.id).catch(() => null) : null;
+      const now = known ? await this.#versions.read(session.id).catch(() => null) : null;
       if (!known || !now || known.notes !== now.notes || known.state !== now.state || known.meta !== sessionMetaFingerprint(session)) {
         await this.#run(session.id, false);
         reindexed++;
-      } else this.#indexedAt.set(session.id, seen);
+      } else this.#versions.indexed(session.id, seen);
       if ((i + 1) % 100 === 0) this.#options.log.info({ checked: i + 1, of: sessions.length, reindexed }, 'search index: verifying');
     }
     this.#metaCheckedAt = this.#clock.now();
     this.#options.log.info({ sessions: sessions.length, reindexed, ms: this.#clock.now() - started }, 'search index ready');
   }
 
-  /** The stored versions of a session's notes and state docs (a stat or one Redis call each). */
-  async #versions(sessionId: string): Promise<{ notes: string | null; state: string | null }> {
-    const [notes, state] = await Promise.all([this.#docs.storedVersion(sessionId), this.#state.storedVersion(sessionId)]);
-    return { notes, state };
-  }
-
-  #changed(sessionId: string): void {
-    this.#changes.set(sessionId, this.#changeCount(sessionId) + 1);
-  }
-
-  #changeCount(sessionId: string): number {
-    return this.#changes.get(sessionId) ?? 0;
-  }
-
-  #isClean(sessionId: string, seen: number): boolean {
-    return this.#indexedAt.get(sessionId) === seen && this.#changeCount(sessionId) === seen && !this.#running.has(sessionId) && !this.#timers.has(sessionId);
-  }
-
-  /**
-   * Relabels clean sessions loaded in this run with their current stored versions; true when a
-   * label changed. Loading a doc to reindex it and unloading it again compacts it (a new version,
-   * the same content): without this, every session read in a run would be reindexed at the next
-   * start. Clean (no update heard since the versions were read, no reindex pending) means the
-   * stored doc holds what was indexed, so its current version labels the indexed content.
-   * Not in cluster mode: another instance may have stored an update whose announcement has not
-   * arrived yet; there a compaction costs a reindex at the next start.
-   */
-  async #relabel(): Promise<boolean> {
-    if (this.#options.bus) return false;
-    let changed = false;
-    for (const sessionId of this.#touched) {
-      const seen = this.#changeCount(sessionId);
-      const known = this.#index.source(sessionId);
-      if (!known || !this.#isClean(sessionId, seen)) continue;
-      const now = await this.#versions(sessionId).catch(() => null);
-      if (!now || !this.#isClean(sessionId, seen)) continue;
-      if (now.notes !== known.notes || now.state !== known.state) {
-        this.#index.setSource(sessionId, { ...known, ...now });
-        changed = true;
-      }
-    }
-    return changed;
+  /** Relabels clean sessions with their current versions (not in cluster mode: see SourceVersions). */
+  #relabel(): Promise<boolean> {
+    if (this.#options.bus) return Promise.resolve(false);
+    return this.#versions.relabelClean(this.#index, (sessionId) => this.#running.has(sessionId) || this.#timers.has(sessionId));
   }
 
   #schedule(sessionId: string, announce: boolean): void {
@@ -359,19 +317,13 @@ export class SearchService {
       this.#markDirty();
       return;
     }
-    // The versions are read BEFORE the docs. A doc read holds at least what was stored when its
-    // version was read, so the label is never newer than the content indexed: a change stored
-    // between the version read and the doc read is indexed under the older version, and the next
-    // start sees a newer version and reindexes it once more (harmless). Read after the docs, a
-    // change stored in between would carry a version whose content the index lacks, and after a
-    // kill -9 it would stay unsearchable until the session's next edit. The change count is taken
-    // first for the same reason (see #relabel).
-    const seen = this.#changeCount(sessionId);
-    const versions = await this.#versions(sessionId).catch(() => ({ notes: null, state: null }));
+    // Versions (and the change count) BEFORE the docs: why in source-versions.ts.
+    const seen = this.#versions.count(sessionId);
+    const versions = await this.#versions.read(sessionId).catch(() => ({ notes: null, state: null }));
     const followups = await this.#state.withDoc(sessionId, (live) => readFollowups(live.doc));
     const sections = await this.#docs.withDoc(sessionId, (live) => readExportSections(live.doc, followups));
     this.#index.setSession(sessionId, sessionDocuments(session, sections), { ...versions, meta: sessionMetaFingerprint(session) });
-    this.#indexedAt.set(sessionId, seen);
+    this.#versions.indexed(sessionId, seen);
     this.#markDirty();
   }
 
