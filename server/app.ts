@@ -192,9 +192,14 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps = {}): Pr
   // Registered before the WebSocket plugin's own preClose, so peers get 1001 and docs are stored
   // before the sockets are torn down.
   fastify.addHook('preClose', async () => {
-    // Search reads docs while it reindexes: it finishes (and writes its index) before they close.
-    await search.close();
-    await services.close();
+    // Search reads docs while it reindexes: it stops before they close, and writes its index
+    // after (closing compacts docs: the index records the versions the next start finds).
+    await search.stop();
+    try {
+      await services.close();
+    } finally {
+      await search.close();
+    }
   });
   fastify.addHook('onClose', async () => releaseDataDir());
   await fastify.register(healthRoutes, { docs });

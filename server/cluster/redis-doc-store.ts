@@ -67,6 +67,23 @@ redis.call('XTRIM', KEYS[2], 'MINID', ARGV[3])
 return 1
 `;
 
+/** The doc's version without its content: the id of the last entry ever added to the stream
+ *  (XADD ids only grow; trimming keeps it) and the id the snapshot covers (a compaction that
+ *  stores a snapshot moves it). KEYS: snapshot, stream. Returns "<snapshot lastId>|<last id>",
+ *  or false when nothing is stored. */
+const VERSION_SCRIPT = `
+local covered = redis.call('HGET', KEYS[1], 'lastId') or ''
+local last = ''
+if redis.call('EXISTS', KEYS[2]) == 1 then
+  local info = redis.call('XINFO', 'STREAM', KEYS[2])
+  for i = 1, #info, 2 do
+    if info[i] == 'last-generated-id' then last = info[i + 1] end
+  end
+end
+if covered == '' and last == '' then return false end
+return covered .. '|' .. last
+`;
+
 /** Take the lease when free, renew it when ours. KEYS: lease. ARGV: instanceId, ms. Returns 1 when held. */
 const HOLD_LEASE_SCRIPT = `
 local holder = redis.call('GET', KEYS[1])
@@ -118,6 +135,12 @@ export function createRedisDocStore(options: RedisDocStoreOptions): DocStore {
     async exists(docId) {
       const keys = keysOf(docId);
       return (await options.commands.exists(keys.snapshot, keys.stream)) > 0;
+    },
+    async version(docId) {
+      if (!isValidId(docId)) throw new Error(`invalid document id ${JSON.stringify(docId)}`);
+      const keys = keysOf(docId);
+      const version = await options.commands.eval(VERSION_SCRIPT, 2, keys.snapshot, keys.stream);
+      return typeof version === 'string' ? version : null;
     },
     async closeAll() {
       await Promise.all([...open.values()].map((handle) => handle.close()));

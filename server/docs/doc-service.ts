@@ -186,6 +186,11 @@ export class DocService {
     });
   }
 
+  /** The store's version of a session's doc (DocStore.version): read without loading the doc. */
+  storedVersion(sessionId: string): Promise<string | null> {
+    return this.#store.version(sessionId);
+  }
+
   /** Number of connected peers of a session (0 when not loaded). */
   peerCount(sessionId: string): number {
     const entry = this.#entries.get(sessionId);

@@ -2,16 +2,17 @@
  * The in-memory search index (issue #17): MiniSearch over every session's documents
  * (search-documents.ts), with prefix and fuzzy matching, field boosts (title > people > text),
  * phrase queries checked on the stored text after MiniSearch found the candidates, filters and
- * highlighted snippets. Serialises to JSON with the fingerprints of the docs it was built from.
+ * highlighted snippets. Serialises to JSON with the stored versions of the docs it was built from.
  */
 import MiniSearch, { type AsPlainObject, type SearchResult } from 'minisearch';
 import type { SearchDoc, SearchKind } from './search-documents.ts';
 import { findPhrases, parseQuery, phraseRegExp, snippet, tokenize } from './search-text.ts';
 
-/** What a session's documents were built from: notes doc, state doc and metadata digests. */
+/** What a session's documents were built from: the stored versions of its notes doc and state doc
+ *  (DocStore.version; null: nothing stored) and a digest of its metadata. */
 export interface SessionSource {
-  notes: string;
-  state: string;
+  notes: string | null;
+  state: string | null;
   meta: string;
 }
 
@@ -62,9 +63,14 @@ export class SearchIndex {
     this.#index = new MiniSearch<SearchDoc>(INDEX_OPTIONS);
   }
 
-  /** The fingerprints a session was last indexed from. */
+  /** The versions a session was last indexed from. */
   source(sessionId: string): SessionSource | undefined {
     return this.#sources.get(sessionId);
+  }
+
+  /** Relabels an indexed session's documents (the same content, stored under a new version). */
+  setSource(sessionId: string, source: SessionSource): void {
+    if (this.#sources.has(sessionId)) this.#sources.set(sessionId, source);
   }
 
   get sessionCount(): number {

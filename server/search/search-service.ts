@@ -6,11 +6,12 @@
  *   last reindex (a steady typist is indexed every delay, not never; many keystrokes, one reindex).
  * - Metadata: at most once a second, before a search, sessions whose metadata changed (imports,
  *   retitles) are reindexed and deleted ones dropped.
- * - Persisted: the index and the fingerprints of the docs it was built from are written to
- *   `file` (temp + fsync + rename) at most every `persistDelayMs` and at close. At start the file
- *   is loaded and then verified in the background: every session's docs are fingerprinted and only
- *   those that differ (edited after the last write, e.g. before a kill -9) are reindexed, with
- *   progress in the log. Searches are answered from the loaded index meanwhile.
+ * - Persisted: the index and, per session, the stored versions of the docs it was built from
+ *   (DocStore.version: no doc content is read) are written to `file` (temp + fsync + rename) at
+ *   most every `persistDelayMs` and at close. At start the file is loaded and then verified in the
+ *   background: only sessions whose stored versions differ (edited after the last write, e.g.
+ *   before a kill -9) are loaded and reindexed, with progress in the log. Searches are answered
+ *   from the loaded index meanwhile.
  * - Cluster: an instance only hears updates of docs it has loaded, so after a reindex caused by a
  *   local edit the session id is announced on the `bus`; every other instance reindexes that
  *   session from the shared store.
@@ -22,7 +23,6 @@ import { readExportSections } from '../../shared/export/read-doc.ts';
 import { readFollowups } from '../../shared/followups.ts';
 import { can } from '../../shared/roles.ts';
 import { systemClock, type Clock, type Timer } from '../docs/clock.ts';
-import { docFingerprint } from '../docs/doc-fingerprint.ts';
 import type { DocService } from '../docs/doc-service.ts';
 import type { LiveDoc } from '../docs/live-doc.ts';
 import type { Logger } from '../logger.ts';
@@ -31,7 +31,8 @@ import type { MetaService } from '../meta/meta-service.ts';
 import { REMOTE_ORIGIN } from '../storage/doc-store-port.ts';
 import { writeFileDurably } from '../storage/durable-file.ts';
 import { sessionDocuments, sessionMetaFingerprint, type SearchKind } from './search-documents.ts';
-import { SearchIndex, type IndexHit, type MatchTier, type SessionSource } from './search-index.ts';
+import { SearchIndex, type IndexHit, type MatchTier } from './search-index.ts';
+import { SourceVersions } from './source-versions.ts';
 
 /** How instances tell each other that a session's documents changed (cluster mode). */
 export interface SearchBus {
@@ -93,6 +94,7 @@ export class SearchService {
   #dirty = false;
   #metaCheckedAt = Number.NEGATIVE_INFINITY;
   #closed = false;
+  #versions: SourceVersions;
   /** Resolves once the index loaded at start has been verified against every doc. */
   ready: Promise<void> = Promise.resolve();
 
@@ -103,7 +105,11 @@ export class SearchService {
     this.#access = access;
     this.#options = options;
     this.#clock = options.clock ?? systemClock;
-    options.bus?.subscribe((sessionId) => this.#schedule(sessionId, false));
+    this.#versions = new SourceVersions(docs, state);
+    options.bus?.subscribe((sessionId) => {
+      this.#versions.changed(sessionId);
+      this.#schedule(sessionId, false);
+    });
   }
 
   /** Loads the persisted index (if any) and starts verifying it against the docs. */
@@ -119,7 +125,11 @@ export class SearchService {
 
   /** Follows a loaded doc's changes (either kind: notes or state). */
   watch(live: LiveDoc): void {
-    live.doc.on('update', (_update: Uint8Array, origin: unknown) => this.#schedule(live.sessionId, origin !== REMOTE_ORIGIN));
+    this.#versions.loaded(live.sessionId);
+    live.doc.on('update', (_update: Uint8Array, origin: unknown) => {
+      this.#versions.changed(live.sessionId);
+      this.#schedule(live.sessionId, origin !== REMOTE_ORIGIN);
+    });
   }
 
   /** Results the holder of `token` may read, best first, one page. */
@@ -154,15 +164,21 @@ export class SearchService {
     return { sessions: this.#index.sessionCount, documents: this.#index.documentCount };
   }
 
-  /** Waits for running reindexes and writes the index. */
-  async close(): Promise<void> {
+  /** Stops reindexing and waits for running reindexes (they read docs: call it before the docs close). */
+  async stop(): Promise<void> {
     this.#closed = true;
     for (const timer of this.#timers.values()) timer.cancel();
     this.#timers.clear();
     this.#persistTimer?.cancel();
     await Promise.all([...this.#running.values()]);
     await this.ready;
-    if (this.#dirty) await this.#persist();
+  }
+
+  /** stop(), then writes the index. Called after the docs were stored and closed, the versions
+   *  written are those of the files the next start finds (closing compacts a doc). */
+  async close(): Promise<void> {
+    await this.stop();
+    if ((await this.#relabel()) || this.#dirty) await this.#persist();
   }
 
   #result(hit: IndexHit): SearchResultItem | null {
@@ -244,25 +260,23 @@ export class SearchService {
     for (const [i, session] of sessions.entries()) {
       if (this.#closed) return;
       const known = this.#index.source(session.id);
-      const now = known ? await this.#fingerprints(session) : null;
-      if (!known || !now || known.notes !== now.notes || known.state !== now.state || known.meta !== now.meta) {
+      const seen = this.#versions.count(session.id);
+      // Versions only: no doc is loaded unless it changed since the index was written.
+      const now = known ? await this.#versions.read(session.id).catch(() => null) : null;
+      if (!known || !now || known.notes !== now.notes || known.state !== now.state || known.meta !== sessionMetaFingerprint(session)) {
         await this.#run(session.id, false);
         reindexed++;
-      }
+      } else this.#versions.indexed(session.id, seen);
       if ((i + 1) % 100 === 0) this.#options.log.info({ checked: i + 1, of: sessions.length, reindexed }, 'search index: verifying');
     }
     this.#metaCheckedAt = this.#clock.now();
     this.#options.log.info({ sessions: sessions.length, reindexed, ms: this.#clock.now() - started }, 'search index ready');
   }
 
-  async #fingerprints(session: Session): Promise<SessionSource | null> {
-    try {
-      const state = await this.#state.withDoc(session.id, (live) => docFingerprint(live.doc));
-      const notes = await this.#docs.withDoc(session.id, (live) => docFingerprint(live.doc));
-      return { notes, state, meta: sessionMetaFingerprint(session) };
-    } catch {
-      return null;
-    }
+  /** Relabels clean sessions with their current versions (not in cluster mode: see SourceVersions). */
+  #relabel(): Promise<boolean> {
+    if (this.#options.bus) return Promise.resolve(false);
+    return this.#versions.relabelClean(this.#index, (sessionId) => this.#running.has(sessionId) || this.#timers.has(sessionId));
   }
 
   #schedule(sessionId: string, announce: boolean): void {
@@ -303,11 +317,13 @@ export class SearchService {
       this.#markDirty();
       return;
     }
-    // The state doc first: a follow-up change between the two reads shows a newer fingerprint
-    // later and is reindexed then.
-    const { followups, state } = await this.#state.withDoc(sessionId, (live) => ({ followups: readFollowups(live.doc), state: docFingerprint(live.doc) }));
-    const { sections, notes } = await this.#docs.withDoc(sessionId, (live) => ({ sections: readExportSections(live.doc, followups), notes: docFingerprint(live.doc) }));
-    this.#index.setSession(sessionId, sessionDocuments(session, sections), { notes, state, meta: sessionMetaFingerprint(session) });
+    // Versions (and the change count) BEFORE the docs: why in source-versions.ts.
+    const seen = this.#versions.count(sessionId);
+    const versions = await this.#versions.read(sessionId).catch(() => ({ notes: null, state: null }));
+    const followups = await this.#state.withDoc(sessionId, (live) => readFollowups(live.doc));
+    const sections = await this.#docs.withDoc(sessionId, (live) => readExportSections(live.doc, followups));
+    this.#index.setSession(sessionId, sessionDocuments(session, sections), { ...versions, meta: sessionMetaFingerprint(session) });
+    this.#versions.indexed(sessionId, seen);
     this.#markDirty();
   }
 
@@ -324,6 +340,7 @@ export class SearchService {
     const file = this.#options.file;
     if (!file) return;
     this.#dirty = false;
+    await this.#relabel();
     try {
       await writeFileDurably(file, Buffer.from(this.#index.toJSON()));
     } catch (error) {

@@ -55,6 +55,12 @@ export interface DocStore {
   open(docId: string): Promise<OpenedDoc>;
   /** True when something is stored for this id (no repair, no open). */
   exists(docId: string): Promise<boolean>;
+  /** A cheap label of what is stored for this id, read without reading the doc's content (the
+   *  search index checks at start which docs changed since it was written). It changes on every
+   *  stored append and on every compaction, and is equal across a restart when nothing changed;
+   *  null when nothing is stored. Opening a doc does not change it, except when a load repairs
+   *  the doc (a torn log tail cut off). Compare labels for equality only. */
+  version(docId: string): Promise<string | null>;
   /** close() every open handle. */
   closeAll(): Promise<void>;
 }

@@ -396,6 +396,23 @@ export function createFileDocStore(options: DocStoreOptions): DocStore {
       }
       return false;
     },
+    async version(docId) {
+      assertDocId(docId);
+      // One readdir and one stat, no content: "<newest generation>:<bytes of its log>". An append
+      // grows the log; a compaction switches to the next generation at once (compact()).
+      const dir = path.join(options.rootDir, docId);
+      const files = await scanDocDir(dir);
+      const gen = Math.max(-1, ...files.snapshots, ...files.logs);
+      const size = async (g: number): Promise<number> => (await fs.promises.stat(path.join(dir, logName(g))).catch(() => null))?.size ?? 0;
+      const bytes = gen < 0 ? 0 : await size(gen);
+      // Nothing stored (as exists() says): no snapshot and only empty logs (a doc opened, never written).
+      if (files.snapshots.length === 0 && bytes === 0) {
+        let older = 0;
+        for (const g of files.logs) if (g !== gen) older += await size(g);
+        if (older === 0) return null;
+      }
+      return `${gen}:${bytes}`;
+    },
     closeAll() {
       return closeEvery([...open.values()].filter((handle) => handle !== null));
     },

@@ -6,6 +6,8 @@ import { FRAME_HEADER_BYTES } from './frame-codec.ts';
 interface MemoryRecord {
   snapshot: Uint8Array | null;
   log: Uint8Array[];
+  /** Bumped by every append and compaction (the store's version). */
+  writes: number;
 }
 
 class MemoryDocHandle implements DocHandle {
@@ -32,6 +34,7 @@ class MemoryDocHandle implements DocHandle {
     const failure = this.failure();
     if (failure) throw failure;
     this.record.log.push(update.slice());
+    this.record.writes++;
   }
 
   async compact(state: Uint8Array): Promise<void> {
@@ -40,6 +43,7 @@ class MemoryDocHandle implements DocHandle {
     if (failure) throw failure;
     this.record.snapshot = state.slice();
     this.record.log = [];
+    this.record.writes++;
   }
 
   async flush(): Promise<void> {}
@@ -73,7 +77,7 @@ export function createMemoryDocStore(): DocStore & { failWrites(error: Error | n
       if (open.has(docId)) throw new Error(`document ${docId} is already open`);
       let record = disk.get(docId);
       if (record === undefined) {
-        record = { snapshot: null, log: [] };
+        record = { snapshot: null, log: [], writes: 0 };
         disk.set(docId, record);
       }
       const handle = new MemoryDocHandle(docId, record, () => failure, () => open.delete(docId));
@@ -84,6 +88,11 @@ export function createMemoryDocStore(): DocStore & { failWrites(error: Error | n
     async exists(docId) {
       assertDocId(docId);
       return stored(disk.get(docId));
+    },
+    async version(docId) {
+      assertDocId(docId);
+      const record = disk.get(docId);
+      return record && stored(record) ? String(record.writes) : null;
     },
     closeAll() {
       return closeEvery(open.values());

@@ -206,6 +206,47 @@ export function describeDocStoreContract(name: string, fixture: DocStoreFixture)
       expect(await handle.diskBytes()).toBeGreaterThan(before);
     });
 
+    it('version: null until stored; new on every append and compaction; equal after a reopen with nothing changed', async () => {
+      expect(await store.version(DOC)).toBeNull();
+      const empty = await store.open(DOC);
+      await empty.handle.close();
+      expect(await store.version(DOC)).toBeNull();
+
+      const { handle } = await store.open(DOC);
+      const { doc, text, settled } = edit(handle);
+      const seen: Array<string | null> = [];
+      const expectNewVersion = async (): Promise<string> => {
+        const version = await store.version(DOC);
+        expect(version).not.toBeNull();
+        expect(seen).not.toContain(version);
+        seen.push(version);
+        return version!;
+      };
+      for (const word of ['alpha ', 'beta ', 'gamma ']) {
+        text.insert(text.length, word);
+        await settled();
+        await expectNewVersion();
+      }
+      await framesReach(handle, 3);
+      await handle.compact(Y.encodeStateAsUpdate(doc));
+      const compacted = await expectNewVersion();
+      expect(await store.version('other-doc')).toBeNull();
+      await handle.close();
+      expect(await store.version(DOC)).toBe(compacted);
+
+      // A restart: the doc opened (loaded) and closed again, nothing written.
+      const reopened = await store.open(DOC);
+      expect(await store.version(DOC)).toBe(compacted);
+      const again = edit(reopened.handle);
+      for (const update of reopened.loaded.updates) Y.applyUpdate(again.doc, update);
+      again.text.insert(0, '> ');
+      await again.settled();
+      await expectNewVersion();
+      await reopened.handle.close();
+      expect(await store.version(DOC)).toBe(seen.at(-1));
+      await expect(store.version('../escape')).rejects.toThrow(/invalid document id/);
+    });
+
     it('rejects invalid ids and empty updates', async () => {
       for (const id of ['../escape', 'a/b', 'Upper', '', 'x'.repeat(65)]) {
         await expect(store.open(id), JSON.stringify(id)).rejects.toThrow(/invalid document id/);

@@ -1,13 +1,15 @@
 /**
- * Search index durability and cluster mode (issue #17): the persisted index is corrected after a
- * kill -9 (only the sessions changed since its last write are reindexed), and two instances
- * on one Redis answer the same results for an edit made on one of them.
+ * Search index durability and cluster mode (issue #17): a restart with nothing changed loads no
+ * doc (the index is checked against the stores' versions), the persisted index is corrected
+ * after a kill -9 (only the sessions changed since its last write are reindexed), and two
+ * instances on one Redis answer the same results for an edit made on one of them.
  */
 import fs from 'node:fs';
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { SEARCH_INDEX_FILE } from '../../server/app.ts';
+import { DOCS_FOLDER, STATE_FOLDER } from '../../server/services.ts';
 import { startChildServer, type ChildServer } from '../helpers/child-server.ts';
 import { connectClient, destroyAllClients } from '../helpers/clients.ts';
 import { startRedis, type TestRedis } from '../helpers/redis-server.ts';
@@ -51,6 +53,49 @@ async function child(dataDir: string, env: Record<string, string> = {}): Promise
   children.push(started);
   return started;
 }
+
+/** Every doc file with its size and modification time: what a load and unload would rewrite. */
+function docFiles(dataDir: string): Record<string, string> {
+  const files: Record<string, string> = {};
+  for (const folder of [DOCS_FOLDER, STATE_FOLDER]) {
+    for (const entry of fs.readdirSync(path.join(dataDir, folder), { recursive: true, withFileTypes: true })) {
+      if (!entry.isFile()) continue;
+      const file = path.join(entry.parentPath, entry.name);
+      const stat = fs.statSync(file);
+      files[path.relative(dataDir, file)] = `${stat.size} ${stat.mtimeMs}`;
+    }
+  }
+  return files;
+}
+
+describe('restart with nothing changed', () => {
+  it('checks the index against the stored versions without loading or rewriting any doc', async () => {
+    // The time of the last notes edit is written to the state doc soon after the edit, not at the stop.
+    const first = await startServer({ notesEditedFlushMs: 50 });
+    servers.push(first);
+    await first.app.search.ready;
+    await typeInto(first.collabUrl, ' quokkaword ');
+    await waitFor(async () => (await search(first.url, 'quokkaword')).length === 1, 'the word');
+    destroyAllClients();
+    // Reindexed and unloaded (an unload compacts: a new version of the same content).
+    await waitFor(() => first.app.docs.loadedCount === 0 && first.app.stateDocs.loadedCount === 0, 'the docs to unload');
+    // The stop compacts what is still loaded: the index written after it carries those versions.
+    await first.stop();
+    const before = docFiles(first.dataDir);
+    expect(Object.keys(before).length).toBeGreaterThan(0);
+
+    // A long idle time: a doc the start loaded would still be in memory below.
+    const second = await startServer({ dataDir: first.dataDir, docIdleUnloadMs: 600_000 });
+    servers.push(second);
+    await second.app.search.ready;
+    expect(await search(second.url, 'quokkaword')).toHaveLength(1);
+    expect(await search(second.url, 'shiftfs')).not.toHaveLength(0);
+    expect(second.app.docs.loadedCount).toBe(0);
+    expect(second.app.stateDocs.loadedCount).toBe(0);
+    await second.stop();
+    expect(docFiles(first.dataDir)).toEqual(before);
+  });
+});
 
 describe('after kill -9', () => {
   it('reindexes only the sessions changed since the index was last written', async () => {

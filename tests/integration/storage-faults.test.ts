@@ -76,6 +76,7 @@ function failingStore(rootDir: string): { store: DocStore; setFailing(on: boolea
         return { handle: wrap(handle), loaded };
       },
       exists: (docId) => inner.exists(docId),
+      version: (docId) => inner.version(docId),
       closeAll: () => inner.closeAll(),
     },
     setFailing(on) {
