@@ -1,3 +1,4 @@
+// Over ~350 lines: one service owns the index's life (start-up check, live reindex, persistence, cluster fan-out, queries with read rules), whose timings depend on each other.
 /**
  * Search across every event and session (issue #17). Keeps a SearchIndex up to date:
  *
