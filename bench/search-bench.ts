@@ -204,7 +204,7 @@ async function indexPart(): Promise<Record<string, unknown>> {
     if (randomState !== generatedTo) throw new Error('the baseline was not built from the same sessions');
     log(`  baseline index built in ${baselineBuildMs.toFixed(0)} ms (generating the text included)`);
   }
-  type Figures = { p50Ms: number; p95Ms: number; meanHits: number };
+  type Figures = { p50Ms: number; p95Ms: number; meanHits: number; samePages?: number };
   const latency: Record<string, Figures> = {};
   const baselineLatency: Record<string, Figures> = {};
   const figures = (times: number[], hits: number): Figures => ({ p50Ms: round(percentile(times, 50), 2), p95Ms: round(percentile(times, 95), 2), meanHits: round(hits / QUERIES) });
@@ -213,28 +213,42 @@ async function indexPart(): Promise<Record<string, unknown>> {
     const baseTimes: number[] = [];
     let hits = 0;
     let baseHits = 0;
+    let samePages = 0;
+    let newPage: string[] = [];
     for (const [n, q] of queries(kind, sample).entries()) {
       // Interleaved, each going first every other query: both see the same load and caches.
       const runs = [
         () => {
           const t = performance.now();
-          hits += index.search(q, { readable: () => true }, { limit: 20 }).hits.length;
+          const found = index.search(q, { readable: () => true }, { limit: 20 }).hits;
           times.push(performance.now() - t);
+          hits += found.length;
+          newPage = found.map((h) => h.doc.id);
         },
         () => {
           if (!baseline) return;
           const t = performance.now();
-          baseHits += baseline.search(q, { readable: () => true }, { limit: 20 }).hits.length;
+          const found = baseline.search(q, { readable: () => true }, { limit: 20 }).hits;
           baseTimes.push(performance.now() - t);
+          baseHits += found.length;
+          return found.map((h) => h.doc.id);
         },
-      ];
-      for (const run of n % 2 === 0 ? runs : runs.reverse()) run();
+      ] as const;
+      let basePage: string[] = [];
+      if (n % 2 === 0) {
+        runs[0]();
+        basePage = runs[1]() ?? [];
+      } else {
+        basePage = runs[1]() ?? [];
+        runs[0]();
+      }
+      if (basePage.join() === newPage.join()) samePages++;
     }
     latency[kind] = figures(times, hits);
     log(`  ${kind.padEnd(7)} p50 ${latency[kind].p50Ms} ms, p95 ${latency[kind].p95Ms} ms (page of ≤ 20, mean ${latency[kind].meanHits})`);
     if (baseline) {
-      baselineLatency[kind] = figures(baseTimes, baseHits);
-      log(`  ${''.padEnd(7)} baseline: p50 ${baselineLatency[kind].p50Ms} ms, p95 ${baselineLatency[kind].p95Ms} ms (mean ${baselineLatency[kind].meanHits})`);
+      baselineLatency[kind] = { ...figures(baseTimes, baseHits), samePages };
+      log(`  ${''.padEnd(7)} baseline: p50 ${baselineLatency[kind].p50Ms} ms, p95 ${baselineLatency[kind].p95Ms} ms (mean ${baselineLatency[kind].meanHits}); same page (ids, order) ${samePages}/${QUERIES}`);
     }
   }
   return { corpus: CORPUS, ...(baseline ? { baseline: { buildMs: Math.round(baselineBuildMs), latency: baselineLatency } } : {}), sessions: SESSIONS, documents: index.documentCount, buildMs: Math.round(buildMs), heapMb: Math.round(heap), jsonMb: round(json.length / 1e6), serialiseMs: Math.round(serialiseMs), loadMs: Math.round(loadMs), latency };
