@@ -1,3 +1,4 @@
+// About 370 lines: query planning reads the MiniSearch internals this class owns; split, it would have to export them.
 /**
  * The in-memory search index (issue #17): MiniSearch over every session's documents
  * (search-documents.ts), with prefix and fuzzy matching, field boosts (title > people > text),
@@ -178,7 +179,7 @@ export class SearchIndex {
     const flatPhrases = phrases.map((phrase) => ` ${phrase.join(' ')} `);
     const phraseWords = [...exact];
     const queryTerms = new Set(terms);
-    const candidates = this.#candidates(this.#query(terms, exact, tier), filters, queryTerms);
+    const candidates = this.#candidates(this.#query(terms, exact, tier), flatPhrases, filters, queryTerms);
     const scores = Float64Array.from(candidates, (c) => c.score);
     const hits: IndexHit[] = [];
     let seen = 0;
@@ -227,10 +228,11 @@ export class SearchIndex {
 
   /**
    * The ids of the documents that can match every word: the intersection of the posting lists of
-   * the words matched only as themselves (read straight from the index, not scored), rarest first;
+   * the words matched only as themselves (read straight from the index, not scored), rarest first,
+   * then kept only if they hold the query's phrases (their flattened text, else title);
    * without such a word, the documents of the word with the fewest postings, as MiniSearch finds them.
    */
-  #allowed(perWord: Query[], plain: string[], options: Record<string, unknown>, passes: (id: unknown, term: string, r: Record<string, unknown> | undefined) => number): Set<unknown> {
+  #allowed(perWord: Query[], plain: string[], flatPhrases: readonly string[], options: Record<string, unknown>, passes: (id: unknown, term: string, r: Record<string, unknown> | undefined) => number): Set<unknown> {
     const internals = this.#internals;
     if (plain.length === 0) {
       const first = perWord.reduce((best, q) => (this.#postings(q) < this.#postings(best) ? q : best));
@@ -239,23 +241,38 @@ export class SearchIndex {
       return ids;
     }
     const [rarest, ...others] = [...plain].sort((a, b) => this.#postings(a) - this.#postings(b));
-    let ids = new Set<unknown>();
+    let ids = new Map<unknown, number>();
     for (const docs of internals._index.get(rarest!)?.values() ?? []) {
       for (const shortId of docs.keys()) {
         const id = internals._documentIds.get(shortId);
         // A discarded document stays in the postings until MiniSearch vacuums them.
-        if (id !== undefined && passes(id, rarest!, internals._storedFields.get(shortId))) ids.add(id);
+        if (id !== undefined && passes(id, rarest!, internals._storedFields.get(shortId))) ids.set(id, shortId);
       }
     }
     for (const word of others) {
-      const both = new Set<unknown>();
+      const both = new Map<unknown, number>();
       for (const docs of internals._index.get(word)?.values() ?? []) for (const shortId of docs.keys()) {
         const id = internals._documentIds.get(shortId);
-        if (ids.has(id)) both.add(id);
+        if (ids.has(id)) both.set(id, shortId);
       }
       ids = both;
     }
-    return ids;
+    // Phrases: only documents holding them (in the text, or all of them in the title) are scored.
+    if (flatPhrases.length > 0) {
+      for (const [id, shortId] of ids) {
+        const stored = internals._storedFields.get(shortId)!;
+        const title = flatPhrases.some((phrase) => !this.#flatText(String(id), stored).includes(phrase)) ? flatten(String(stored.title ?? '')) : null;
+        if (title !== null && !flatPhrases.every((phrase) => title.includes(phrase))) ids.delete(id);
+      }
+    }
+    return new Set(ids.keys());
+  }
+
+  /** A document's text flattened (`flatten`): kept from indexing, or made on first use after a load. */
+  #flatText(id: string, stored: Record<string, unknown>): string {
+    let flat = this.#flat.get(id);
+    if (flat === undefined) this.#flat.set(id, (flat = flatten(String(stored.text ?? ''))));
+    return flat;
   }
 
   /** How many postings a word's query reads (its typo matches not counted): which word to run first. */
@@ -273,7 +290,7 @@ export class SearchIndex {
    * several words, the word with the fewest postings runs first and the others score only its
    * documents (every word must match anyway).
    */
-  #candidates({ perWord, options, plain }: Planned, filters: SearchFilters, queryTerms: ReadonlySet<string>): Candidate[] {
+  #candidates({ perWord, options, plain }: Planned, flatPhrases: readonly string[], filters: SearchFilters, queryTerms: ReadonlySet<string>): Candidate[] {
     const person = filters.person?.trim().toLowerCase();
     const internals = this.#internals;
     const passes = (_id: unknown, _term: string, r: Record<string, unknown> | undefined): number =>
@@ -288,7 +305,7 @@ export class SearchIndex {
         : 0;
     let boostDocument = passes;
     if (perWord.length > 1) {
-      const ids = this.#allowed(perWord, plain, options, passes);
+      const ids = this.#allowed(perWord, plain, flatPhrases, options, passes);
       boostDocument = (id: unknown) => (ids.has(id) ? 1 : 0);
     }
     const query: Query = perWord.length === 1 ? perWord[0]! : { combineWith: 'AND', queries: perWord };
@@ -309,9 +326,7 @@ export class SearchIndex {
   #phraseSpans({ shortId, stored, match }: Candidate, phrases: RegExp[], flatPhrases: string[], phraseWords: readonly string[]): { field: 'text' | 'title'; spans: Array<{ start: number; end: number }> } | null {
     if (phrases.length === 0) return { field: 'text', spans: [] };
     const text = String(stored.text ?? '');
-    const id = String(this.#internals._documentIds.get(shortId));
-    let flat = this.#flat.get(id);
-    if (flat === undefined) this.#flat.set(id, (flat = flatten(text)));
+    const flat = this.#flatText(String(this.#internals._documentIds.get(shortId)), stored);
     const inText = flatPhrases.every((phrase) => flat.includes(phrase)) ? findPhrases(text, phrases) : null;
     if (inText) return { field: 'text', spans: inText };
     // The title can hold the phrases only if the index matched each of their words in it.
