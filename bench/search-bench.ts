@@ -24,6 +24,7 @@ import { buildApp, type App } from '../server/app.ts';
 import { makeConfig, PROJECT_ROOT } from '../server/config.ts';
 import { sessionDocuments } from '../server/search/search-documents.ts';
 import { SearchIndex } from '../server/search/search-index.ts';
+import { SearchIndex as BaselineIndex } from './search-baseline.ts';
 import { restoreNotes, type RestoreSection } from '../server/sessions/restore-content.ts';
 import { findSection, sectionNotes } from '../shared/doc-schema.ts';
 import type { Session } from '../shared/domain.ts';
@@ -36,27 +37,57 @@ const QUERIES = Number(process.env.BENCH_SEARCH_QUERIES ?? 200);
 const AUTHORS = 50;
 const PROBES = Number(process.env.BENCH_SEARCH_PROBES ?? 20);
 const TOKEN = 'bench-admin-token-0123456789abcdef';
+/** BENCH_SEARCH_BASELINE=1: also builds the index as it was before the latency work
+ *  (bench/search-baseline.ts) and times every query on both, interleaved, in the same run. */
+const BASELINE = process.env.BENCH_SEARCH_BASELINE === '1';
 
 const log = (message: string): void => void process.stderr.write(`${message}\n`);
 const gc = (globalThis as { gc?: () => void }).gc;
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** A seeded PRNG (mulberry32): every run indexes the same text. */
-function rng(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+/** A seeded PRNG (mulberry32): every run indexes the same text. `randomState` can be saved and
+ *  restored to generate the same sessions again (the baseline index of BENCH_SEARCH_BASELINE). */
+let randomState = 17;
+function random(): number {
+  randomState = (randomState + 0x6d2b79f5) | 0;
+  let t = Math.imul(randomState ^ (randomState >>> 15), 1 | randomState);
+  t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
 }
-
-const random = rng(17);
 const SYLLABLES = ['ka', 'lo', 'mir', 'ven', 'tas', 'pre', 'qu', 'dor', 'sil', 'nex', 'ru', 'fa', 'gle', 'bor', 'ti', 'zan', 'mo', 'cre', 'vi', 'pol'];
 /** 5,000 generated words of 2–4 syllables (e.g. "kamirven"): clearly not real notes. */
 const VOCABULARY = [...new Set(Array.from({ length: 6_000 }, () => Array.from({ length: 2 + Math.floor(random() * 3) }, () => SYLLABLES[Math.floor(random() * SYLLABLES.length)]).join('')))].slice(0, 5_000);
 // Zipf-like: a few words are everywhere, most are rare, as in prose.
-const pick = (): string => VOCABULARY[Math.floor(VOCABULARY.length * random() ** 3)]!;
+const pickSyllables = (): string => VOCABULARY[Math.floor(VOCABULARY.length * random() ** 3)]!;
+
+/**
+ * BENCH_SEARCH_CORPUS=zipf: a less repetitive corpus, still clearly synthetic. 20,000 generated
+ * words of 1–4 syllables from 100 consonant-vowel syllables (so far fewer shared prefixes and near
+ * neighbours than the 20-syllable words), drawn by Zipf's law (the word of rank r with probability
+ * ∝ 1/r), as words are in prose. The default `syllables` corpus is kept for comparison.
+ */
+const CORPUS = process.env.BENCH_SEARCH_CORPUS === 'zipf' ? 'zipf' : 'syllables';
+function zipfPicker(): () => string {
+  const syllables = [...'bdfgklmnprstvzhj'.slice(0, 20)].flatMap((c) => [...'aeiou'].map((v) => c + v)).slice(0, 100);
+  const words = new Set<string>();
+  while (words.size < 20_000) words.add(Array.from({ length: 1 + Math.floor(random() * 4) }, () => syllables[Math.floor(random() * syllables.length)]).join(''));
+  const vocabulary = [...words];
+  const cumulative = new Float64Array(vocabulary.length);
+  let total = 0;
+  for (let r = 0; r < vocabulary.length; r++) cumulative[r] = total += 1 / (r + 1);
+  return () => {
+    const x = random() * total;
+    let lo = 0;
+    let hi = vocabulary.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (cumulative[mid]! < x) lo = mid + 1;
+      else hi = mid;
+    }
+    return vocabulary[lo]!;
+  };
+}
+const pick: () => string = CORPUS === 'zipf' ? zipfPicker() : pickSyllables;
 
 function text(bytes: number): string {
   const words: string[] = [];
@@ -135,7 +166,9 @@ function queries(kind: QueryKind, sample: string): string[] {
 
 async function indexPart(): Promise<Record<string, unknown>> {
   log(`Part 1: index of ${SESSIONS} sessions × ${TOPICS} topics × ${NOTE_BYTES} B (synthetic)`);
+  const generatedFrom = randomState;
   const inputs = Array.from({ length: SESSIONS }, (_, i) => syntheticSession(i));
+  const generatedTo = randomState;
   const heapBefore = heapMb();
   const index = new SearchIndex();
   const started = performance.now();
@@ -156,19 +189,69 @@ async function indexPart(): Promise<Record<string, unknown>> {
   const loadMs = performance.now() - loadStarted;
   if (!loaded) throw new Error('the index did not load back');
   log(`  JSON ${(json.length / 1e6).toFixed(0)} MB: serialised in ${serialiseMs.toFixed(0)} ms, loaded in ${loadMs.toFixed(0)} ms`);
-  const latency: Record<string, { p50Ms: number; p95Ms: number; meanHits: number }> = {};
+  let baseline: BaselineIndex | null = null;
+  let baselineBuildMs = 0;
+  if (BASELINE) {
+    // The same sessions again (the same seed), one at a time.
+    randomState = generatedFrom;
+    baseline = new BaselineIndex();
+    const t = performance.now();
+    for (let i = 0; i < SESSIONS; i++) {
+      const { session, sections } = syntheticSession(i);
+      baseline.setSession(session.id, sessionDocuments(session, sections.map(({ id, title, notes, actions }) => ({ id, title, notes, actions: actions.map((a) => ({ ...a, status: a.status })), decisions: [] }))), { notes: 'n', state: 's', meta: 'm' });
+    }
+    baselineBuildMs = performance.now() - t;
+    if (randomState !== generatedTo) throw new Error('the baseline was not built from the same sessions');
+    log(`  baseline index built in ${baselineBuildMs.toFixed(0)} ms (generating the text included)`);
+  }
+  type Figures = { p50Ms: number; p95Ms: number; meanHits: number; samePages?: number };
+  const latency: Record<string, Figures> = {};
+  const baselineLatency: Record<string, Figures> = {};
+  const figures = (times: number[], hits: number): Figures => ({ p50Ms: round(percentile(times, 50), 2), p95Ms: round(percentile(times, 95), 2), meanHits: round(hits / QUERIES) });
   for (const kind of ['word', 'common', 'phrase', 'prefix', 'typo'] as const) {
     const times: number[] = [];
+    const baseTimes: number[] = [];
     let hits = 0;
-    for (const q of queries(kind, sample)) {
-      const t = performance.now();
-      hits += index.search(q, { readable: () => true }, { limit: 20 }).hits.length;
-      times.push(performance.now() - t);
+    let baseHits = 0;
+    let samePages = 0;
+    let newPage: string[] = [];
+    for (const [n, q] of queries(kind, sample).entries()) {
+      // Interleaved, each going first every other query: both see the same load and caches.
+      const runs = [
+        () => {
+          const t = performance.now();
+          const found = index.search(q, { readable: () => true }, { limit: 20 }).hits;
+          times.push(performance.now() - t);
+          hits += found.length;
+          newPage = found.map((h) => h.doc.id);
+        },
+        () => {
+          if (!baseline) return;
+          const t = performance.now();
+          const found = baseline.search(q, { readable: () => true }, { limit: 20 }).hits;
+          baseTimes.push(performance.now() - t);
+          baseHits += found.length;
+          return found.map((h) => h.doc.id);
+        },
+      ] as const;
+      let basePage: string[] = [];
+      if (n % 2 === 0) {
+        runs[0]();
+        basePage = runs[1]() ?? [];
+      } else {
+        basePage = runs[1]() ?? [];
+        runs[0]();
+      }
+      if (basePage.join() === newPage.join()) samePages++;
     }
-    latency[kind] = { p50Ms: round(percentile(times, 50), 2), p95Ms: round(percentile(times, 95), 2), meanHits: round(hits / QUERIES) };
+    latency[kind] = figures(times, hits);
     log(`  ${kind.padEnd(7)} p50 ${latency[kind].p50Ms} ms, p95 ${latency[kind].p95Ms} ms (page of ≤ 20, mean ${latency[kind].meanHits})`);
+    if (baseline) {
+      baselineLatency[kind] = { ...figures(baseTimes, baseHits), samePages };
+      log(`  ${''.padEnd(7)} baseline: p50 ${baselineLatency[kind].p50Ms} ms, p95 ${baselineLatency[kind].p95Ms} ms (mean ${baselineLatency[kind].meanHits}); same page (ids, order) ${samePages}/${QUERIES}`);
+    }
   }
-  return { sessions: SESSIONS, documents: index.documentCount, buildMs: Math.round(buildMs), heapMb: Math.round(heap), jsonMb: round(json.length / 1e6), serialiseMs: Math.round(serialiseMs), loadMs: Math.round(loadMs), latency };
+  return { corpus: CORPUS, ...(baseline ? { baseline: { buildMs: Math.round(baselineBuildMs), latency: baselineLatency } } : {}), sessions: SESSIONS, documents: index.documentCount, buildMs: Math.round(buildMs), heapMb: Math.round(heap), jsonMb: round(json.length / 1e6), serialiseMs: Math.round(serialiseMs), loadMs: Math.round(loadMs), latency };
 }
 
 async function livePart(): Promise<Record<string, unknown>> {

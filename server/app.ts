@@ -179,6 +179,7 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps = {}): Pr
     file: path.join(config.dataDir, SEARCH_INDEX_FILE),
     reindexDelayMs: config.searchReindexDelayMs,
     persistDelayMs: config.searchPersistDelayMs,
+    prefixMaxTerms: config.searchPrefixMaxTerms,
     log: fastify.log,
     ...(services.searchBus ? { bus: services.searchBus } : {}),
   });

@@ -137,6 +137,8 @@ export interface Config {
   searchMaxQueryChars: number;
   /** Search: most results per page (`limit`). */
   searchMaxLimit: number;
+  /** Search: most index terms one prefix expands to. */
+  searchPrefixMaxTerms: number;
 }
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -204,6 +206,7 @@ export const DEFAULT_CONFIG: Readonly<Config> = Object.freeze({
   searchPersistDelayMs: 300_000,
   searchMaxQueryChars: 200,
   searchMaxLimit: 50,
+  searchPrefixMaxTerms: 50,
 });
 
 /** Thrown for a bad configuration value; the message names the variable and what it accepts. */
@@ -555,6 +558,10 @@ export const ENV_SPEC = {
   SEARCH_MAX_LIMIT: {
     key: 'searchMaxLimit', parse: integer(1, 500),
     doc: 'Search: most results per page of `GET /api/search` (`limit`)',
+  },
+  SEARCH_PREFIX_MAX_TERMS: {
+    key: 'searchPrefixMaxTerms', parse: integer(1, 10_000),
+    doc: 'Search: a word searched as a prefix expands to at most this many index terms, the shortest first (a 3-letter prefix of a large index otherwise expands to hundreds; see [Search](docs/search.md#queries))',
   },
 } as const;
 

@@ -46,6 +46,8 @@ export interface SearchServiceOptions {
   file: string | null;
   reindexDelayMs: number;
   persistDelayMs: number;
+  /** Most index terms one prefix expands to (default `PREFIX_MAX_TERMS`). */
+  prefixMaxTerms?: number;
   log: Logger;
   bus?: SearchBus;
   clock?: Clock;
@@ -87,7 +89,7 @@ export class SearchService {
   #access: AccessPolicy;
   #options: SearchServiceOptions;
   #clock: Clock;
-  #index = new SearchIndex();
+  #index: SearchIndex;
   #timers = new Map<string, Timer>();
   #running = new Map<string, Promise<void>>();
   #again = new Set<string>();
@@ -105,6 +107,7 @@ export class SearchService {
     this.#state = state;
     this.#access = access;
     this.#options = options;
+    this.#index = new SearchIndex({ prefixMaxTerms: options.prefixMaxTerms });
     this.#clock = options.clock ?? systemClock;
     this.#versions = new SourceVersions(docs, state);
     options.bus?.subscribe((sessionId) => {
@@ -117,7 +120,7 @@ export class SearchService {
   start(): void {
     const file = this.#options.file;
     if (file && fs.existsSync(file)) {
-      const loaded = SearchIndex.fromJSON(fs.readFileSync(file, 'utf8'));
+      const loaded = SearchIndex.fromJSON(fs.readFileSync(file, 'utf8'), { prefixMaxTerms: this.#options.prefixMaxTerms });
       if (loaded) this.#index = loaded;
       else this.#options.log.warn({ file }, 'search index file unreadable; rebuilding the index');
     }

@@ -21,6 +21,10 @@ export function words(text: string): Word[] {
   return found;
 }
 
+/** A text as its words, lower-cased, each followed by one space and the whole preceded by one:
+ *  a phrase's words are adjacent in the text exactly when ` w1 w2 ` occurs in this. */
+export const flatten = (text: string): string => ` ${text.toLowerCase().replace(/[^\p{L}\p{N}_]+/gu, ' ').trim()} `;
+
 /** Tokenizer handed to MiniSearch (index and queries). */
 export function tokenize(text: string): string[] {
   return words(text).map((w) => w.word);

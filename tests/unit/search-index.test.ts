@@ -1,8 +1,10 @@
 /** The pure parts of search (issue #17): query parsing, phrases, snippets, ranking, paging, decisions. */
+import MiniSearch from 'minisearch';
 import { describe, expect, it } from 'vitest';
+import { byScoreDesc } from '../../server/search/by-score.ts';
 import { sessionDocuments, type SearchDoc } from '../../server/search/search-documents.ts';
 import { SearchIndex } from '../../server/search/search-index.ts';
-import { findPhrases, parseQuery, snippet } from '../../server/search/search-text.ts';
+import { findPhrases, flatten, parseQuery, snippet } from '../../server/search/search-text.ts';
 import type { Session } from '../../shared/domain.ts';
 
 const all = { readable: () => true };
@@ -81,5 +83,69 @@ describe('search index', () => {
       expect.objectContaining({ itemId: 'd1', text: 'Adopt idmapped mounts', status: 'agreed', persons: ['ada', 'lee'] }),
       expect.objectContaining({ itemId: 'd2', text: 'Revisit next year', status: 'recorded', persons: ['bo'] }),
     ]);
+  });
+
+  it('expands a prefix to at most prefixMaxTerms index terms, the shortest first, and ranks the closest first', () => {
+    const index = new SearchIndex({ prefixMaxTerms: 2 });
+    index.setSession('s1', [doc('a', { text: 'kernels' }), doc('b', { text: 'kernelspace' }), doc('c', { text: 'kernel' }), doc('d', { text: 'kerberos' })], source);
+    // "kern": kernel (6), kernels (7) are the two shortest; kernelspace is not expanded to.
+    const found = index.search('kern', all, { limit: 10 });
+    // Two hits do not fill a page of 10: it widened to typos too (none is one edit from "kern").
+    expect(found.tier).toBe(2);
+    expect(found.hits.map((h) => h.doc.id)).toEqual(['c', 'a']);
+    expect(index.search('kern', all, { limit: 2 })).toMatchObject({ tier: 1, more: false });
+    expect(found.hits[0]!.snippet).toBe('<mark>kernel</mark>');
+    // The default cap finds all three completions.
+    const wide = new SearchIndex();
+    wide.setSession('s1', [doc('a', { text: 'kernels' }), doc('b', { text: 'kernelspace' }), doc('c', { text: 'kernel' })], source);
+    expect(wide.search('kern', all, { limit: 10 }).hits.map((h) => h.doc.id)).toEqual(['c', 'a', 'b']);
+  });
+
+  it('applies every filter and every word before ranking, and never returns a replaced document', () => {
+    const index = new SearchIndex();
+    index.setSession('s1', [doc('a', { text: 'idmapped mounts in containers' }), doc('b', { text: 'idmapped only' }), doc('c', { text: 'mounts only' })], source);
+    index.setSession('s2', [doc('d', { sessionId: 's2', text: 'idmapped mounts again', kind: 'action', status: 'open', persons: ['ada'] })], source);
+    expect(index.search('idmapped mounts', all).hits.map((h) => h.doc.id).sort()).toEqual(['a', 'd']);
+    expect(index.search('idmapped mounts', { readable: (s) => s === 's1' }).hits.map((h) => h.doc.id)).toEqual(['a']);
+    expect(index.search('idmapped mounts', { ...all, kind: 'action', status: 'open', person: 'AD' }).hits.map((h) => h.doc.id)).toEqual(['d']);
+    expect(index.search('idmapped mounts', { ...all, status: 'done' }).hits).toEqual([]);
+    // A replaced document stays in MiniSearch's postings until vacuumed: it must not come back.
+    index.setSession('s1', [doc('e', { text: 'mounts idmapped' })], source);
+    expect(index.search('idmapped mounts', { readable: (s) => s === 's1' }).hits.map((h) => h.doc.id)).toEqual(['e']);
+  });
+
+  it('checks phrases across punctuation, line breaks and case, in the text or else the title', () => {
+    const index = new SearchIndex();
+    index.setSession('s1', [
+      doc('a', { text: 'About the Time,\n  NAMESPACE work' }),
+      doc('b', { text: 'time for a namespace' }),
+      doc('c', { title: 'Time namespace', text: 'nothing here' }),
+      doc('d', { text: 'runtime namespaces' }),
+    ], source);
+    const found = index.search('"time namespace"', all, { limit: 10 });
+    expect(found.hits.map((h) => h.doc.id).sort()).toEqual(['a', 'c']);
+    expect(found.hits.find((h) => h.doc.id === 'a')!.snippet).toBe('About the <mark>Time, NAMESPACE</mark> work');
+    // A query of phrases only cannot widen (phrase words match exactly): it stays at tier 0.
+    expect(found.tier).toBe(0);
+    expect(flatten('A-b  C\nd')).toBe(' a b c d ');
+  });
+
+  it('yields scores best first, ties in their original order', () => {
+    const scores = Float64Array.from([1, 5, 3, 5, 0, 2]);
+    expect([...byScoreDesc(scores)]).toEqual([1, 3, 2, 5, 0, 4]);
+    expect([...byScoreDesc(new Float64Array(0))]).toEqual([]);
+    const many = Float64Array.from({ length: 1000 }, (_, i) => (i * 7919) % 1000);
+    expect([...byScoreDesc(many)].map((i) => many[i])).toEqual([...many].sort((a, b) => b - a));
+  });
+
+  it('finds the MiniSearch internals it relies on (executeQuery, the term index, stored fields, ids)', () => {
+    const mini = new MiniSearch({ fields: ['text'], storeFields: ['text'] });
+    mini.add({ id: 'x', text: 'hello' });
+    const internals = mini as unknown as { executeQuery: unknown; _storedFields: Map<number, unknown>; _documentIds: Map<number, unknown>; _index: { atPrefix(p: string): { keys(): Iterable<string> }; get(t: string): unknown } };
+    expect(typeof internals.executeQuery).toBe('function');
+    expect([...internals._index.atPrefix('hel').keys()]).toEqual(['hello']);
+    expect(internals._index.get('hello')).toBeInstanceOf(Map);
+    expect([...internals._documentIds.values()]).toEqual(['x']);
+    expect([...internals._storedFields.values()]).toEqual([{ text: 'hello' }]);
   });
 });
