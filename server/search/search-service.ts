@@ -296,6 +296,8 @@ export class SearchService {
 
   /** One reindex of a session at a time; a request during one runs once more after it. */
   #run(sessionId: string, announce: boolean): Promise<void> {
+    // Once stopping, no new read of the docs: they are being stored and closed.
+    if (this.#closed) return Promise.resolve();
     const running = this.#running.get(sessionId);
     if (running) {
       this.#again.add(sessionId);
@@ -308,7 +310,7 @@ export class SearchService {
       .catch((error: unknown) => this.#options.log.warn({ err: error, sessionId }, 'session could not be reindexed'))
       .finally(() => {
         this.#running.delete(sessionId);
-        if (this.#again.delete(sessionId)) void this.#run(sessionId, announce);
+        if (this.#again.delete(sessionId) && !this.#closed) void this.#run(sessionId, announce);
       });
     this.#running.set(sessionId, promise);
     return promise;
