@@ -135,18 +135,23 @@ function repairSection(section: SectionMap, id: string, title: string | undefine
     section.set(SectionKey.actions, actions);
     note(`replaced the action list of ${shown(id)} that was not a list`);
   }
-  for (let index = actions.length - 1; index >= 0; index--) {
-    if (!(actions.get(index) instanceof Y.Map)) {
-      actions.delete(index, 1);
-      note(`removed an action entry of ${shown(id)} that is not a map`);
-    }
-  }
+  removeNonMaps(actions, () => note(`removed an action entry of ${shown(id)} that is not a map`));
   for (const item of actions as Y.Array<Y.Map<unknown>>) {
     const misfits = misfitActionFields(item);
     for (const field of misfits) item.set(field, fixedField(field, item.get(field), newItemId));
     if (misfits.length > 0) note(`fixed missing or mistyped fields of an action item of ${shown(id)}`);
   }
   repairDecisions(section, id, newItemId, note);
+}
+
+/** Deletes the entries of an item list that are not maps (last first, so indexes hold). */
+function removeNonMaps(list: Y.Array<unknown>, removed: () => void): void {
+  for (let index = list.length - 1; index >= 0; index--) {
+    if (!(list.get(index) instanceof Y.Map)) {
+      list.delete(index, 1);
+      removed();
+    }
+  }
 }
 
 /** The decision list of one section: added when missing (a doc stored before decisions existed),
@@ -159,12 +164,7 @@ function repairDecisions(section: SectionMap, id: string, newItemId: () => strin
     section.set(SectionKey.decisions, decisions);
     note(missing ? `added the decision list of ${shown(id)}` : `replaced the decision list of ${shown(id)} that was not a list`);
   }
-  for (let index = decisions.length - 1; index >= 0; index--) {
-    if (!(decisions.get(index) instanceof Y.Map)) {
-      decisions.delete(index, 1);
-      note(`removed a decision entry of ${shown(id)} that is not a map`);
-    }
-  }
+  removeNonMaps(decisions, () => note(`removed a decision entry of ${shown(id)} that is not a map`));
   for (const item of decisions as Y.Array<Y.Map<unknown>>) {
     const misfits = misfitDecisionFields(item);
     for (const field of misfits) fixDecisionField(item, field, newItemId);

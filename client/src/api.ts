@@ -3,7 +3,7 @@
  * reloaded while the server is unreachable still has titles and topics (the notes come from
  * IndexedDB).
  */
-import type { ErrorResponse } from '../../shared/api.ts';
+import type { ErrorResponse, ImportProblem } from '../../shared/api.ts';
 import { authHeaders } from './auth/session-token.ts';
 
 // The API's request and response types come from its schemas (shared/api.ts), never copied here.
@@ -40,18 +40,36 @@ export async function getJson<T>(path: string, token?: string): Promise<ApiResul
 /** The answer to a call that is not cached: the value, or the server's error code and message. */
 export type ApiAnswer<T> =
   | { ok: true; status: number; value: T }
-  | { ok: false; status: number; code: string; message: string };
+  | { ok: false; status: number; code: string; message: string; problems?: ImportProblem[] };
 
-/** Calls the API with the session's link token; network failures are status 0, code `UNREACHABLE`. */
-export async function apiCall<T>(method: string, path: string, options: { token?: string | undefined; body?: unknown } = {}): Promise<ApiAnswer<T>> {
+export interface ApiCallOptions {
+  token?: string | undefined;
+  /** Sent as JSON. */
+  body?: unknown;
+  /** Sent as it is (a file, pasted text), with its content type. */
+  raw?: { data: string | Blob; contentType: string };
+}
+
+/** Calls the API with the session's link token; network failures are status 0, code `UNREACHABLE`.
+ *  A refused import's `problems` (by line or JSON path) are kept. */
+export async function apiCall<T>(method: string, path: string, options: ApiCallOptions = {}): Promise<ApiAnswer<T>> {
   try {
     const headers: Record<string, string> = { accept: 'application/json', ...authHeaders(options.token) };
-    if (options.body !== undefined) headers['content-type'] = 'application/json';
-    const response = await fetch(path, { method, headers, ...(options.body !== undefined ? { body: JSON.stringify(options.body) } : {}) });
+    let body: string | Blob | undefined;
+    if (options.raw) [body, headers['content-type']] = [options.raw.data, options.raw.contentType];
+    else if (options.body !== undefined) [body, headers['content-type']] = [JSON.stringify(options.body), 'application/json'];
+    const response = await fetch(path, { method, headers, ...(body !== undefined ? { body } : {}) });
     const value = (await response.json().catch(() => null)) as unknown;
     if (response.ok) return { ok: true, status: response.status, value: value as T };
-    const error = (value as Partial<ErrorResponse> | null)?.error;
-    return { ok: false, status: response.status, code: error?.code ?? `HTTP_${response.status}`, message: error?.message ?? `The server answered ${response.status}.` };
+    const envelope = value as (Partial<ErrorResponse> & { problems?: ImportProblem[] }) | null;
+    const error = envelope?.error;
+    return {
+      ok: false,
+      status: response.status,
+      code: error?.code ?? `HTTP_${response.status}`,
+      message: error?.message ?? `The server answered ${response.status}.`,
+      ...(envelope?.problems ? { problems: envelope.problems } : {}),
+    };
   } catch {
     return { ok: false, status: 0, code: 'UNREACHABLE', message: 'The server cannot be reached.' };
   }

@@ -1,5 +1,5 @@
 /** The organiser console's calls, all with the admin token; shapes from shared/api. */
-import type { ApiEvent, ApiSession, ApiTopic, ErrorResponse, EventPatchBody, EventsResponse, ImportPreview, ImportProblem, NewEventBody, NewTopicBody, SessionPatchBody } from '../../../shared/api.ts';
+import type { ApiEvent, ApiSession, ApiTopic, EventPatchBody, EventsResponse, ImportPreview, ImportProblem, NewEventBody, NewTopicBody, SessionPatchBody } from '../../../shared/api.ts';
 import type { ImportFormat, ImportResult, NewTokenResponse, TokenInfo } from '../../../shared/api.ts';
 import type { Lead } from '../../../shared/domain.ts';
 import type { TokenRole } from '../../../shared/roles.ts';
@@ -22,26 +22,6 @@ export interface ImportSource {
   eventTitle?: string;
 }
 
-/** Calls with a raw body (import, pad import), answering like `apiCall`; `problems` of a refused import are kept. */
-async function rawCall<T>(path: string, token: string, body: string | Blob, contentType: string): Promise<ApiAnswer<T> & { problems?: ImportProblem[] }> {
-  try {
-    const response = await fetch(path, { method: 'POST', headers: { accept: 'application/json', authorization: `Bearer ${token}`, 'content-type': contentType }, body });
-    const value = (await response.json().catch(() => null)) as unknown;
-    if (response.ok) return { ok: true, status: response.status, value: value as T };
-    const envelope = value as (Partial<ErrorResponse> & { problems?: ImportProblem[]; error?: { problems?: ImportProblem[] } }) | null;
-    const problems = envelope?.problems ?? envelope?.error?.problems;
-    return {
-      ok: false,
-      status: response.status,
-      code: envelope?.error?.code ?? `HTTP_${response.status}`,
-      message: envelope?.error?.message ?? `The server answered ${response.status}.`,
-      ...(problems ? { problems } : {}),
-    };
-  } catch {
-    return { ok: false, status: 0, code: 'UNREACHABLE', message: 'The server cannot be reached.' };
-  }
-}
-
 function importPath(eventId: string, source: ImportSource, dryRun: boolean): string {
   const query = new URLSearchParams();
   if (source.format) query.set('format', source.format);
@@ -55,6 +35,7 @@ function importPath(eventId: string, source: ImportSource, dryRun: boolean): str
 /** The console's API, bound to the admin token. */
 export function adminApi(token: string) {
   const call = <T>(method: string, path: string, body?: unknown): Promise<ApiAnswer<T>> => apiCall<T>(method, path, { token, body });
+  const raw = <T>(path: string, data: string | Blob, contentType: string): Promise<ApiAnswer<T>> => apiCall<T>('POST', path, { token, raw: { data, contentType } });
   return {
     events: () => call<EventsResponse>('GET', '/api/events'),
     event: (id: string) => call<ApiEvent>('GET', `/api/events/${enc(id)}`),
@@ -69,9 +50,9 @@ export function adminApi(token: string) {
     tokens: (id: string) => call<{ tokens: TokenInfo[] }>('GET', `${session(id)}/tokens`),
     createToken: (id: string, role: TokenRole, label?: string) => call<NewTokenResponse>('POST', `${session(id)}/tokens`, label ? { role, label } : { role }),
     revokeToken: (id: string, tokenId: string) => call<TokenInfo>('DELETE', `${session(id)}/tokens/${enc(tokenId)}`),
-    preview: (eventId: string, source: ImportSource) => rawCall<ImportPreview>(importPath(eventId, source, true), token, source.body, source.contentType),
-    import: (eventId: string, source: ImportSource) => rawCall<ImportResult>(importPath(eventId, source, false), token, source.body, source.contentType),
-    importPad: (id: string, file: Blob, contentType: string) => rawCall<unknown>(`${session(id)}/import-pad`, token, file, contentType),
+    preview: (eventId: string, source: ImportSource) => raw<ImportPreview>(importPath(eventId, source, true), source.body, source.contentType),
+    import: (eventId: string, source: ImportSource) => raw<ImportResult>(importPath(eventId, source, false), source.body, source.contentType),
+    importPad: (id: string, file: Blob, contentType: string) => raw<unknown>(`${session(id)}/import-pad`, file, contentType),
   };
 }
 

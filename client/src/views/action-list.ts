@@ -11,6 +11,7 @@ import { addActionItem, readActionItem, sectionActions, type SectionMap } from '
 import { UNASSIGNED, type Assignment, type FollowupEntry } from '../../../shared/followups.ts';
 import { h } from '../dom.ts';
 import { isEditing, itemTextField } from './item-text-field.ts';
+import { syncRows } from './keyed-rows.ts';
 import { assignForm, assignmentText, type AssignForm } from './assign-form.ts';
 import { carryLinkNodes } from './carry-links.ts';
 
@@ -78,25 +79,13 @@ export class ActionListView {
   private render(): void {
     // An entry that is not an item map (a malformed doc) is skipped; the server repairs it on load.
     const items = this.actions.toArray().filter((entry): entry is Y.Map<unknown> => entry instanceof Y.Map);
-    const seen = new Set<string>();
-    items.forEach((item, index) => {
-      const key = readActionItem(item).id || `#${index}`;
-      seen.add(key);
-      let row = this.rows.get(key);
-      if (!row) {
-        row = this.newRow(item);
-        this.rows.set(key, row);
-      }
-      this.update(row, item);
-      const at = this.list.children[index];
-      if (at !== row.element) this.list.insertBefore(row.element, at ?? null);
+    syncRows(items, {
+      list: this.list,
+      rows: this.rows,
+      keyOf: (item, index) => readActionItem(item).id || `#${index}`,
+      create: (item) => this.newRow(item),
+      update: (row, item) => this.update(row, item),
     });
-    for (const [key, row] of this.rows) {
-      if (!seen.has(key)) {
-        row.element.remove();
-        this.rows.delete(key);
-      }
-    }
     this.empty.hidden = items.length > 0;
   }
 

@@ -11,6 +11,7 @@ import { decisionCandidates } from '../decisions/decision-candidates.ts';
 import type { ApiAnswer } from '../api.ts';
 import { h } from '../dom.ts';
 import { isEditing, itemTextField } from './item-text-field.ts';
+import { syncRows } from './keyed-rows.ts';
 
 export interface DecisionListOptions {
   readOnly: boolean;
@@ -79,25 +80,13 @@ export class DecisionListView {
 
   private render(): void {
     const maps = items(this.decisions);
-    const seen = new Set<string>();
-    maps.forEach((item, index) => {
-      const key = readDecisionItem(item).id || `#${index}`;
-      seen.add(key);
-      let row = this.rows.get(key);
-      if (!row) {
-        row = this.newRow(item);
-        this.rows.set(key, row);
-      }
-      this.update(row, readDecisionItem(item));
-      const at = this.list.children[index];
-      if (at !== row.element) this.list.insertBefore(row.element, at ?? null);
+    syncRows(maps, {
+      list: this.list,
+      rows: this.rows,
+      keyOf: (item, index) => readDecisionItem(item).id || `#${index}`,
+      create: (item) => this.newRow(item),
+      update: (row, item) => this.update(row, readDecisionItem(item)),
     });
-    for (const [key, row] of this.rows) {
-      if (!seen.has(key)) {
-        row.element.remove();
-        this.rows.delete(key);
-      }
-    }
     this.empty.hidden = maps.length > 0;
     if (!this.options.readOnly) this.renderCandidates();
   }
